@@ -1,0 +1,260 @@
+//! `site.yaml`: the site's languages, base URL and the typed fields its sections declare.
+
+use crate::diagnostic::{Diagnostic, nearest};
+use crate::yaml;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub const FILE: &str = "site.yaml";
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub base_url: String,
+    pub default_language: String,
+    /// In the order `site.yaml` declares them.
+    pub languages: Vec<Language>,
+    pub theme: String,
+    /// Data file (under `content/`, without `.yaml`) holding the figures `{{ amount() }}` prints.
+    pub thresholds: Option<String>,
+    /// Section path → field name → type: the extra front-matter fields its pages may carry.
+    pub sections: BTreeMap<String, BTreeMap<String, FieldType>>,
+    /// Page keys shown in the main navigation, in order (`measures/_index`, `policy`).
+    pub menu: Vec<String>,
+    /// Sections that get an Atom feed per language (`updates` → `/LANG/updates/atom.xml`).
+    pub feeds: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Language {
+    #[serde(skip_deserializing)]
+    pub code: String,
+    pub name: String,
+    pub title: String,
+    /// BCP 47 tag for `<html lang>` and hreflang; defaults to the code.
+    #[serde(default)]
+    pub tag: String,
+}
+
+/// The type of a typed front-matter field: `int`, `string`, `ref:DATA` or a `[list]` of one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldType {
+    pub list: bool,
+    pub base: BaseType,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BaseType {
+    Int,
+    String,
+    Bool,
+    /// A string that must be the `id` of an entry in this data file.
+    Ref(String),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    base_url: String,
+    default_language: String,
+    languages: serde_yaml::Mapping,
+    #[serde(default = "default_theme")]
+    theme: String,
+    #[serde(default)]
+    thresholds: Option<String>,
+    #[serde(default)]
+    sections: BTreeMap<String, BTreeMap<String, String>>,
+    #[serde(default)]
+    menu: Vec<String>,
+    #[serde(default)]
+    feeds: Vec<String>,
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+
+pub const KNOWN_FIELDS: &[&str] = &[
+    "base_url",
+    "default_language",
+    "languages",
+    "theme",
+    "thresholds",
+    "sections",
+    "menu",
+    "feeds",
+];
+
+/// Reads and validates `ROOT/site.yaml`; `base_url` may be overridden from the command line.
+pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+    let path = root.join(FILE);
+    if !path.exists() {
+        return Err(vec![
+            Diagnostic::error(FILE, "no site.yaml in the site root")
+                .hint(format!("create {} or pass --root DIR", path.display())),
+        ]);
+    }
+    let text = crate::fsx::read_text(&path, Path::new(FILE)).map_err(|d| vec![d])?;
+    let raw: Raw = yaml::parse(&text, Path::new(FILE), 1, KNOWN_FIELDS).map_err(|d| vec![d])?;
+    let mut problems = Vec::new();
+    let mut languages = Vec::new();
+    for (key, value) in raw.languages {
+        let code = key.as_str().unwrap_or_default().to_string();
+        match serde_yaml::from_value::<Language>(value) {
+            Ok(mut lang) => {
+                if lang.tag.is_empty() {
+                    lang.tag = code.clone();
+                }
+                lang.code = code;
+                languages.push(lang);
+            }
+            Err(e) => problems.push(
+                Diagnostic::error(FILE, format!("language `{code}`: {e}"))
+                    .at(yaml::line_of_key(&text, &code), 1)
+                    .hint("each language needs `name` and `title` (and may set `tag`)"),
+            ),
+        }
+    }
+    if !languages.iter().any(|l| l.code == raw.default_language) {
+        problems.push(
+            Diagnostic::error(
+                FILE,
+                format!(
+                    "default_language `{}` is not one of the languages",
+                    raw.default_language
+                ),
+            )
+            .at(yaml::line_of_key(&text, "default_language"), 1)
+            .hint("add it under `languages:` or pick a declared one"),
+        );
+    }
+    let base_url = normalise_base_url(base_url.unwrap_or(&raw.base_url));
+    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+        problems.push(
+            Diagnostic::error(FILE, format!("base_url `{base_url}` is not an http(s) URL"))
+                .at(yaml::line_of_key(&text, "base_url"), 1)
+                .hint("write it like https://invest.example.org/ or https://host/sub-path/"),
+        );
+    }
+    let mut sections = BTreeMap::new();
+    for (section, fields) in raw.sections {
+        let mut typed = BTreeMap::new();
+        for (name, spec) in fields {
+            match FieldType::parse(&spec) {
+                Some(t) => {
+                    typed.insert(name, t);
+                }
+                None => problems.push(
+                    Diagnostic::error(FILE, format!("field `{name}` of section `{section}` has an unknown type `{spec}`"))
+                        .at(yaml::line_of_key(&text, &name), 1)
+                        .hint("use int, string, bool, ref:DATA_FILE, or one of them in brackets for a list, e.g. \"[ref:departments]\""),
+                ),
+            }
+        }
+        sections.insert(section, typed);
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Config {
+        base_url,
+        default_language: raw.default_language,
+        languages,
+        theme: raw.theme,
+        thresholds: raw.thresholds,
+        sections,
+        menu: raw.menu,
+        feeds: raw.feeds,
+    })
+}
+
+fn normalise_base_url(url: &str) -> String {
+    let url = url.trim();
+    if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    }
+}
+
+impl Config {
+    /// The path part of `base_url`, always starting and ending with `/` (e.g. `/guide/`).
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.split_once("://").map_or("", |(_, rest)| rest);
+        after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+    }
+
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    pub fn suggest_language(&self, code: &str) -> String {
+        let codes: Vec<&str> = self.languages.iter().map(|l| l.code.as_str()).collect();
+        match nearest(code, codes.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`? Declared: {}", codes.join(", ")),
+            None => format!(
+                "declare it under `languages:` in site.yaml, or rename the file to one of: {}",
+                codes.join(", ")
+            ),
+        }
+    }
+}
+
+impl FieldType {
+    fn parse(spec: &str) -> Option<FieldType> {
+        let spec = spec.trim();
+        let (list, inner) = match spec.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            Some(inner) => (true, inner.trim()),
+            None => (false, spec),
+        };
+        let base = match inner {
+            "int" => BaseType::Int,
+            "string" => BaseType::String,
+            "bool" => BaseType::Bool,
+            _ => BaseType::Ref(inner.strip_prefix("ref:")?.trim().to_string()),
+        };
+        Some(FieldType { list, base })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_types_parse() {
+        assert_eq!(
+            FieldType::parse("[ref:departments]"),
+            Some(FieldType {
+                list: true,
+                base: BaseType::Ref("departments".into())
+            })
+        );
+        assert_eq!(
+            FieldType::parse("int"),
+            Some(FieldType {
+                list: false,
+                base: BaseType::Int
+            })
+        );
+        assert_eq!(FieldType::parse("float"), None);
+    }
+
+    #[test]
+    fn base_path_of_a_sub_path_site() {
+        let mut config = Config {
+            base_url: "https://host/guide/".into(),
+            default_language: "en".into(),
+            languages: vec![],
+            theme: "default".into(),
+            thresholds: None,
+            sections: BTreeMap::new(),
+            menu: vec![],
+            feeds: vec![],
+        };
+        assert_eq!(config.base_path(), "/guide/");
+        config.base_url = "https://host/".into();
+        assert_eq!(config.base_path(), "/");
+    }
+}

@@ -1,0 +1,132 @@
+//! Content errors and warnings as values, so every stage can report all of them at once.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem in the site root: where it is, what is wrong, and what to try.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub path: PathBuf,
+    /// 1-based; 0 when the problem concerns the whole file.
+    pub line: usize,
+    pub col: usize,
+    pub severity: Severity,
+    pub message: String,
+    pub hint: String,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl AsRef<Path>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.as_ref().to_path_buf(),
+            line: 0,
+            col: 0,
+            severity: Severity::Error,
+            message: message.into(),
+            hint: String::new(),
+        }
+    }
+
+    pub fn warning(path: impl AsRef<Path>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, message)
+        }
+    }
+
+    pub fn at(mut self, line: usize, col: usize) -> Self {
+        self.line = line;
+        self.col = col;
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = hint.into();
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if self.line > 0 {
+            write!(f, ":{}:{}", self.line, self.col.max(1))?;
+        }
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, ": {severity}: {}", self.message)?;
+        if !self.hint.is_empty() {
+            write!(f, " — {}", self.hint)?;
+        }
+        Ok(())
+    }
+}
+
+/// Sorts diagnostics by file, then position, so output is stable and easy to scan.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.path, a.line, a.col, a.severity, &a.message)
+            .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
+    });
+}
+
+/// The closest candidate by edit distance, if it is close enough to be a likely typo.
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (levenshtein(word, c), c))
+        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(2))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            let next = (row[j + 1] + 1).min(row[j] + 1).min(prev + cost);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_a_close_field_name_only() {
+        let fields = ["title", "summary", "weight", "tags"];
+        assert_eq!(nearest("titel", fields), Some("title"));
+        assert_eq!(nearest("wieght", fields), Some("weight"));
+        assert_eq!(nearest("colour", fields), None);
+    }
+
+    #[test]
+    fn displays_position_and_hint() {
+        let d = Diagnostic::error("content/a.en.md", "bad")
+            .at(3, 7)
+            .hint("fix it");
+        assert_eq!(d.to_string(), "content/a.en.md:3:7: error: bad — fix it");
+        let d = Diagnostic::warning("site.yaml", "odd");
+        assert_eq!(d.to_string(), "site.yaml: warning: odd");
+    }
+}

@@ -1,0 +1,37 @@
+//! Filesystem helpers that attach the path to every I/O error, once.
+
+use crate::diagnostic::Diagnostic;
+use std::fs;
+use std::path::Path;
+
+/// Reads a UTF-8 text file, dropping a leading byte-order mark.
+pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
+    let bytes = fs::read(path).map_err(|e| {
+        Diagnostic::error(shown, format!("cannot read the file: {e}"))
+            .hint("check that it exists and that you may read it")
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let col = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+        Diagnostic::error(shown, "the file is not valid UTF-8")
+            .at(line, col)
+            .hint("save it as UTF-8 in your editor")
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
+pub fn write(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", e))?;
+    }
+    fs::write(path, bytes).map_err(|e| io_error(path, "write", e))
+}
+
+pub fn io_error(path: &Path, action: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(path, format!("cannot {action}: {e}"))
+        .hint("check the permissions and free space of the output folder")
+}

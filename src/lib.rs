@@ -1,0 +1,157 @@
+//! invest-guide: a static site generator for multilingual investor guides.
+//!
+//! A build is a pipeline of stages, each taking data and returning data:
+//! config → load → markdown → render → links → write.
+
+mod config;
+pub mod diagnostic;
+mod format;
+mod frontmatter;
+mod fsx;
+mod i18n;
+mod links;
+mod load;
+mod markdown;
+mod model;
+mod output;
+mod render;
+mod shortcode;
+mod theme;
+mod yaml;
+
+use diagnostic::Diagnostic;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// `None` for `check`: validate everything, write nothing.
+    pub out: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// What a successful build did.
+pub struct Report {
+    /// Language code → number of pages, in `site.yaml` order.
+    pub pages: Vec<(String, usize)>,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// Runs the whole pipeline; on failure returns every problem found, errors and warnings.
+pub fn build(options: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
+    let started = Instant::now();
+    let root = &options.root;
+    let config = config::load(root, options.base_url.as_deref())?;
+    let load_options = load::Options {
+        drafts: options.drafts,
+    };
+    let mut site = load::load(root, config, &load_options)?;
+    let theme = theme::load(root, &site.config.theme)?;
+    let languages: Vec<(String, String)> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| (l.code.clone(), l.tag.clone()))
+        .collect();
+    let strings = i18n::load(&theme, &languages)?;
+    let amounts = amounts(&site)?;
+    let mut problems = render_markdown(&mut site, &amounts);
+    fail_on_errors(&mut problems)?;
+    let assets = theme::fingerprint(&theme);
+    let mut files = render::render(&site, &theme, &assets, &strings)?;
+    output::extras(&site, &theme, &assets, &mut files);
+    problems.extend(links::check(&site, &files));
+    fail_on_errors(&mut problems)?;
+    if let Some(out) = &options.out {
+        output::publish(out, &files).map_err(|d| vec![d])?;
+    }
+    Ok(Report {
+        pages: pages_per_language(&site),
+        warnings: problems,
+        elapsed: started.elapsed(),
+    })
+}
+
+fn fail_on_errors(problems: &mut Vec<Diagnostic>) -> Result<(), Vec<Diagnostic>> {
+    if problems.iter().any(Diagnostic::is_error) {
+        Err(std::mem::take(problems))
+    } else {
+        Ok(())
+    }
+}
+
+/// Markdown → HTML for every page, in parallel.
+fn render_markdown(
+    site: &mut model::Site,
+    amounts: &BTreeMap<String, format::Amount>,
+) -> Vec<Diagnostic> {
+    let keys: BTreeSet<(String, String)> = site
+        .pages
+        .iter()
+        .map(|p| (p.key.clone(), p.lang.clone()))
+        .collect();
+    let ctx = markdown::Context {
+        pages: &keys,
+        base_path: site.config.base_path(),
+        languages: site
+            .config
+            .languages
+            .iter()
+            .map(|l| l.code.as_str())
+            .collect(),
+        amounts,
+    };
+    let results: Vec<_> = site
+        .pages
+        .par_iter()
+        .map(|p| markdown::render(p, &ctx))
+        .collect();
+    let mut problems = Vec::new();
+    for (page, (rendered, mut diagnostics)) in site.pages.iter_mut().zip(results) {
+        page.rendered = rendered;
+        problems.append(&mut diagnostics);
+    }
+    problems
+}
+
+/// The named figures of the data file `thresholds` in `site.yaml`.
+fn amounts(site: &model::Site) -> Result<BTreeMap<String, format::Amount>, Vec<Diagnostic>> {
+    let Some(name) = &site.config.thresholds else {
+        return Ok(BTreeMap::new());
+    };
+    let mut node = &site.data;
+    for part in name.split('/') {
+        node = node.get(part).unwrap_or(&serde_json::Value::Null);
+    }
+    let path = format!("content/{name}.yaml");
+    if node.is_null() {
+        return Err(vec![
+            Diagnostic::error("site.yaml", format!("thresholds: no data file {path}"))
+                .hint("create it or fix the `thresholds:` entry in site.yaml"),
+        ]);
+    }
+    serde_json::from_value(node.clone()).map_err(|e| {
+        vec![
+            Diagnostic::error(
+                &path,
+                format!("a figure is not `amount:` plus `currency: USD|CNY`: {e}"),
+            )
+            .hint("write each figure as `name: {amount: 50000000, currency: USD}`"),
+        ]
+    })
+}
+
+fn pages_per_language(site: &model::Site) -> Vec<(String, usize)> {
+    site.config
+        .languages
+        .iter()
+        .map(|l| {
+            let n = site.pages.iter().filter(|p| p.lang == l.code).count();
+            (l.code.clone(), n)
+        })
+        .collect()
+}

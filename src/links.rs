@@ -1,0 +1,111 @@
+//! Link check: every local link and `#anchor` in the rendered Markdown must lead somewhere
+//! in the built site.
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Site;
+use crate::render::Files;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub fn check(site: &Site, files: &Files) -> Vec<Diagnostic> {
+    let base = site.config.base_path();
+    let outputs: BTreeSet<String> = files.iter().map(|(p, _)| format!("{base}{p}")).collect();
+    let anchors: BTreeMap<String, BTreeSet<&str>> = site
+        .pages
+        .iter()
+        .map(|p| {
+            let ids = p.rendered.toc.iter().map(|h| h.id.as_str()).collect();
+            (format!("{base}{}", p.url_path), ids)
+        })
+        .collect();
+    let mut problems = Vec::new();
+    for page in &site.pages {
+        let here = format!("{base}{}", page.url_path);
+        for (dest, line) in &page.rendered.local_links {
+            let (path, fragment) = match dest.split_once('#') {
+                Some((p, f)) => (p, Some(f)),
+                None => (dest.as_str(), None),
+            };
+            let path = path.split('?').next().unwrap_or_default();
+            let target = if path.is_empty() {
+                here.clone()
+            } else {
+                join(&here, path)
+            };
+            let page_url = if target.ends_with('/') {
+                target.clone()
+            } else {
+                format!("{target}/")
+            };
+            let found =
+                outputs.contains(&target) || outputs.contains(&format!("{page_url}index.html"));
+            if !found {
+                problems.push(
+                    Diagnostic::error(&page.source, format!("broken link `{dest}`: nothing is published at {target}"))
+                        .at(*line, 1)
+                        .hint("link pages by source path, e.g. `@/measures/09-factor-guarantees.md`, or fix the relative path"),
+                );
+                continue;
+            }
+            if let (Some(fragment), Some(ids)) = (fragment, anchors.get(&page_url))
+                && !fragment.is_empty()
+                && !ids.contains(fragment)
+            {
+                problems.push(
+                    Diagnostic::error(
+                        &page.source,
+                        format!("link `{dest}`: the page has no heading with id `{fragment}`"),
+                    )
+                    .at(*line, 1)
+                    .hint(match ids.is_empty() {
+                        true => "the target page has no headings to link to".to_string(),
+                        false => format!(
+                            "its heading ids: {}",
+                            ids.iter().copied().collect::<Vec<_>>().join(", ")
+                        ),
+                    }),
+                );
+            }
+        }
+    }
+    problems
+}
+
+/// Resolves `path` against the directory URL `here` (which ends with `/`).
+fn join(here: &str, path: &str) -> String {
+    if path.starts_with('/') {
+        return normalise(path);
+    }
+    normalise(&format!("{here}{path}"))
+}
+
+fn normalise(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let trailing = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
+    let mut out = format!("/{}", parts.join("/"));
+    if trailing && out != "/" {
+        out.push('/');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::join;
+
+    #[test]
+    fn relative_links_resolve_like_a_browser() {
+        assert_eq!(join("/en/measures/01-x/", "../02-y/"), "/en/measures/02-y/");
+        assert_eq!(join("/en/measures/", "01-x/"), "/en/measures/01-x/");
+        assert_eq!(join("/guide/en/", "/guide/zh/"), "/guide/zh/");
+        assert_eq!(join("/en/", "../"), "/");
+    }
+}

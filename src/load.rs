@@ -1,0 +1,404 @@
+//! Load stage: walks `content/`, reads pages and data files, and checks what can be checked
+//! without rendering (front matter, languages, slugs, references, URL clashes).
+
+use crate::config::{BaseType, Config};
+use crate::diagnostic::Diagnostic;
+use crate::frontmatter;
+use crate::fsx;
+use crate::model::{FrontMatter, Page, Site, url_path};
+use rayon::prelude::*;
+use serde_json::Value as Json;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+pub struct Options {
+    pub drafts: bool,
+}
+
+/// Reads every page and data file under `ROOT/content`.
+pub fn load(root: &Path, config: Config, options: &Options) -> Result<Site, Vec<Diagnostic>> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Err(vec![
+            Diagnostic::error("content", "the site root has no `content/` folder")
+                .hint("create content/_index.LANG.md, or pass --root pointing at the site root"),
+        ]);
+    }
+    let (markdown, yaml_files, mut problems) = list_files(root, &content);
+    let data = load_data(root, &yaml_files, &mut problems);
+    let results: Vec<Result<Option<Page>, Vec<Diagnostic>>> = markdown
+        .par_iter()
+        .map(|rel| read_page(root, rel, &config, options))
+        .collect();
+    let mut pages = Vec::new();
+    for result in results {
+        match result {
+            Ok(Some(page)) => pages.push(page),
+            Ok(None) => {}
+            Err(mut d) => problems.append(&mut d),
+        }
+    }
+    check_refs(&pages, &config, &data, &mut problems);
+    add_generated_pages(&mut pages, &config);
+    check_unique_urls(&pages, &mut problems);
+    check_site_keys(&pages, &config, &mut problems);
+    if problems.iter().any(Diagnostic::is_error) {
+        return Err(problems);
+    }
+    let order: BTreeMap<&str, usize> = config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.code.as_str(), i))
+        .collect();
+    pages.sort_by(|a, b| (&a.key, order[a.lang.as_str()]).cmp(&(&b.key, order[b.lang.as_str()])));
+    Ok(Site {
+        config,
+        pages,
+        data,
+    })
+}
+
+/// Markdown and YAML files below `content/`, relative to the root and sorted.
+fn list_files(root: &Path, content: &Path) -> (Vec<PathBuf>, Vec<PathBuf>, Vec<Diagnostic>) {
+    let (mut markdown, mut yaml, mut problems) = (Vec::new(), Vec::new(), Vec::new());
+    for entry in WalkDir::new(content).sort_by_file_name() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().unwrap_or(content).to_path_buf();
+                problems.push(
+                    Diagnostic::error(rel(root, &path), format!("cannot read: {e}"))
+                        .hint("check the folder's permissions"),
+                );
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') || !entry.file_type().is_file() {
+            continue;
+        }
+        let path = rel(root, entry.path());
+        if name.ends_with(".md") {
+            markdown.push(path);
+        } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+            yaml.push(path);
+        }
+    }
+    (markdown, yaml, problems)
+}
+
+fn rel(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn read_page(
+    root: &Path,
+    rel: &Path,
+    config: &Config,
+    options: &Options,
+) -> Result<Option<Page>, Vec<Diagnostic>> {
+    let (dir, slug, lang) = name_parts(rel, config)?;
+    let text = fsx::read_text(&root.join(rel), rel).map_err(|d| vec![d])?;
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    };
+    let split = frontmatter::split(&text, rel).map_err(|d| vec![d])?;
+    let is_index = slug == "_index";
+    let no_fields = BTreeMap::new();
+    let fields = match is_index {
+        true => &no_fields,
+        false => config.sections.get(&dir).unwrap_or(&no_fields),
+    };
+    let front = frontmatter::parse(split.yaml, rel, fields)?;
+    if front.draft && !options.drafts {
+        return Ok(None);
+    }
+    let key = if dir.is_empty() {
+        slug.clone()
+    } else {
+        format!("{dir}/{slug}")
+    };
+    Ok(Some(Page {
+        source: rel.to_path_buf(),
+        url_path: url_path(&key, &lang),
+        key,
+        lang,
+        dir,
+        is_index,
+        generated: false,
+        front,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        rendered: Default::default(),
+    }))
+}
+
+/// `content/measures/01-x.en.md` → (`measures`, `01-x`, `en`); no suffix means the default
+/// language.
+fn name_parts(rel: &Path, config: &Config) -> Result<(String, String, String), Vec<Diagnostic>> {
+    let inside = rel.strip_prefix("content").unwrap_or(rel);
+    let stem = inside
+        .file_name()
+        .map(|n| n.to_string_lossy().trim_end_matches(".md").to_string())
+        .unwrap_or_default();
+    let dir: Vec<String> = inside
+        .parent()
+        .map(|p| p.iter().map(|c| c.to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    let (slug, lang) = match stem.rsplit_once('.') {
+        Some((slug, lang)) => (slug.to_string(), lang.to_string()),
+        None => (stem.clone(), config.default_language.clone()),
+    };
+    let mut problems = Vec::new();
+    if config.language(&lang).is_none() {
+        problems.push(
+            Diagnostic::error(
+                rel,
+                format!("language `{lang}` is not declared in site.yaml"),
+            )
+            .hint(config.suggest_language(&lang)),
+        );
+    }
+    for part in dir.iter().chain(std::iter::once(&slug)) {
+        if !valid_slug(part) {
+            problems.push(
+                Diagnostic::error(rel, format!("`{part}` cannot be part of a URL"))
+                    .hint("name files and folders with lowercase letters a–z, digits and hyphens, e.g. 09-factor-guarantees.en.md"),
+            );
+        }
+    }
+    if problems.is_empty() {
+        Ok((dir.join("/"), slug, lang))
+    } else {
+        Err(problems)
+    }
+}
+
+fn valid_slug(s: &str) -> bool {
+    s == "_index"
+        || (!s.is_empty()
+            && !s.starts_with('-')
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'))
+}
+
+/// Data files nested by path: `content/eligibility/thresholds.yaml` → `data.eligibility.thresholds`.
+fn load_data(root: &Path, files: &[PathBuf], problems: &mut Vec<Diagnostic>) -> Json {
+    let mut data = serde_json::Map::new();
+    for rel in files {
+        let text = match fsx::read_text(&root.join(rel), rel) {
+            Ok(text) => text,
+            Err(d) => {
+                problems.push(d);
+                continue;
+            }
+        };
+        let value: Json = match serde_yaml::from_str(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                problems.push(crate::yaml::error(&e, &text, rel, 1, &[]));
+                continue;
+            }
+        };
+        let inside = rel
+            .strip_prefix("content")
+            .unwrap_or(rel)
+            .with_extension("");
+        let parts: Vec<String> = inside
+            .iter()
+            .map(|c| c.to_string_lossy().into_owned())
+            .collect();
+        if !insert_nested(&mut data, &parts, value) {
+            problems.push(
+                Diagnostic::error(
+                    rel,
+                    "this data file clashes with another data file of the same name",
+                )
+                .hint(
+                    "rename one of them: `a.yaml` and a folder `a/` holding data cannot both exist",
+                ),
+            );
+        }
+    }
+    Json::Object(data)
+}
+
+fn insert_nested(map: &mut serde_json::Map<String, Json>, parts: &[String], value: Json) -> bool {
+    match parts {
+        [] => false,
+        [last] => map.insert(last.clone(), value).is_none(),
+        [first, rest @ ..] => match map
+            .entry(first.clone())
+            .or_insert_with(|| Json::Object(Default::default()))
+        {
+            Json::Object(inner) => insert_nested(inner, rest, value),
+            _ => false,
+        },
+    }
+}
+
+/// Values of `ref:DATA` fields must be the `id` of an entry of that data file.
+fn check_refs(pages: &[Page], config: &Config, data: &Json, problems: &mut Vec<Diagnostic>) {
+    for page in pages {
+        let Some(fields) = config.sections.get(&page.dir) else {
+            continue;
+        };
+        for (name, t) in fields {
+            let BaseType::Ref(file) = &t.base else {
+                continue;
+            };
+            let ids = data_ids(data, file);
+            let values = match page.front.fields.get(name) {
+                Some(Json::Array(items)) => items.clone(),
+                Some(v) => vec![v.clone()],
+                None => continue,
+            };
+            for value in values {
+                let id = value.as_str().unwrap_or_default();
+                if !ids.contains(id) {
+                    let known: Vec<&str> = ids.iter().map(String::as_str).collect();
+                    let hint = match crate::diagnostic::nearest(id, known.iter().copied()) {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => format!("use an `id` from content/{file}.yaml"),
+                    };
+                    problems.push(
+                        Diagnostic::error(
+                            &page.source,
+                            format!("`{name}`: `{id}` is not an id in content/{file}.yaml"),
+                        )
+                        .at(page.front.lines.get(name).copied().unwrap_or(1), 1)
+                        .hint(hint),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn data_ids(data: &Json, file: &str) -> BTreeSet<String> {
+    let mut node = data;
+    for part in file.split('/') {
+        node = node.get(part).unwrap_or(&Json::Null);
+    }
+    node.as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| i.get("id").and_then(Json::as_str).map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A home page and section pages for folders that have pages but no `_index` file.
+fn add_generated_pages(pages: &mut Vec<Page>, config: &Config) {
+    let existing: BTreeSet<(String, String)> = pages
+        .iter()
+        .map(|p| (p.key.clone(), p.lang.clone()))
+        .collect();
+    let mut wanted: BTreeSet<(String, String)> = BTreeSet::new();
+    for lang in &config.languages {
+        wanted.insert(("_index".into(), lang.code.clone()));
+    }
+    for page in pages.iter() {
+        let mut dir = page.dir.as_str();
+        while !dir.is_empty() {
+            wanted.insert((format!("{dir}/_index"), page.lang.clone()));
+            dir = dir.rsplit_once('/').map_or("", |(parent, _)| parent);
+        }
+    }
+    for (key, lang) in wanted.difference(&existing) {
+        let dir = key
+            .trim_end_matches("_index")
+            .trim_end_matches('/')
+            .to_string();
+        let title = match dir.rsplit('/').next() {
+            Some(name) if !name.is_empty() => title_case(name),
+            _ => config
+                .language(lang)
+                .map(|l| l.title.clone())
+                .unwrap_or_default(),
+        };
+        pages.push(Page {
+            source: PathBuf::from("content").join(&dir),
+            url_path: url_path(key, lang),
+            key: key.clone(),
+            lang: lang.clone(),
+            dir,
+            is_index: true,
+            generated: true,
+            front: FrontMatter {
+                title,
+                ..Default::default()
+            },
+            body: String::new(),
+            body_line: 1,
+            rendered: Default::default(),
+        });
+    }
+}
+
+fn title_case(slug: &str) -> String {
+    let words: Vec<String> = slug
+        .split('-')
+        .map(|w| {
+            let mut chars = w.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        })
+        .collect();
+    words.join(" ")
+}
+
+/// Two files may not claim the same URL (e.g. `policy.en.md` and `policy/_index.en.md`).
+fn check_unique_urls(pages: &[Page], problems: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<&str, &Page> = BTreeMap::new();
+    for page in pages {
+        if let Some(first) = seen.insert(&page.url_path, page) {
+            let (a, b) = if first.source <= page.source {
+                (first, page)
+            } else {
+                (page, first)
+            };
+            problems.push(
+                Diagnostic::error(&b.source, format!("this file and {} both make /{}", a.source.display(), page.url_path))
+                    .hint("keep one of them: a page `NAME.LANG.md` and a section `NAME/_index.LANG.md` share a URL"),
+            );
+        }
+    }
+}
+
+/// Every page `site.yaml` names (menu entries, feed sections) must exist in every language.
+fn check_site_keys(pages: &[Page], config: &Config, problems: &mut Vec<Diagnostic>) {
+    let keys: BTreeSet<(&str, &str)> = pages
+        .iter()
+        .map(|p| (p.key.as_str(), p.lang.as_str()))
+        .collect();
+    let feeds = config
+        .feeds
+        .iter()
+        .map(|f| (format!("{f}/_index"), "feeds"));
+    let menu = config.menu.iter().map(|k| (k.clone(), "menu"));
+    for (key, field) in menu.chain(feeds) {
+        for lang in &config.languages {
+            if !keys.contains(&(key.as_str(), lang.code.as_str())) {
+                problems.push(
+                    Diagnostic::error(
+                        crate::config::FILE,
+                        format!("{field}: no page `{key}` in language `{}`", lang.code),
+                    )
+                    .hint(format!(
+                        "create content/{key}.{}.md or remove the entry",
+                        lang.code
+                    )),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,264 @@
+//! Markdown stage: shortcodes, pulldown-cmark, heading ids, table of contents and
+//! resolution of `@/path.md` links to the page of the same language.
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Heading, Page, Rendered, url_path};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What rendering one page needs to know about the rest of the site.
+pub struct Context<'a> {
+    /// (key, lang) of every page.
+    pub pages: &'a BTreeSet<(String, String)>,
+    pub base_path: &'a str,
+    pub languages: Vec<&'a str>,
+    /// Named figures for `{{ amount(name="…") }}`.
+    pub amounts: &'a BTreeMap<String, crate::format::Amount>,
+}
+
+pub fn render(page: &Page, ctx: &Context) -> (Rendered, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let body = crate::shortcode::expand(page, ctx.amounts, &mut problems);
+    let lines = LineIndex::new(&body, page.body_line);
+    let mut options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    if !is_cjk(&page.lang) {
+        options |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    let mut local_links = Vec::new();
+    let mut events: Vec<Event> = Vec::new();
+    for (event, range) in Parser::new_ext(&body, options).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let line = lines.line(range.start);
+                let dest = link(page, ctx, dest_url, line, &mut local_links, &mut problems);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if link_type != LinkType::Email => {
+                let line = lines.line(range.start);
+                let dest = link(page, ctx, dest_url, line, &mut local_links, &mut problems);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                })
+            }
+            other => other,
+        };
+        events.push(event);
+    }
+    let toc = assign_heading_ids(&mut events);
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    (
+        Rendered {
+            html,
+            toc,
+            local_links,
+        },
+        problems,
+    )
+}
+
+fn is_cjk(lang: &str) -> bool {
+    ["zh", "ja", "ko"]
+        .iter()
+        .any(|p| lang == *p || lang.starts_with(&format!("{p}-")))
+}
+
+/// Rewrites `@/…` links to URLs and records every local link for the link check.
+fn link<'a>(
+    page: &Page,
+    ctx: &Context,
+    dest: CowStr<'a>,
+    line: usize,
+    local: &mut Vec<(String, usize)>,
+    problems: &mut Vec<Diagnostic>,
+) -> CowStr<'a> {
+    if let Some(target) = dest.strip_prefix("@/") {
+        return match resolve_internal(target, &page.lang, ctx) {
+            Ok(url) => {
+                local.push((url.clone(), line));
+                url.into()
+            }
+            Err(hint) => {
+                problems.push(
+                    Diagnostic::error(&page.source, format!("link to a missing page `{dest}`"))
+                        .at(line, 1)
+                        .hint(hint),
+                );
+                dest
+            }
+        };
+    }
+    if is_local(&dest) {
+        local.push((dest.to_string(), line));
+    }
+    dest
+}
+
+/// Links without a scheme (`../policy/`, `/en/`, `#anchor`) are ours to check.
+pub fn is_local(dest: &str) -> bool {
+    !dest.is_empty() && !dest.starts_with("//") && !dest.contains(':')
+}
+
+fn resolve_internal(target: &str, lang: &str, ctx: &Context) -> Result<String, String> {
+    let (path, fragment) = match target.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (target, None),
+    };
+    let Some(stem) = path.strip_suffix(".md") else {
+        return Err(
+            "write internal links by source path, e.g. `@/measures/09-factor-guarantees.md`".into(),
+        );
+    };
+    let (key, lang) = match stem.rsplit_once('.') {
+        Some((key, l)) if ctx.languages.contains(&l) => (key, l),
+        _ => (stem, lang),
+    };
+    if !ctx.pages.contains(&(key.to_string(), lang.to_string())) {
+        let any_lang = ctx.pages.iter().any(|(k, _)| k == key);
+        return Err(match any_lang {
+            true => format!("content/{key}.{lang}.md does not exist yet: translate the page"),
+            false => format!(
+                "no file content/{key}.{lang}.md: check the path (it starts below content/)"
+            ),
+        });
+    }
+    let mut url = format!("{}{}", ctx.base_path, url_path(key, lang));
+    if let Some(f) = fragment {
+        url.push('#');
+        url.push_str(f);
+    }
+    Ok(url)
+}
+
+/// Gives every heading a stable, unique, readable id and returns the table of contents.
+fn assign_heading_ids(events: &mut [Event]) -> Vec<Heading> {
+    let mut toc = Vec::new();
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
+            let level = *level;
+            let explicit = id.as_ref().map(|s| s.to_string());
+            let (title, end) = heading_text(events, i + 1);
+            let base = explicit.unwrap_or_else(|| slugify(&title));
+            let mut unique = base.clone();
+            let mut n = 1;
+            while !used.insert(unique.clone()) {
+                unique = format!("{base}-{n}");
+                n += 1;
+            }
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                *id = Some(unique.clone().into());
+            }
+            toc.push(Heading {
+                level: level_number(level),
+                id: unique,
+                title,
+            });
+            i = end;
+        }
+        i += 1;
+    }
+    toc
+}
+
+fn heading_text(events: &[Event], from: usize) -> (String, usize) {
+    let mut text = String::new();
+    let mut i = from;
+    while i < events.len() {
+        match &events[i] {
+            Event::End(TagEnd::Heading(_)) => break,
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            _ => {}
+        }
+        i += 1;
+    }
+    (text, i)
+}
+
+fn level_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+/// Lowercase letters and digits of any script, words joined by `-`:
+/// `What it offers` → `what-it-offers`, `适用条件` → `适用条件`, `Кто может` → `кто-может`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        "section".into()
+    } else {
+        slug.to_string()
+    }
+}
+
+/// Maps byte offsets of a body to 1-based lines of its source file.
+pub struct LineIndex {
+    starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str, first_line: usize) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts, first_line }
+    }
+
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|s| *s <= offset) + self.first_line - 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_readable_in_every_script() {
+        assert_eq!(slugify("What it offers"), "what-it-offers");
+        assert_eq!(slugify("适用条件（含本数）"), "适用条件-含本数");
+        assert_eq!(
+            slugify("Кто может воспользоваться?"),
+            "кто-может-воспользоваться"
+        );
+        assert_eq!(slugify("!!!"), "section");
+    }
+
+    #[test]
+    fn line_index_counts_from_the_body_start() {
+        let idx = LineIndex::new("a\nb\nc", 5);
+        assert_eq!(idx.line(0), 5);
+        assert_eq!(idx.line(2), 6);
+        assert_eq!(idx.line(4), 7);
+    }
+}

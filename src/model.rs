@@ -1,0 +1,114 @@
+//! Plain data of a site: pages, their front matter and translations. No I/O here.
+
+use crate::config::Config;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Everything the load stage found in a site root.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    /// Sorted by key, then language order: the same for every build of the same input.
+    pub pages: Vec<Page>,
+    /// YAML data files under `content/`, nested by path (`content/a/b.yaml` → `data.a.b`).
+    pub data: serde_json::Value,
+}
+
+#[derive(Clone, Debug)]
+pub struct Page {
+    /// Relative to the site root, e.g. `content/measures/01-negative-list.en.md`.
+    pub source: PathBuf,
+    /// Language-neutral identity shared by translations: `measures/01-negative-list`,
+    /// `measures/_index`, `_index`.
+    pub key: String,
+    pub lang: String,
+    /// Folder under `content/` (`measures`, or empty for the root).
+    pub dir: String,
+    pub is_index: bool,
+    /// Made up by the generator for a section (or home) that has no `_index` file.
+    pub generated: bool,
+    pub front: FrontMatter,
+    pub body: String,
+    /// 1-based line of `source` where `body` starts.
+    pub body_line: usize,
+    /// URL path below the base path, e.g. `en/measures/01-negative-list/`.
+    pub url_path: String,
+    pub rendered: Rendered,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FrontMatter {
+    pub title: String,
+    pub summary: Option<String>,
+    pub date: Option<String>,
+    pub updated: Option<String>,
+    pub weight: Option<i64>,
+    pub tags: Vec<String>,
+    pub draft: bool,
+    pub template: Option<String>,
+    pub aliases: Vec<String>,
+    pub extra: serde_json::Value,
+    /// The typed fields the page's section declares in `site.yaml`.
+    pub fields: BTreeMap<String, serde_json::Value>,
+    /// Line in the source file of each field, for later diagnostics.
+    #[serde(skip)]
+    pub lines: BTreeMap<String, usize>,
+}
+
+/// The Markdown stage's output for one page.
+#[derive(Clone, Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<Heading>,
+    /// Links to check once every page is known: (target as written, line in the source).
+    pub local_links: Vec<(String, usize)>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+impl Page {
+    /// Sort order inside a section: weight first, then newest date, then title.
+    pub fn order_key(&self) -> (i64, std::cmp::Reverse<String>, String, String) {
+        (
+            self.front.weight.unwrap_or(i64::MAX),
+            std::cmp::Reverse(self.front.date.clone().unwrap_or_default()),
+            self.front.title.clone(),
+            self.key.clone(),
+        )
+    }
+}
+
+/// URL path (below the base path) of the page with `key` in `lang`.
+pub fn url_path(key: &str, lang: &str) -> String {
+    let dir = key
+        .strip_suffix("_index")
+        .map(|d| d.trim_end_matches('/'))
+        .unwrap_or(key);
+    if dir.is_empty() {
+        format!("{lang}/")
+    } else {
+        format!("{lang}/{dir}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_path;
+
+    #[test]
+    fn url_paths_follow_the_contract() {
+        assert_eq!(url_path("_index", "zh"), "zh/");
+        assert_eq!(url_path("measures/_index", "en"), "en/measures/");
+        assert_eq!(
+            url_path("measures/01-negative-list", "en"),
+            "en/measures/01-negative-list/"
+        );
+        assert_eq!(url_path("policy", "ru"), "ru/policy/");
+    }
+}

@@ -1,0 +1,231 @@
+//! Write stage: sitemap, robots, headers, static files, then an all-or-nothing publish that
+//! swaps a fully written staging folder in place of the previous output.
+
+use crate::diagnostic::Diagnostic;
+use crate::fsx;
+use crate::model::{Site, url_path};
+use crate::render::Files;
+use crate::theme::{Assets, Theme};
+use rayon::prelude::*;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The files every site gets besides its pages.
+pub fn extras(site: &Site, theme: &Theme, assets: &Assets, files: &mut Files) {
+    files.push(("sitemap.xml".into(), sitemap(site).into_bytes()));
+    files.push(("robots.txt".into(), robots(site).into_bytes()));
+    files.push(("_headers".into(), headers(site).into_bytes()));
+    for feed in &site.config.feeds {
+        for lang in &site.config.languages {
+            let path = format!(
+                "{}atom.xml",
+                url_path(&format!("{feed}/_index"), &lang.code)
+            );
+            files.push((path, atom(site, feed, &lang.code).into_bytes()));
+        }
+    }
+    for (name, file) in &theme.statics {
+        files.push((assets.urls[name].clone(), file.bytes.clone()));
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+}
+
+fn sitemap(site: &Site) -> String {
+    let base = &site.config.base_url;
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    let mut i = 0;
+    while i < site.pages.len() {
+        let key = &site.pages[i].key;
+        let group: Vec<_> = site.pages[i..]
+            .iter()
+            .take_while(|p| &p.key == key)
+            .collect();
+        for page in &group {
+            let _ = write!(
+                out,
+                "  <url>\n    <loc>{base}{}</loc>\n",
+                escape(&page.url_path)
+            );
+            if let Some(date) = page.front.updated.as_ref().or(page.front.date.as_ref()) {
+                let _ = writeln!(out, "    <lastmod>{}</lastmod>", escape(&date[..10]));
+            }
+            for alt in &group {
+                let tag = site
+                    .config
+                    .language(&alt.lang)
+                    .map_or(alt.lang.as_str(), |l| l.tag.as_str());
+                let _ = writeln!(
+                    out,
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"{tag}\" href=\"{base}{}\"/>",
+                    escape(&alt.url_path)
+                );
+            }
+            if let Some(default) = group
+                .iter()
+                .find(|p| p.lang == site.config.default_language)
+            {
+                let _ = writeln!(
+                    out,
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{base}{}\"/>",
+                    escape(&default.url_path)
+                );
+            }
+            out.push_str("  </url>\n");
+        }
+        i += group.len();
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+/// An Atom feed of the dated pages of section `dir` in `lang`, newest first.
+fn atom(site: &Site, dir: &str, lang: &str) -> String {
+    let base = &site.config.base_url;
+    let mut entries: Vec<_> = site
+        .pages
+        .iter()
+        .filter(|p| p.dir == dir && p.lang == lang && !p.is_index)
+        .collect();
+    entries.sort_by(|a, b| (&b.front.date, &a.key).cmp(&(&a.front.date, &b.key)));
+    let index = site
+        .pages
+        .iter()
+        .find(|p| p.dir == dir && p.lang == lang && p.is_index);
+    let title = index.map_or(dir, |p| p.front.title.as_str());
+    let site_title = site.config.language(lang).map_or("", |l| l.title.as_str());
+    let feed_url = format!("{base}{}", url_path(&format!("{dir}/_index"), lang));
+    let stamp = |p: &crate::model::Page| {
+        atom_time(
+            p.front
+                .updated
+                .as_deref()
+                .or(p.front.date.as_deref())
+                .unwrap_or("1970-01-01"),
+        )
+    };
+    let updated = entries
+        .iter()
+        .map(|p| stamp(p))
+        .max()
+        .unwrap_or_else(|| atom_time("1970-01-01"));
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n  <title>{} · {}</title>\n  <id>{feed_url}</id>\n  <link rel=\"self\" href=\"{feed_url}atom.xml\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{feed_url}\"/>\n  <updated>{updated}</updated>\n  <author><name>{}</name></author>\n",
+        escape(title),
+        escape(site_title),
+        escape(site_title),
+    );
+    for p in entries {
+        let url = format!("{base}{}", p.url_path);
+        let _ = write!(
+            out,
+            "  <entry>\n    <title>{}</title>\n    <id>{url}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n    <updated>{}</updated>\n",
+            escape(&p.front.title),
+            stamp(p)
+        );
+        if let Some(summary) = &p.front.summary {
+            let _ = writeln!(out, "    <summary>{}</summary>", escape(summary));
+        }
+        let _ = writeln!(
+            out,
+            "    <content type=\"html\">{}</content>\n  </entry>",
+            escape(&p.rendered.html)
+        );
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+/// `2023-10-13` → `2023-10-13T00:00:00Z` (Atom wants a full timestamp).
+fn atom_time(date: &str) -> String {
+    if date.len() > 10 {
+        date.to_string()
+    } else {
+        format!("{date}T00:00:00Z")
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn robots(site: &Site) -> String {
+    format!(
+        "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+        site.config.base_url
+    )
+}
+
+/// Security headers for hosts that read a `_headers` file (Netlify, Cloudflare Pages).
+fn headers(site: &Site) -> String {
+    let base = site.config.base_path();
+    format!(
+        "{base}*\n  Content-Security-Policy: default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'\n  Referrer-Policy: no-referrer\n  X-Content-Type-Options: nosniff\n{base}assets/*\n  Cache-Control: public, max-age=31536000, immutable\n"
+    )
+}
+
+/// Writes `files` into a staging folder beside `out`, then swaps it in. If anything fails, the
+/// previous `out` is left exactly as it was.
+pub fn publish(out: &Path, files: &Files) -> Result<(), Diagnostic> {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = out
+        .file_name()
+        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
+    fs::create_dir_all(parent).map_err(|e| fsx::io_error(parent, "create the folder", e))?;
+    remove_stale(parent, &name);
+    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+    let written = write_all(&staging, files).and_then(|()| swap(&staging, out, parent, &name));
+    if written.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    written
+}
+
+fn write_all(staging: &Path, files: &Files) -> Result<(), Diagnostic> {
+    if staging.exists() {
+        fs::remove_dir_all(staging).map_err(|e| fsx::io_error(staging, "remove", e))?;
+    }
+    files
+        .par_iter()
+        .try_for_each(|(path, bytes)| fsx::write(&staging.join(path), bytes))
+}
+
+fn swap(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), Diagnostic> {
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    if out.exists() {
+        fs::rename(out, &old).map_err(|e| fsx::io_error(out, "move aside", e))?;
+    }
+    if let Err(e) = fs::rename(staging, out) {
+        let _ = fs::rename(&old, out);
+        return Err(fsx::io_error(out, "replace", e));
+    }
+    let _ = fs::remove_dir_all(&old);
+    Ok(())
+}
+
+/// Staging and old folders left behind by a build that was killed.
+fn remove_stale(parent: &Path, name: &str) {
+    let prefixes = [format!(".{name}.staging-"), format!(".{name}.old-")];
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let stale: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            prefixes.iter().any(|p| n.starts_with(p.as_str()))
+        })
+        .map(|e| e.path())
+        .collect();
+    for path in stale {
+        let _ = fs::remove_dir_all(path);
+    }
+}

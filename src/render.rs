@@ -1,0 +1,503 @@
+//! Render stage: every page through its tera template, with the page's language bound to the
+//! template functions (`t`, `url`, `section`, `asset`).
+
+use crate::diagnostic::Diagnostic;
+use crate::i18n::Strings;
+use crate::model::{Page, Site, url_path};
+use crate::theme::{Assets, Theme};
+use rayon::prelude::*;
+use serde_json::{Value as Json, json};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use tera::Tera;
+
+/// Output files (path below the output folder → content).
+pub type Files = Vec<(String, Vec<u8>)>;
+
+pub fn render(
+    site: &Site,
+    theme: &Theme,
+    assets: &Assets,
+    strings: &BTreeMap<String, Arc<Strings>>,
+) -> Result<Files, Vec<Diagnostic>> {
+    let base = compile(theme)?;
+    let listings = Arc::new(listings(site));
+    let teras: BTreeMap<&str, Tera> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| {
+            let mut tera = base.clone();
+            register(&mut tera, site, &l.code, assets, &listings, strings);
+            (l.code.as_str(), tera)
+        })
+        .collect();
+    let translations = translations(site);
+    let common = common_context(site);
+    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = site
+        .pages
+        .par_iter()
+        .map(|page| {
+            let template = choose_template(page, theme)?;
+            let mut ctx = common.clone();
+            ctx.insert("lang", &page.lang);
+            ctx.insert("language", &site.config.language(&page.lang));
+            ctx.insert("page", &page_value(site, page, &translations[&page.key]));
+            insert_navigation(&mut ctx, site, page, &listings);
+            if page.is_index {
+                ctx.insert("section", &listings[&page.lang].get(&page.dir));
+            }
+            let html = teras[page.lang.as_str()]
+                .render(&template, &ctx)
+                .map_err(|e| template_error(theme, &template, &e, Some(page)))?;
+            Ok((format!("{}index.html", page.url_path), html.into_bytes()))
+        })
+        .collect();
+    let mut files = Vec::with_capacity(results.len() + 2);
+    let mut problems = Vec::new();
+    for r in results {
+        match r {
+            Ok(file) => files.push(file),
+            Err(d) => problems.push(d),
+        }
+    }
+    for name in ["404.html", "index.html"] {
+        let template = if name == "index.html" {
+            "root.html"
+        } else {
+            name
+        };
+        let lang = &site.config.default_language;
+        let mut ctx = common.clone();
+        ctx.insert("lang", lang);
+        ctx.insert("language", &site.config.language(lang));
+        match teras[lang.as_str()].render(template, &ctx) {
+            Ok(html) => files.push((name.to_string(), html.into_bytes())),
+            Err(e) => problems.push(template_error(theme, template, &e, None)),
+        }
+    }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(problems)
+    }
+}
+
+fn compile(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = Tera::default();
+    let mut problems = Vec::new();
+    let mut sources = Vec::new();
+    for (name, file) in &theme.templates {
+        match std::str::from_utf8(&file.bytes) {
+            Ok(text) => sources.push((name.as_str(), text)),
+            Err(_) => problems.push(
+                Diagnostic::error(&file.origin, "the template is not valid UTF-8")
+                    .hint("save it as UTF-8"),
+            ),
+        }
+    }
+    if let Err(e) = tera.add_raw_templates(sources) {
+        let name = template_name(&e).unwrap_or_default();
+        problems.push(template_error(theme, &name, &e, None));
+    }
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
+    if problems.is_empty() {
+        Ok(tera)
+    } else {
+        Err(problems)
+    }
+}
+
+fn template_name(e: &tera::Error) -> Option<String> {
+    let text = e.to_string();
+    let start = text.find(['\'', '"'])? + 1;
+    let end = text[start..].find(['\'', '"'])? + start;
+    Some(text[start..end].to_string())
+}
+
+/// A tera error as a diagnostic naming the template, its line if known, and the page.
+fn template_error(
+    theme: &Theme,
+    template: &str,
+    e: &tera::Error,
+    page: Option<&Page>,
+) -> Diagnostic {
+    let mut chain = vec![e.to_string()];
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        chain.push(s.to_string());
+        source = s.source();
+    }
+    let full = chain.join(": ");
+    let (line, col) = full
+        .split_once("--> ")
+        .and_then(|(_, rest)| {
+            let pos = rest.split_whitespace().next()?;
+            let (l, c) = pos.split_once(':')?;
+            Some((l.parse().ok()?, c.parse().ok()?))
+        })
+        .unwrap_or((0, 0));
+    let message: String = full
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && *l != "|")
+        .collect::<Vec<_>>()
+        .join(" ");
+    let origin = theme
+        .templates
+        .get(template)
+        .map(|f| f.origin.clone())
+        .unwrap_or_else(|| format!("templates/{template}").into());
+    let hint = match page {
+        Some(p) => format!(
+            "while rendering {}; fix the template or the page's front matter",
+            p.source.display()
+        ),
+        None => "fix the template syntax (see the tera documentation)".to_string(),
+    };
+    Diagnostic::error(origin, format!("template error: {message}"))
+        .at(line, col)
+        .hint(hint)
+}
+
+fn choose_template(page: &Page, theme: &Theme) -> Result<String, Diagnostic> {
+    if let Some(t) = &page.front.template {
+        if theme.templates.contains_key(t) {
+            return Ok(t.clone());
+        }
+        let known: Vec<&str> = theme.templates.keys().map(String::as_str).collect();
+        let hint = match crate::diagnostic::nearest(t, known.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("templates: {}", known.join(", ")),
+        };
+        return Err(
+            Diagnostic::error(&page.source, format!("no template `{t}`"))
+                .at(page.front.lines.get("template").copied().unwrap_or(2), 1)
+                .hint(hint),
+        );
+    }
+    let kind = if page.is_index {
+        "section.html"
+    } else {
+        "page.html"
+    };
+    if page.key == "_index" {
+        return Ok("index.html".into());
+    }
+    let own = format!("pages/{}.html", page.key);
+    if !page.is_index && theme.templates.contains_key(&own) {
+        return Ok(own);
+    }
+    let specific = format!("{}/{kind}", page.dir);
+    Ok(if theme.templates.contains_key(&specific) {
+        specific
+    } else {
+        kind.to_string()
+    })
+}
+
+fn common_context(site: &Site) -> tera::Context {
+    let mut ctx = tera::Context::new();
+    ctx.insert(
+        "site",
+        &json!({
+            "base_url": site.config.base_url,
+            "base_path": site.config.base_path(),
+            "default_language": site.config.default_language,
+            "languages": site.config.languages,
+        }),
+    );
+    ctx.insert("data", &site.data);
+    ctx
+}
+
+type Translations = HashMap<String, Vec<Json>>;
+
+/// For each key, the languages it exists in, with URLs, in `site.yaml` order.
+fn translations(site: &Site) -> Translations {
+    let mut map: Translations = HashMap::new();
+    let base = site.config.base_path();
+    for page in &site.pages {
+        let lang = site.config.language(&page.lang);
+        map.entry(page.key.clone()).or_default().push(json!({
+            "code": page.lang,
+            "tag": lang.map(|l| l.tag.as_str()),
+            "name": lang.map(|l| l.name.as_str()),
+            "url": format!("{base}{}", page.url_path),
+            "permalink": format!("{}{}", site.config.base_url, page.url_path),
+        }));
+    }
+    map
+}
+
+fn summary(site: &Site, page: &Page) -> Json {
+    json!({
+        "key": page.key,
+        "title": page.front.title,
+        "summary": page.front.summary,
+        "date": page.front.date,
+        "updated": page.front.updated,
+        "weight": page.front.weight,
+        "tags": page.front.tags,
+        "fields": page.front.fields,
+        "extra": page.front.extra,
+        "url": format!("{}{}", site.config.base_path(), page.url_path),
+        "permalink": format!("{}{}", site.config.base_url, page.url_path),
+    })
+}
+
+fn page_value(site: &Site, page: &Page, translations: &[Json]) -> Json {
+    let mut value = summary(site, page);
+    let extra = json!({
+        "lang": page.lang,
+        "dir": page.dir,
+        "is_index": page.is_index,
+        "generated": page.generated,
+        "source": page.source.to_string_lossy().replace('\\', "/"),
+        "content": page.rendered.html,
+        "toc": page.rendered.toc,
+        "translations": translations,
+        "ancestors": ancestors(site, page),
+    });
+    if let (Json::Object(a), Json::Object(b)) = (&mut value, extra) {
+        a.extend(b);
+    }
+    value
+}
+
+/// Section pages above this page, home first, for breadcrumbs.
+fn ancestors(site: &Site, page: &Page) -> Vec<Json> {
+    let mut dirs = vec![String::new()];
+    let mut acc = String::new();
+    let own_dir_is_ancestor = !page.is_index;
+    for part in page.dir.split('/').filter(|p| !p.is_empty()) {
+        if !acc.is_empty() {
+            acc.push('/');
+        }
+        acc.push_str(part);
+        dirs.push(acc.clone());
+    }
+    if !own_dir_is_ancestor {
+        dirs.pop();
+    }
+    if page.key == "_index" {
+        return Vec::new();
+    }
+    dirs.iter()
+        .map(|d| {
+            let key = if d.is_empty() { "_index".to_string() } else { format!("{d}/_index") };
+            let title = site
+                .pages
+                .binary_search_by(|p| (p.key.as_str(), lang_index(site, &p.lang)).cmp(&(key.as_str(), lang_index(site, &page.lang))))
+                .ok()
+                .map(|i| site.pages[i].front.title.clone())
+                .unwrap_or_default();
+            json!({"title": title, "url": format!("{}{}", site.config.base_path(), url_path(&key, &page.lang))})
+        })
+        .collect()
+}
+
+fn lang_index(site: &Site, code: &str) -> usize {
+    site.config
+        .languages
+        .iter()
+        .position(|l| l.code == code)
+        .unwrap_or(usize::MAX)
+}
+
+/// Language → section dir → {title, url, pages, subsections}, pages in section order.
+type Listings = BTreeMap<String, BTreeMap<String, Json>>;
+
+fn listings(site: &Site) -> Listings {
+    let mut members: BTreeMap<(&str, &str), Vec<&Page>> = BTreeMap::new();
+    let mut subsections: BTreeMap<(&str, String), Vec<&Page>> = BTreeMap::new();
+    for page in &site.pages {
+        if page.is_index {
+            if page.key != "_index" {
+                let parent = page
+                    .dir
+                    .rsplit_once('/')
+                    .map_or(String::new(), |(p, _)| p.to_string());
+                subsections
+                    .entry((page.lang.as_str(), parent))
+                    .or_default()
+                    .push(page);
+            }
+        } else {
+            members
+                .entry((page.lang.as_str(), page.dir.as_str()))
+                .or_default()
+                .push(page);
+        }
+    }
+    let mut out: Listings = BTreeMap::new();
+    for page in site.pages.iter().filter(|p| p.is_index) {
+        let mut pages = members
+            .remove(&(page.lang.as_str(), page.dir.as_str()))
+            .unwrap_or_default();
+        pages.sort_by_key(|p| p.order_key());
+        let mut subs = subsections
+            .remove(&(page.lang.as_str(), page.dir.clone()))
+            .unwrap_or_default();
+        subs.sort_by_key(|p| p.order_key());
+        let mut value = summary(site, page);
+        value["pages"] = pages.iter().map(|p| summary(site, p)).collect();
+        value["subsections"] = subs.iter().map(|p| summary(site, p)).collect();
+        out.entry(page.lang.clone())
+            .or_default()
+            .insert(page.dir.clone(), value);
+    }
+    out
+}
+
+fn register(
+    tera: &mut Tera,
+    site: &Site,
+    lang: &str,
+    assets: &Assets,
+    listings: &Arc<Listings>,
+    strings: &BTreeMap<String, Arc<Strings>>,
+) {
+    let base = site.config.base_path().to_string();
+    let asset_urls: BTreeMap<String, String> = assets
+        .urls
+        .iter()
+        .map(|(k, v)| (k.clone(), format!("{base}{v}")))
+        .collect();
+    tera.register_function("asset", move |args: &HashMap<String, Json>| {
+        let path = arg(args, "path")?;
+        asset_urls
+            .get(&path)
+            .map(|u| Json::from(u.as_str()))
+            .ok_or_else(|| {
+                tera::Error::msg(format!(
+                    "asset(path=\"{path}\"): no such file in the theme's static/ folder"
+                ))
+            })
+    });
+    let own = listings.get(lang).cloned().unwrap_or_default();
+    tera.register_function("section", move |args: &HashMap<String, Json>| {
+        let key = arg(args, "key")?;
+        own.get(&key)
+            .cloned()
+            .ok_or_else(|| tera::Error::msg(format!("section(key=\"{key}\"): no such section")))
+    });
+    let keys: std::collections::BTreeSet<String> = site
+        .pages
+        .iter()
+        .filter(|p| p.lang == lang)
+        .map(|p| p.key.clone())
+        .collect();
+    let (l, b) = (lang.to_string(), base.clone());
+    tera.register_function("url", move |args: &HashMap<String, Json>| {
+        let key = arg(args, "key")?;
+        if keys.contains(&key) {
+            Ok(Json::from(format!("{b}{}", url_path(&key, &l))))
+        } else {
+            Err(tera::Error::msg(format!(
+                "url(key=\"{key}\"): no page `{key}` in language `{l}`"
+            )))
+        }
+    });
+    let l = lang.to_string();
+    tera.register_filter(
+        "local_date",
+        move |value: &Json, _: &HashMap<String, Json>| {
+            let text = value.as_str().unwrap_or_default();
+            Ok(Json::from(crate::format::local_date(text, &l)))
+        },
+    );
+    if let Some(strings) = strings.get(lang).cloned() {
+        tera.register_function("t", move |args: &HashMap<String, Json>| {
+            let key = arg(args, "key")?;
+            let rest: BTreeMap<String, Json> = args
+                .iter()
+                .filter(|(k, _)| k.as_str() != "key")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            strings.get(&key, &rest).map(Json::from).ok_or_else(|| {
+                tera::Error::msg(format!(
+                    "no UI string `{key}` for `{}`: add `{key} = …` to i18n/{}/main.ftl",
+                    strings.lang, strings.lang
+                ))
+            })
+        });
+    }
+}
+
+fn arg(args: &HashMap<String, Json>, name: &str) -> tera::Result<String> {
+    args.get(name)
+        .and_then(Json::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| tera::Error::msg(format!("missing text argument `{name}`")))
+}
+
+/// Menu, home, search and feed URLs of the page's language.
+fn insert_navigation(ctx: &mut tera::Context, site: &Site, page: &Page, listings: &Listings) {
+    let base = site.config.base_path();
+    let exists = |key: &str| {
+        site.pages
+            .iter()
+            .any(|p| p.key == key && p.lang == page.lang)
+    };
+    let menu: Vec<Json> = site
+        .config
+        .menu
+        .iter()
+        .filter_map(|key| {
+            let target = site
+                .pages
+                .iter()
+                .find(|p| &p.key == key && p.lang == page.lang)?;
+            let current = if page.key == *key {
+                Some("page")
+            } else if target.is_index && !page.is_index && page.dir == target.dir {
+                Some("true")
+            } else {
+                None
+            };
+            Some(json!({
+                "title": target.front.title,
+                "summary": target.front.summary,
+                "url": format!("{base}{}", target.url_path),
+                "current": current,
+            }))
+        })
+        .collect();
+    ctx.insert("menu", &menu);
+    ctx.insert(
+        "home_url",
+        &format!("{base}{}", url_path("_index", &page.lang)),
+    );
+    let search = exists("search").then(|| format!("{base}{}", url_path("search", &page.lang)));
+    ctx.insert("search_url", &search);
+    let feed = site
+        .config
+        .feeds
+        .iter()
+        .find(|f| **f == page.dir && listings[&page.lang].contains_key(*f))
+        .map(|f| {
+            format!(
+                "{base}{}atom.xml",
+                url_path(&format!("{f}/_index"), &page.lang)
+            )
+        });
+    ctx.insert("feed_url", &feed);
+}
+
+/// HTML escaping for template output: the five characters that matter, nothing more.
+fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,95 @@
+//! YAML parsing with errors that point at the line in the source file, not in a fragment.
+
+use crate::diagnostic::{Diagnostic, nearest};
+use serde::de::DeserializeOwned;
+use std::path::Path;
+
+/// Parses `text`, which starts at line `first_line` of `path`; `known` names the accepted
+/// top-level fields so an unknown one can be answered with the nearest known one.
+pub fn parse<T: DeserializeOwned>(
+    text: &str,
+    path: &Path,
+    first_line: usize,
+    known: &[&str],
+) -> Result<T, Diagnostic> {
+    serde_yaml::from_str(text).map_err(|e| error(&e, text, path, first_line, known))
+}
+
+pub fn error(
+    e: &serde_yaml::Error,
+    text: &str,
+    path: &Path,
+    first_line: usize,
+    known: &[&str],
+) -> Diagnostic {
+    let message = e.to_string();
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_string();
+    let (mut line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+    if let Some(field) = unknown_field(&message) {
+        line = line_of_key(text, field).max(1);
+        let hint = match nearest(field, known.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("known fields: {}", known.join(", ")),
+        };
+        return Diagnostic::error(path, format!("unknown field `{field}`"))
+            .at(line + first_line - 1, 1)
+            .hint(hint);
+    }
+    let hint = if message.contains("invalid type") {
+        "give the field a value of the expected type (quote text, write numbers without quotes)"
+    } else {
+        "check the indentation and quoting; a `:` inside a value needs the value in quotes"
+    };
+    Diagnostic::error(path, format!("invalid YAML: {message}"))
+        .at(line + first_line - 1, col)
+        .hint(hint)
+}
+
+fn unknown_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `")?;
+    rest.split('`').next()
+}
+
+/// 1-based line of the first top-level `key:` in `text`, or 0 when there is none.
+pub fn line_of_key(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|line| {
+            let line = line.trim_start();
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map_or(0, |i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)] // only deserialised, to provoke errors
+    struct T {
+        title: String,
+    }
+
+    #[test]
+    fn unknown_field_points_at_its_line_with_a_suggestion() {
+        let text = "title: a\ntitel: b\n";
+        let d = parse::<T>(text, Path::new("x.md"), 2, &["title"]).unwrap_err();
+        assert_eq!(d.line, 3);
+        assert_eq!(d.message, "unknown field `titel`");
+        assert!(d.hint.contains("`title`"));
+    }
+
+    #[test]
+    fn syntax_error_line_is_offset_into_the_file() {
+        let text = "title: a\n  - b: [\n";
+        let d = parse::<T>(text, Path::new("x.md"), 2, &["title"]).unwrap_err();
+        assert!(d.line >= 3, "{d}");
+        assert!(d.message.starts_with("invalid YAML"));
+    }
+}
