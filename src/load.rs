@@ -63,7 +63,7 @@ pub fn load(root: &Path, config: Config, options: &Options) -> Result<Site, Vec<
 /// Markdown and YAML files below `content/`, relative to the root and sorted.
 fn list_files(root: &Path, content: &Path) -> (Vec<PathBuf>, Vec<PathBuf>, Vec<Diagnostic>) {
     let (mut markdown, mut yaml, mut problems) = (Vec::new(), Vec::new(), Vec::new());
-    for entry in WalkDir::new(content).sort_by_file_name() {
+    for entry in WalkDir::new(content).follow_links(true).sort_by_file_name() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {

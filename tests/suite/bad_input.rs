@@ -1,0 +1,244 @@
+//! Each kind of bad input: a clear `path:line:col: error: … — hint` message, exit code 1,
+//! and the previous `public/` left exactly as it was.
+
+use crate::harness::{TestSite, snapshot};
+
+/// Builds the good minimal site, lays `scenario` over it, builds again and checks that the
+/// build fails with every `expected` fragment in its output and the old output untouched.
+fn rejects(scenario: &str, expected: &[&str]) -> String {
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    let before = snapshot(&site.out());
+    site.overlay(scenario);
+    rejects_site(&site, &before, expected)
+}
+
+fn rejects_site(
+    site: &TestSite,
+    before: &std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>,
+    expected: &[&str],
+) -> String {
+    let outcome = site.build();
+    assert_eq!(outcome.code, 1, "expected exit 1:\n{}", outcome.stderr);
+    for fragment in expected {
+        assert!(
+            outcome.stderr.contains(fragment),
+            "missing `{fragment}` in:\n{}",
+            outcome.stderr
+        );
+    }
+    assert!(!outcome.stderr.contains("panicked"), "{}", outcome.stderr);
+    assert!(
+        snapshot(&site.out()) == *before,
+        "the previous public/ changed"
+    );
+    outcome.stderr
+}
+
+#[test]
+fn malformed_yaml_names_the_line_in_the_source_file() {
+    // The unclosed `[` opens on line 4 of the file; the parser notices it on line 5.
+    let err = rejects(
+        "malformed_yaml",
+        &["content/news/second.en.md:5:", "error: invalid YAML", " — "],
+    );
+    assert!(err.lines().count() >= 2, "{err}");
+}
+
+#[test]
+fn missing_closing_fence() {
+    rejects(
+        "unclosed_front_matter",
+        &[
+            "content/news/second.en.md:1:1: error: the front matter opened here is never closed",
+            "add a line with just `---`",
+        ],
+    );
+}
+
+#[test]
+fn unknown_field_suggests_the_nearest() {
+    rejects(
+        "unknown_field",
+        &["content/news/second.en.md:3:1: error: unknown field `wieght` — did you mean `weight`?"],
+    );
+}
+
+#[test]
+fn wrong_type() {
+    rejects(
+        "wrong_type",
+        &["content/news/second.en.md:3:1: error: `weight` must be a whole number"],
+    );
+}
+
+#[test]
+fn invalid_utf8_names_its_position() {
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    let before = snapshot(&site.out());
+    site.write(
+        "content/news/second.en.md",
+        b"---\ntitle: ok\n---\nbad \xff byte\n",
+    );
+    rejects_site(
+        &site,
+        &before,
+        &["content/news/second.en.md:4:5: error: the file is not valid UTF-8 — save it as UTF-8"],
+    );
+}
+
+#[test]
+fn empty_file() {
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    let before = snapshot(&site.out());
+    site.write("content/news/empty.en.md", b"");
+    rejects_site(
+        &site,
+        &before,
+        &["content/news/empty.en.md: error: the file is empty"],
+    );
+}
+
+#[test]
+fn undeclared_language() {
+    rejects(
+        "undeclared_language",
+        &[
+            "content/news/second.fr.md: error: language `fr` is not declared in site.yaml",
+            "en, zh",
+        ],
+    );
+}
+
+#[test]
+fn two_files_claiming_one_url() {
+    rejects(
+        "url_clash",
+        &[
+            "content/news/second",
+            "both make /en/news/second/",
+            "a page `NAME.LANG.md` and a section `NAME/_index.LANG.md` share a URL",
+        ],
+    );
+}
+
+#[test]
+fn link_to_a_missing_page_names_the_line() {
+    rejects(
+        "missing_page_link",
+        &["content/news/second.en.md:6:1: error: link to a missing page `@/news/third.md`"],
+    );
+}
+
+#[test]
+fn broken_relative_link() {
+    rejects(
+        "broken_relative_link",
+        &["content/news/second.en.md:4:1: error: broken link `../nowhere/`"],
+    );
+}
+
+#[test]
+fn link_to_a_missing_anchor_lists_the_ids() {
+    rejects(
+        "missing_anchor",
+        &[
+            "no heading with id `part-three`",
+            "part-one, part-two, part-two-1",
+        ],
+    );
+}
+
+#[test]
+fn template_syntax_error_names_template_and_line() {
+    rejects(
+        "template_syntax",
+        &[
+            "themes/default/templates/page.html:",
+            "error: template error",
+        ],
+    );
+}
+
+#[test]
+fn template_render_error_names_the_page() {
+    rejects(
+        "template_render",
+        &[
+            "themes/default/templates/page.html: error: template error",
+            "while rendering content/",
+        ],
+    );
+}
+
+#[test]
+fn unknown_shortcode() {
+    rejects(
+        "unknown_shortcode",
+        &["content/news/second.en.md:4:1: error: no figure named `nope`"],
+    );
+}
+
+#[test]
+fn bad_site_yaml() {
+    rejects(
+        "bad_site_yaml",
+        &["site.yaml:2:1: error: default_language `de` is not one of the languages"],
+    );
+}
+
+#[test]
+fn unreadable_file() {
+    // Root may read any file, so an unreadable entry is made as a dangling symlink.
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    let before = snapshot(&site.out());
+    std::os::unix::fs::symlink(
+        site.root().join("nowhere.md"),
+        site.root().join("content/news/gone.en.md"),
+    )
+    .unwrap();
+    rejects_site(
+        &site,
+        &before,
+        &["content/news/gone.en.md: error: cannot read"],
+    );
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let site = TestSite::minimal();
+    site.overlay("unknown_field");
+    site.write(
+        "content/news/other.en.md",
+        b"---\ntitle: x\nweight: heavy\n---\n",
+    );
+    let outcome = site.build();
+    assert_eq!(outcome.code, 1);
+    assert!(
+        outcome.stderr.contains("second.en.md:3:1"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(
+        outcome.stderr.contains("other.en.md:3:1"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(
+        outcome.stderr.contains("failed: 2 error(s)"),
+        "{}",
+        outcome.stderr
+    );
+}
+
+#[test]
+fn usage_error_exits_with_2() {
+    let site = TestSite::minimal();
+    let outcome = site.run(&["build", "--no-such-flag"]);
+    assert_eq!(outcome.code, 2, "{}", outcome.stderr);
+    let outcome = site.run(&["frobnicate"]);
+    assert_eq!(outcome.code, 2, "{}", outcome.stderr);
+}

@@ -1,0 +1,231 @@
+//! What a successful build produces, on the small Hugo-style fixture site.
+
+use crate::harness::{TestSite, run_in, snapshot};
+use std::path::Path;
+
+#[test]
+fn hugo_style_tree_builds_with_the_embedded_theme() {
+    let site = TestSite::minimal();
+    let outcome = site.build_ok(&[]);
+    // Two pages per language, a generated `news` section and the home page: 4 each.
+    assert!(
+        outcome.stdout.contains("8 pages (en 4, zh 4)"),
+        "{}",
+        outcome.stdout
+    );
+    assert!(
+        outcome.stdout.contains("0 warning(s)"),
+        "{}",
+        outcome.stdout
+    );
+    for path in [
+        "index.html",
+        "404.html",
+        "robots.txt",
+        "sitemap.xml",
+        "_headers",
+        "en/index.html",
+        "zh/index.html",
+        "en/news/index.html",
+        "en/news/first/index.html",
+        "zh/news/second/index.html",
+    ] {
+        assert!(site.out().join(path).is_file(), "{path} missing");
+    }
+    let page = site.read_out("en/news/first/index.html");
+    assert!(page.contains("<html lang=\"en\""));
+    assert!(page.contains("<h1>First post</h1>"));
+}
+
+#[test]
+fn internal_links_resolve_to_the_same_language() {
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    let en = site.read_out("en/index.html");
+    assert!(en.contains("href=\"/en/news/first/\""), "{en}");
+    assert!(en.contains("href=\"/en/news/first/#part-two\""), "{en}");
+    let zh = site.read_out("zh/index.html");
+    assert!(zh.contains("href=\"/zh/news/first/\""), "{zh}");
+}
+
+#[test]
+fn heading_ids_are_unique_and_readable() {
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    let en = site.read_out("en/news/first/index.html");
+    assert!(en.contains("<h2 id=\"part-one\">"));
+    assert!(en.contains("<h2 id=\"part-two\">"));
+    assert!(en.contains("<h2 id=\"part-two-1\">"));
+    let zh = site.read_out("zh/news/first/index.html");
+    assert!(zh.contains("<h2 id=\"第一部分\">"), "{zh}");
+    // The table of contents lists the headings (shown from three headings on).
+    assert!(en.contains("<a href=\"#part-two-1\">"), "{en}");
+}
+
+#[test]
+fn section_lists_pages_by_weight_then_date() {
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    let list = site.read_out("en/news/index.html");
+    let second = list.find("Second post").unwrap();
+    let first = list.find("First post").unwrap();
+    assert!(second < first, "weight 1 must come before weight 2");
+}
+
+#[test]
+fn sitemap_has_hreflang_alternates_and_x_default() {
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    let sitemap = site.read_out("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/zh/news/first/</loc>"));
+    assert!(sitemap.contains(
+        "<xhtml:link rel=\"alternate\" hreflang=\"zh\" href=\"https://example.org/zh/news/first/\"/>"
+    ));
+    assert!(sitemap.contains(
+        "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"https://example.org/en/news/first/\"/>"
+    ));
+    assert!(sitemap.contains("<lastmod>2024-01-02</lastmod>"));
+    assert_eq!(sitemap.matches("<url>").count(), 8);
+    let page = site.read_out("zh/news/first/index.html");
+    assert!(page.contains("<link rel=\"canonical\" href=\"https://example.org/zh/news/first/\">"));
+    assert!(page.contains("hreflang=\"x-default\" href=\"https://example.org/en/news/first/\""));
+}
+
+#[test]
+fn assets_are_fingerprinted_and_referenced() {
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    let assets: Vec<String> = std::fs::read_dir(site.out().join("assets"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let css = assets
+        .iter()
+        .find(|n| n.starts_with("style.") && n.ends_with(".css"))
+        .expect("fingerprinted stylesheet");
+    assert_eq!(css.len(), "style.".len() + 8 + ".css".len(), "{css}");
+    let page = site.read_out("en/news/first/index.html");
+    assert!(page.contains(&format!("href=\"/assets/{css}\"")));
+}
+
+/// Every root-relative `href`/`src` in every HTML file, to check a deployment under a sub-path.
+fn local_refs(out: &Path) -> Vec<(String, String)> {
+    let mut refs = Vec::new();
+    for (path, bytes) in snapshot(out) {
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        for attr in ["href=\"", "src=\"", "action=\""] {
+            for piece in html.split(attr).skip(1) {
+                let url = piece.split('"').next().unwrap().to_string();
+                if !url.starts_with("http") && !url.starts_with('#') {
+                    refs.push((path.display().to_string(), url));
+                }
+            }
+        }
+    }
+    refs
+}
+
+#[test]
+fn base_url_with_a_sub_path_is_honoured_everywhere() {
+    let site = TestSite::minimal();
+    site.build_ok(&["--base-url", "https://host/guide/"]);
+    let refs = local_refs(&site.out());
+    assert!(refs.len() > 20);
+    for (file, url) in refs {
+        let path = url.split('#').next().unwrap();
+        let target = if path.starts_with('/') {
+            let rest = path
+                .strip_prefix("/guide/")
+                .unwrap_or_else(|| panic!("{file}: `{url}` does not start with /guide/"));
+            site.out().join(rest)
+        } else {
+            // A relative link, as written in Markdown: relative to the page's folder.
+            site.out().join(&file).parent().unwrap().join(path)
+        };
+        let exists = target.is_file() || target.join("index.html").is_file();
+        assert!(exists, "{file}: `{url}` resolves to nothing under /guide/");
+    }
+    assert!(
+        site.read_out("robots.txt")
+            .contains("https://host/guide/sitemap.xml")
+    );
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = TestSite::minimal();
+    let root = site.root().to_string_lossy().into_owned();
+    let a = site.root().join("a");
+    let b = site.root().join("b");
+    for out in [&a, &b] {
+        let out = out.to_string_lossy().into_owned();
+        let o = site.run(&["build", "--root", &root, "--out", &out]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+    }
+    assert!(snapshot(&a) == snapshot(&b));
+}
+
+#[test]
+fn drafts_only_with_the_flag() {
+    let site = TestSite::with("drafts");
+    site.build_ok(&[]);
+    assert!(!site.out().join("en/news/draft/index.html").exists());
+    site.build_ok(&["--drafts"]);
+    assert!(site.out().join("en/news/draft/index.html").exists());
+}
+
+#[test]
+fn byte_order_mark_and_crlf_are_accepted() {
+    let site = TestSite::minimal();
+    site.write(
+        "content/news/second.en.md",
+        "\u{feff}---\r\ntitle: Windows file\r\nweight: 1\r\n---\r\n## Heading\r\n\r\nBody.\r\n"
+            .as_bytes(),
+    );
+    site.build_ok(&[]);
+    let page = site.read_out("en/news/second/index.html");
+    assert!(page.contains("<h1>Windows file</h1>"));
+    assert!(page.contains("<h2 id=\"heading\">Heading</h2>"));
+}
+
+#[test]
+fn site_templates_override_the_embedded_ones() {
+    let site = TestSite::with("theme_override");
+    site.build_ok(&[]);
+    assert!(
+        site.read_out("en/news/first/index.html")
+            .contains("<h1 class=\"overridden\">")
+    );
+    // Templates the site does not override still come from the embedded theme.
+    assert!(
+        site.read_out("en/news/index.html")
+            .contains("class=\"cards\"")
+    );
+}
+
+#[test]
+fn check_writes_nothing() {
+    let site = TestSite::minimal();
+    let root = site.root().to_string_lossy().into_owned();
+    let outcome = run_in(site.root(), &["check", "--root", &root]);
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    assert!(outcome.stdout.contains("nothing written"));
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn a_failed_build_leaves_no_staging_folder() {
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    site.overlay("template_render");
+    assert_eq!(site.build().code, 1);
+    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging") || n.contains(".old-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

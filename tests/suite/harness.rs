@@ -1,0 +1,122 @@
+//! Copies a fixture site into a temporary folder and runs the real binary on it.
+//! Scenario fixtures hold only the files that differ from `fixtures/minimal`; they are laid
+//! over a copy of it.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct TestSite {
+    dir: tempfile::TempDir,
+}
+
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+impl TestSite {
+    /// A copy of `fixtures/minimal`.
+    pub fn minimal() -> TestSite {
+        let site = TestSite {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        copy_tree(&fixtures().join("minimal"), site.root());
+        site
+    }
+
+    /// `fixtures/minimal` with `fixtures/NAME` laid over it.
+    pub fn with(name: &str) -> TestSite {
+        let site = TestSite::minimal();
+        site.overlay(name);
+        site
+    }
+
+    pub fn overlay(&self, name: &str) {
+        let from = fixtures().join(name);
+        assert!(from.is_dir(), "no fixture {}", from.display());
+        copy_tree(&from, self.root());
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    pub fn write(&self, rel: &str, bytes: &[u8]) {
+        let path = self.root().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+
+    pub fn read_out(&self, rel: &str) -> String {
+        let path = self.out().join(rel);
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    pub fn run(&self, args: &[&str]) -> Outcome {
+        run_in(self.root(), args)
+    }
+
+    /// `build --root ROOT` plus `extra`, which must succeed.
+    pub fn build_ok(&self, extra: &[&str]) -> Outcome {
+        let root = self.root().to_string_lossy().into_owned();
+        let mut args = vec!["build", "--root", root.as_str()];
+        args.extend_from_slice(extra);
+        let outcome = self.run(&args);
+        assert_eq!(outcome.code, 0, "build failed:\n{}", outcome.stderr);
+        outcome
+    }
+
+    pub fn build(&self) -> Outcome {
+        let root = self.root().to_string_lossy().into_owned();
+        self.run(&["build", "--root", root.as_str()])
+    }
+}
+
+pub fn run_in(dir: &Path, args: &[&str]) -> Outcome {
+    let output = Command::new(env!("CARGO_BIN_EXE_invest-guide"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    Outcome {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Every file under `dir` with its bytes.
+pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap().to_path_buf();
+            files.insert(rel, fs::read(entry.path()).unwrap());
+        }
+    }
+    files
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! The one integration-test binary: runs the real `invest-guide` on fixture sites.
+
+mod bad_input;
+mod build;
+mod guide;
+mod harness;
