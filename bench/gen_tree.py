@@ -358,7 +358,8 @@ SINGLE = """{{ define "main" }}
   <h1>{{ .Title }}</h1>
   {{ with .Date }}{{ if not .IsZero }}<p class="meta"><time datetime="{{ .Format "2006-01-02" }}">{{ .Format "2006-01-02" }}</time></p>{{ end }}{{ end }}
   {{ with .Params.summary }}<p class="lead">{{ . }}</p>{{ end }}
-  {{ if gt (len .Fragments.Headings) 0 }}{{ end }}<nav class="toc">{{ .TableOfContents }}</nav>
+  <h2 id="toc-title">On this page</h2>
+  {{ .TableOfContents }}
   <div class="prose">{{ .Content }}</div>
 </article>
 {{ end }}
@@ -412,8 +413,7 @@ def main(argv):
     write(os.path.join(out, "hugo.toml"), hugo_toml())
     layouts = os.path.join(out, "layouts")
     write(os.path.join(layouts, "_default", "baseof.html"), BASEOF)
-    write(os.path.join(layouts, "_default", "single.html"), SINGLE.replace(
-        "{{ if gt (len .Fragments.Headings) 0 }}{{ end }}", ""))
+    write(os.path.join(layouts, "_default", "single.html"), SINGLE)
     write(os.path.join(layouts, "_default", "list.html"), LIST)
     write(os.path.join(layouts, "index.html"), INDEX)
 

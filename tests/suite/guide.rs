@@ -88,3 +88,131 @@ fn the_guide_check_passes() {
         outcome.stdout
     );
 }
+
+/// The text inside `<div class="prose">…</div>`: what the Markdown of a page rendered to.
+fn prose(html: &str) -> &str {
+    let start = html.find("<div class=\"prose\">").expect("prose block");
+    let rest = &html[start..];
+    &rest[..rest.find("</div>").unwrap()]
+}
+
+fn read(out: &Path, lang: &str, path: &str) -> String {
+    std::fs::read_to_string(out.join(lang).join(path).join("index.html")).unwrap()
+}
+
+#[test]
+fn every_measure_lists_departments_from_the_data_file() {
+    let (_tmp, out) = build_guide();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = std::fs::read_to_string(root.join("content/departments.yaml")).unwrap();
+    for lang in LANGS {
+        for path in CONTRACT
+            .iter()
+            .filter(|p| p.starts_with("measures/") && p.len() > 9)
+        {
+            let html = read(&out, lang, path);
+            let ids: Vec<&str> = html
+                .split("data-department=\"")
+                .skip(1)
+                .map(|s| s.split('"').next().unwrap())
+                .collect();
+            assert!(!ids.is_empty(), "/{lang}/{path} lists no department");
+            for id in ids {
+                assert!(
+                    data.contains(&format!("- id: {id}\n")),
+                    "{id} not in departments.yaml"
+                );
+            }
+        }
+    }
+}
+
+// The expected figures are the policy's own: 5000万美元 and 1000万美元 (measure 9, land and
+// energy), 3000万美元 (measure 9, manufacturing), 5000万元 (measure 8, fixed assets).
+#[test]
+fn thresholds_on_measure_pages_are_the_policys() {
+    let (_tmp, out) = build_guide();
+    let nine = "measures/09-factor-guarantees/";
+    let eight = "measures/08-promotion-methods/";
+    let cases: [(&str, &str, &[&str]); 6] = [
+        ("zh", nine, &["5000万美元", "1000万美元", "3000万美元"]),
+        ("zh", eight, &["5000万元"]),
+        (
+            "en",
+            nine,
+            &[
+                "US$50\u{a0}million",
+                "US$10\u{a0}million",
+                "US$30\u{a0}million",
+            ],
+        ),
+        ("en", eight, &["RMB\u{a0}50\u{a0}million"]),
+        (
+            "ru",
+            nine,
+            &[
+                "50\u{a0}млн\u{a0}долларов США",
+                "10\u{a0}млн\u{a0}долларов США",
+                "30\u{a0}млн\u{a0}долларов США",
+            ],
+        ),
+        ("ru", eight, &["50\u{a0}млн\u{a0}юаней"]),
+    ];
+    for (lang, path, figures) in cases {
+        let html = read(&out, lang, path);
+        for figure in figures {
+            assert!(
+                prose(&html).contains(figure),
+                "/{lang}/{path} lacks {figure}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_threshold_changed_in_the_data_changes_every_page() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(root.join("content")) {
+        let entry = entry.unwrap();
+        let target = tmp.path().join(entry.path().strip_prefix(root).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    std::fs::copy(root.join("site.yaml"), tmp.path().join("site.yaml")).unwrap();
+    let thresholds = tmp.path().join("content/eligibility/thresholds.yaml");
+    let text = std::fs::read_to_string(&thresholds).unwrap();
+    let changed = text.replacen("amount: 30000000", "amount: 40000000", 1);
+    assert_ne!(text, changed);
+    std::fs::write(&thresholds, changed).unwrap();
+    let outcome = run_in(
+        tmp.path(),
+        &["build", "--root", &tmp.path().to_string_lossy()],
+    );
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    let out = tmp.path().join("public");
+    assert!(read(&out, "zh", "measures/09-factor-guarantees/").contains("4000万美元"));
+    assert!(read(&out, "en", "measures/09-factor-guarantees/").contains("US$40\u{a0}million"));
+    assert!(!read(&out, "en", "measures/09-factor-guarantees/").contains("US$30\u{a0}million"));
+}
+
+#[test]
+fn english_and_russian_pages_hold_no_chinese_and_no_placeholders() {
+    let (_tmp, out) = build_guide();
+    for lang in LANGS {
+        for path in CONTRACT {
+            let html = read(&out, lang, path);
+            let body = prose(&html);
+            if lang != "zh" {
+                let han = body.chars().find(|c| ('\u{4e00}'..='\u{9fff}').contains(c));
+                assert_eq!(han, None, "/{lang}/{path} has Chinese text");
+            }
+            for word in ["TBD", "TODO", "lorem", "placeholder", "FIXME"] {
+                assert!(!body.contains(word), "/{lang}/{path} contains {word}");
+            }
+        }
+    }
+}
