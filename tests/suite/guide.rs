@@ -1,6 +1,6 @@
 //! The guide itself: the repository's own site root builds cleanly and keeps the URL contract.
 
-use crate::harness::run_in;
+use crate::harness::{copy_tree, run_in};
 use std::path::Path;
 
 const LANGS: [&str; 3] = ["zh", "en", "ru"];
@@ -173,15 +173,7 @@ fn thresholds_on_measure_pages_are_the_policys() {
 fn a_threshold_changed_in_the_data_changes_every_page() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().unwrap();
-    for entry in walkdir::WalkDir::new(root.join("content")) {
-        let entry = entry.unwrap();
-        let target = tmp.path().join(entry.path().strip_prefix(root).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    copy_tree(&root.join("content"), &tmp.path().join("content"));
     std::fs::copy(root.join("site.yaml"), tmp.path().join("site.yaml")).unwrap();
     let thresholds = tmp.path().join("content/eligibility/thresholds.yaml");
     let text = std::fs::read_to_string(&thresholds).unwrap();
