@@ -21,6 +21,8 @@ pub struct Config {
     pub sections: BTreeMap<String, BTreeMap<String, FieldType>>,
     /// Page keys shown in the main navigation, in order (`measures/_index`, `policy`).
     pub menu: Vec<String>,
+    /// Data files (under `content/`, without `.yaml`) of the eligibility rules and their cases.
+    pub eligibility: Option<EligibilityFiles>,
     /// Sections that get an Atom feed per language (`updates` → `/LANG/updates/atom.xml`).
     pub feeds: Vec<String>,
 }
@@ -53,6 +55,13 @@ pub enum BaseType {
     Ref(String),
 }
 
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EligibilityFiles {
+    pub rules: String,
+    pub cases: String,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
@@ -69,6 +78,8 @@ struct Raw {
     menu: Vec<String>,
     #[serde(default)]
     feeds: Vec<String>,
+    #[serde(default)]
+    eligibility: Option<EligibilityFiles>,
 }
 
 fn default_theme() -> String {
@@ -84,6 +95,7 @@ pub const KNOWN_FIELDS: &[&str] = &[
     "sections",
     "menu",
     "feeds",
+    "eligibility",
 ];
 
 /// Reads and validates `ROOT/site.yaml`; `base_url` may be overridden from the command line.
@@ -166,6 +178,7 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Vec<Diagnosti
         sections,
         menu: raw.menu,
         feeds: raw.feeds,
+        eligibility: raw.eligibility,
     })
 }
 
@@ -252,6 +265,7 @@ mod tests {
             sections: BTreeMap::new(),
             menu: vec![],
             feeds: vec![],
+            eligibility: None,
         };
         assert_eq!(config.base_path(), "/guide/");
         config.base_url = "https://host/".into();

@@ -5,7 +5,8 @@
 
 mod config;
 pub mod diagnostic;
-mod format;
+pub mod eligibility;
+pub mod format;
 mod frontmatter;
 mod fsx;
 mod i18n;
@@ -60,9 +61,14 @@ pub fn build(options: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
     let strings = i18n::load(&theme, &languages)?;
     let amounts = amounts(&site)?;
     let mut problems = render_markdown(&mut site, &amounts);
+    let rules = check_eligibility(root, &site, &amounts, &mut problems);
     fail_on_errors(&mut problems)?;
     let assets = theme::fingerprint(&theme);
     let mut files = render::render(&site, &theme, &assets, &strings)?;
+    if let Some(rules) = rules {
+        let json = serde_json::to_vec(&rules).unwrap_or_default();
+        files.push(("assets/eligibility-rules.json".into(), json));
+    }
     output::extras(&site, &theme, &assets, &mut files);
     problems.extend(links::check(&site, &files));
     fail_on_errors(&mut problems)?;
@@ -143,6 +149,45 @@ fn amounts(site: &model::Site) -> Result<BTreeMap<String, format::Amount>, Vec<D
             .hint("write each figure as `name: {amount: 50000000, currency: USD}`"),
         ]
     })
+}
+
+/// Validates the eligibility rules and runs their test vectors, if the site has them.
+fn check_eligibility(
+    root: &std::path::Path,
+    site: &model::Site,
+    amounts: &BTreeMap<String, format::Amount>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<eligibility::Rules> {
+    let files = site.config.eligibility.as_ref()?;
+    let read = |name: &str| {
+        let rel = PathBuf::from(format!("content/{name}.yaml"));
+        fsx::read_text(&root.join(&rel), &rel).map(|text| (rel, text))
+    };
+    let ((rules_path, rules_text), (cases_path, cases_text)) =
+        match (read(&files.rules), read(&files.cases)) {
+            (Ok(r), Ok(c)) => (r, c),
+            (r, c) => {
+                problems.extend(r.err().into_iter().chain(c.err()));
+                return None;
+            }
+        };
+    let rules = match eligibility::load(&rules_text, &rules_path, amounts) {
+        Ok(rules) => rules,
+        Err(mut d) => {
+            problems.append(&mut d);
+            return None;
+        }
+    };
+    match yaml::parse::<Vec<eligibility::Case>>(&cases_text, &cases_path, 1, &[]) {
+        Ok(cases) => problems.extend(eligibility::run_cases(
+            &rules,
+            &cases,
+            &cases_text,
+            &cases_path,
+        )),
+        Err(d) => problems.push(d),
+    }
+    Some(rules)
 }
 
 fn pages_per_language(site: &model::Site) -> Vec<(String, usize)> {

@@ -2,5 +2,6 @@
 
 mod bad_input;
 mod build;
+mod eligibility;
 mod guide;
 mod harness;

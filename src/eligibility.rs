@@ -1,0 +1,357 @@
+//! The eligibility rules: a small declarative language read from YAML, validated, and
+//! evaluated here exactly as `rules.js` evaluates it in the browser.
+
+use crate::diagnostic::Diagnostic;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    pub answers: BTreeMap<String, AnswerSpec>,
+    pub verdicts: Vec<VerdictRule>,
+    pub measures: Vec<MeasureRule>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
+pub enum AnswerSpec {
+    Choice { values: Vec<String> },
+    Multi { values: Vec<String> },
+    Amount { currency: String },
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerdictRule {
+    pub id: String,
+    pub when: Condition,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only_measures: Option<Vec<u32>>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureRule {
+    pub measure: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub benefit: Option<String>,
+    pub when: Condition,
+}
+
+/// One node of a condition: exactly one operator is set.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub always: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all: Option<Vec<Condition>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub any: Option<Vec<Condition>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not: Option<Box<Condition>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is: Option<String>,
+    #[serde(default, rename = "in", skip_serializing_if = "Option::is_none")]
+    pub one_of: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_any: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered: Option<bool>,
+    /// Name of a figure in the thresholds data; replaced by its amount in `gte_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gte: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gte_amount: Option<u64>,
+}
+
+/// A visitor's answers: one value, several values, or an amount.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Answer {
+    Amount(u64),
+    One(String),
+    Many(Vec<String>),
+}
+
+pub type Answers = BTreeMap<String, Answer>;
+
+/// What the checker shows: the verdict and, per measure, its benefits.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Outcome {
+    pub verdict: String,
+    pub measures: Vec<u32>,
+    /// Measure number → benefits, for measures whose rules name one.
+    pub benefits: BTreeMap<String, Vec<String>>,
+}
+
+impl Rules {
+    pub fn evaluate(&self, answers: &Answers) -> Outcome {
+        let verdict = self
+            .verdicts
+            .iter()
+            .find(|v| holds(&v.when, answers))
+            .or(self.verdicts.last());
+        let only = verdict.and_then(|v| v.only_measures.as_ref());
+        let mut measures: Vec<u32> = Vec::new();
+        let mut benefits: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for rule in &self.measures {
+            if only.is_some_and(|o| !o.contains(&rule.measure)) || !holds(&rule.when, answers) {
+                continue;
+            }
+            if !measures.contains(&rule.measure) {
+                measures.push(rule.measure);
+            }
+            if let Some(b) = &rule.benefit {
+                benefits
+                    .entry(rule.measure.to_string())
+                    .or_default()
+                    .push(b.clone());
+            }
+        }
+        measures.sort_unstable();
+        Outcome {
+            verdict: verdict.map(|v| v.id.clone()).unwrap_or_default(),
+            measures,
+            benefits,
+        }
+    }
+}
+
+/// Whether `c` holds; a comparison on an answer that was not given never holds.
+pub fn holds(c: &Condition, answers: &Answers) -> bool {
+    if let Some(a) = c.always {
+        return a;
+    }
+    if let Some(all) = &c.all {
+        return all.iter().all(|c| holds(c, answers));
+    }
+    if let Some(any) = &c.any {
+        return any.iter().any(|c| holds(c, answers));
+    }
+    if let Some(not) = &c.not {
+        return !holds(not, answers);
+    }
+    let Some(answer) = c.answer.as_ref().and_then(|name| answers.get(name)) else {
+        return false;
+    };
+    match answer {
+        Answer::One(v) => {
+            c.is.as_ref().is_some_and(|x| x == v)
+                || c.one_of.as_ref().is_some_and(|xs| xs.contains(v))
+                || c.answered == Some(true)
+        }
+        Answer::Many(vs) => {
+            c.has.as_ref().is_some_and(|x| vs.contains(x))
+                || c.has_any
+                    .as_ref()
+                    .is_some_and(|xs| xs.iter().any(|x| vs.contains(x)))
+                || (c.answered == Some(true) && !vs.is_empty())
+        }
+        Answer::Amount(n) => c.gte_amount.is_some_and(|min| *n >= min) || c.answered == Some(true),
+    }
+}
+
+/// Reads and validates the rules; `gte` names are resolved against `amounts`.
+pub fn load(
+    text: &str,
+    path: &Path,
+    amounts: &BTreeMap<String, crate::format::Amount>,
+) -> Result<Rules, Vec<Diagnostic>> {
+    let mut rules: Rules = crate::yaml::parse(text, path, 1, &["answers", "verdicts", "measures"])
+        .map_err(|d| vec![d])?;
+    let mut problems = Vec::new();
+    let answers = rules.answers.clone();
+    let mut check = |c: &mut Condition| validate(c, &answers, amounts, text, path, &mut problems);
+    for v in &mut rules.verdicts {
+        check(&mut v.when);
+    }
+    for m in &mut rules.measures {
+        check(&mut m.when);
+    }
+    if rules.verdicts.is_empty() {
+        problems.push(
+            Diagnostic::error(path, "no verdicts")
+                .hint("add at least one verdict with `when: { always: true }`"),
+        );
+    }
+    if problems.is_empty() {
+        Ok(rules)
+    } else {
+        Err(problems)
+    }
+}
+
+fn validate(
+    c: &mut Condition,
+    answers: &BTreeMap<String, AnswerSpec>,
+    amounts: &BTreeMap<String, crate::format::Amount>,
+    text: &str,
+    path: &Path,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .map_or(1, |i| i + 1)
+    };
+    let operators = [
+        c.always.is_some(),
+        c.all.is_some(),
+        c.any.is_some(),
+        c.not.is_some(),
+        c.is.is_some(),
+        c.one_of.is_some(),
+        c.has.is_some(),
+        c.has_any.is_some(),
+        c.answered.is_some(),
+        c.gte.is_some(),
+    ];
+    if operators.iter().filter(|o| **o).count() != 1 {
+        problems.push(
+            Diagnostic::error(path, "a condition must have exactly one operator")
+                .at(line_of(c.answer.as_deref().unwrap_or("when")), 1)
+                .hint("use one of always, all, any, not, is, in, has, has_any, answered, gte"),
+        );
+        return;
+    }
+    for child in c.all.iter_mut().chain(c.any.iter_mut()).flatten() {
+        validate(child, answers, amounts, text, path, problems);
+    }
+    if let Some(not) = &mut c.not {
+        validate(not, answers, amounts, text, path, problems);
+    }
+    let needs_answer =
+        !(c.always.is_some() || c.all.is_some() || c.any.is_some() || c.not.is_some());
+    if !needs_answer {
+        return;
+    }
+    let mut fail = |needle: &str, message: String, hint: String| {
+        problems.push(
+            Diagnostic::error(path, message)
+                .at(line_of(needle), 1)
+                .hint(hint),
+        );
+    };
+    let Some(name) = c.answer.clone() else {
+        fail(
+            "when",
+            "a comparison needs `answer: NAME`".into(),
+            "name the question it tests".into(),
+        );
+        return;
+    };
+    let Some(spec) = answers.get(&name) else {
+        let known: Vec<&str> = answers.keys().map(String::as_str).collect();
+        let hint = crate::diagnostic::nearest(&name, known.iter().copied())
+            .map_or(format!("answers: {}", known.join(", ")), |n| {
+                format!("did you mean `{n}`?")
+            });
+        fail(
+            &format!("answer: {name}"),
+            format!("unknown answer `{name}`"),
+            hint,
+        );
+        return;
+    };
+    let values: Vec<&String> =
+        c.is.iter()
+            .chain(c.has.iter())
+            .chain(c.one_of.iter().flatten())
+            .chain(c.has_any.iter().flatten())
+            .collect();
+    match spec {
+        AnswerSpec::Choice { values: allowed } | AnswerSpec::Multi { values: allowed } => {
+            let multi = matches!(spec, AnswerSpec::Multi { .. });
+            if (multi && (c.is.is_some() || c.one_of.is_some()))
+                || (!multi && (c.has.is_some() || c.has_any.is_some()))
+                || c.gte.is_some()
+            {
+                fail(&format!("answer: {name}"), format!("this operator does not fit the answer `{name}`"),
+                    "use is/in for single-choice answers, has/has_any for multiple-choice ones, gte for amounts".into());
+            }
+            for v in values {
+                if !allowed.contains(v) {
+                    fail(
+                        &format!("answer: {name}"),
+                        format!("`{v}` is not a value of `{name}`"),
+                        format!("values: {}", allowed.join(", ")),
+                    );
+                }
+            }
+        }
+        AnswerSpec::Amount { .. } => {
+            if let Some(figure) = &c.gte {
+                match amounts.get(figure) {
+                    Some(a) => c.gte_amount = Some(a.amount),
+                    None => fail(
+                        figure,
+                        format!("no figure `{figure}` in the thresholds data"),
+                        "add it to the thresholds file or fix the name".into(),
+                    ),
+                }
+            } else if c.answered.is_none() {
+                fail(
+                    &format!("answer: {name}"),
+                    format!("`{name}` is an amount"),
+                    "compare it with `gte: FIGURE`".into(),
+                );
+            }
+        }
+    }
+}
+
+/// A test vector: answers and the outcome the policy calls for.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    pub name: String,
+    pub answers: Answers,
+    pub verdict: String,
+    pub measures: Vec<u32>,
+    #[serde(default)]
+    pub benefits: BTreeMap<String, Vec<String>>,
+}
+
+/// Runs every case; each mismatch is a diagnostic naming the case.
+pub fn run_cases(rules: &Rules, cases: &[Case], text: &str, path: &Path) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for case in cases {
+        let got = rules.evaluate(&case.answers);
+        let want = Outcome {
+            verdict: case.verdict.clone(),
+            measures: case.measures.clone(),
+            benefits: case.benefits.clone(),
+        };
+        if got != want {
+            let line = text
+                .lines()
+                .position(|l| l.contains(&case.name))
+                .map_or(1, |i| i + 1);
+            problems.push(
+                Diagnostic::error(
+                    path,
+                    format!(
+                        "case `{}`: the rules give {} {:?} {:?}, the case expects {} {:?} {:?}",
+                        case.name,
+                        got.verdict,
+                        got.measures,
+                        got.benefits,
+                        want.verdict,
+                        want.measures,
+                        want.benefits
+                    ),
+                )
+                .at(line, 1)
+                .hint("fix the rule, or the case if the policy changed"),
+            );
+        }
+    }
+    problems
+}

@@ -1,0 +1,243 @@
+//! Eligibility rules: the Rust and JavaScript evaluators against the same test vectors and
+//! against each other on many random answer sets; `check` reports cases that break.
+
+use crate::harness::{copy_tree, run_in};
+use invest_guide::eligibility::{Answer, Answers, Case, Rules, load};
+use invest_guide::format::Amount;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn rules() -> Rules {
+    let amounts: BTreeMap<String, Amount> = serde_yaml::from_str(
+        &std::fs::read_to_string(root().join("content/eligibility/thresholds.yaml")).unwrap(),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(root().join("content/eligibility/rules.yaml")).unwrap();
+    load(&text, Path::new("rules.yaml"), &amounts).unwrap()
+}
+
+fn cases() -> Vec<Case> {
+    let text = std::fs::read_to_string(root().join("content/eligibility/cases.yaml")).unwrap();
+    serde_yaml::from_str(&text).unwrap()
+}
+
+#[test]
+fn rust_evaluator_gives_every_expected_outcome() {
+    let rules = rules();
+    let cases = cases();
+    assert!(cases.len() >= 30);
+    for case in cases {
+        let got = rules.evaluate(&case.answers);
+        assert_eq!(got.verdict, case.verdict, "{}", case.name);
+        assert_eq!(got.measures, case.measures, "{}", case.name);
+        assert_eq!(got.benefits, case.benefits, "{}", case.name);
+        assert!(!got.measures.contains(&7) && !got.measures.contains(&14));
+    }
+}
+
+/// Random answer sets covering every answer, with amounts around the thresholds.
+fn random_answers(n: usize) -> Vec<Answers> {
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |m: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % m
+    };
+    let choices: [(&str, &[&str]); 5] = [
+        (
+            "sector",
+            &[
+                "manufacturing",
+                "energy",
+                "agrifood",
+                "logistics",
+                "health",
+                "tourism",
+                "digital",
+                "other",
+            ],
+        ),
+        ("negative_list", &["none", "restricted", "prohibited"]),
+        ("encouraged", &["yes", "no", "unsure"]),
+        ("fortune500", &["yes", "no"]),
+        (
+            "location",
+            &[
+                "industrial-park",
+                "hongshagang",
+                "land-port",
+                "heavy-ion",
+                "tourism-area",
+                "bonded-center",
+                "other",
+            ],
+        ),
+    ];
+    let multi: [(&str, &[&str]); 2] = [
+        ("forms", &["new", "ma", "hq", "branch", "reinvest", "soe"]),
+        ("trade", &["ru", "ge", "kz", "ecommerce"]),
+    ];
+    let amounts = ["total_usd", "paid_in_usd", "fixed_assets_cny"];
+    let figures = [
+        9_999_999u64,
+        10_000_000,
+        29_999_999,
+        30_000_000,
+        49_999_999,
+        50_000_000,
+        50_000_001,
+        0,
+    ];
+    (0..n)
+        .map(|_| {
+            let mut a = Answers::new();
+            for (name, values) in choices {
+                if next(4) > 0 {
+                    a.insert(
+                        name.into(),
+                        Answer::One(values[next(values.len() as u64) as usize].into()),
+                    );
+                }
+            }
+            for (name, values) in multi {
+                if next(3) > 0 {
+                    let picked = values
+                        .iter()
+                        .filter(|_| next(3) == 0)
+                        .map(|v| v.to_string())
+                        .collect();
+                    a.insert(name.into(), Answer::Many(picked));
+                }
+            }
+            for name in amounts {
+                if next(3) > 0 {
+                    a.insert(
+                        name.into(),
+                        Answer::Amount(figures[next(figures.len() as u64) as usize]),
+                    );
+                }
+            }
+            a
+        })
+        .collect()
+}
+
+/// Node runs `rules.js` on every answer set; its outcomes must equal Rust's.
+#[test]
+fn javascript_evaluator_agrees_with_rust() {
+    let Some(node) = which("node") else {
+        if std::env::var_os("REQUIRE_BROWSER").is_some() {
+            panic!("node is required (REQUIRE_BROWSER is set) but was not found");
+        }
+        eprintln!("skipped: node not found; install Node.js to run the JavaScript evaluator tests");
+        return;
+    };
+    let rules = rules();
+    let mut inputs: Vec<Answers> = cases().into_iter().map(|c| c.answers).collect();
+    inputs.extend(random_answers(2000));
+    let expected: Vec<_> = inputs.iter().map(|a| rules.evaluate(a)).collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data.json");
+    std::fs::write(
+        &data,
+        serde_json::to_vec(&serde_json::json!({"rules": rules, "inputs": inputs})).unwrap(),
+    )
+    .unwrap();
+    let module = root().join("themes/default/static/rules.js");
+    let script = format!(
+        "import {{ evaluate }} from {module:?};\nimport {{ readFileSync }} from 'node:fs';\nconst d = JSON.parse(readFileSync({data:?}, 'utf8'));\nprocess.stdout.write(JSON.stringify(d.inputs.map((a) => evaluate(d.rules, a))));\n",
+        module = format!("file://{}", module.display()),
+        data = data.display().to_string(),
+    );
+    let script_path = tmp.path().join("run.mjs");
+    std::fs::write(&script_path, script).unwrap();
+    let output = Command::new(node).arg(&script_path).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let got: Vec<invest_guide::eligibility::Outcome> =
+        serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(got.len(), expected.len());
+    for (i, (g, e)) in got.iter().zip(&expected).enumerate() {
+        assert_eq!(g, e, "answers {:?}", inputs[i]);
+    }
+}
+
+fn which(program: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(program))
+            .find(|p| p.is_file())
+    })
+}
+
+fn guide_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&root().join("content"), &tmp.path().join("content"));
+    std::fs::copy(root().join("site.yaml"), tmp.path().join("site.yaml")).unwrap();
+    tmp
+}
+
+#[test]
+fn check_names_the_cases_a_threshold_change_breaks() {
+    let tmp = guide_copy();
+    let path = tmp.path().join("content/eligibility/thresholds.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen("amount: 30000000", "amount: 30000001", 1),
+    )
+    .unwrap();
+    let outcome = run_in(
+        tmp.path(),
+        &["check", "--root", &tmp.path().to_string_lossy()],
+    );
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains("content/eligibility/cases.yaml:")
+            && outcome
+                .stderr
+                .contains("case `manufacturing at the key-project threshold`"),
+        "{}",
+        outcome.stderr
+    );
+    // The case one dollar above still holds at the new threshold.
+    assert!(
+        !outcome
+            .stderr
+            .contains("manufacturing above the key-project threshold")
+    );
+}
+
+#[test]
+fn check_rejects_a_rule_on_an_unknown_answer() {
+    let tmp = guide_copy();
+    let path = tmp.path().join("content/eligibility/rules.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen("answer: forms, has: hq", "answer: form, has: hq", 1),
+    )
+    .unwrap();
+    let outcome = run_in(
+        tmp.path(),
+        &["check", "--root", &tmp.path().to_string_lossy()],
+    );
+    assert_eq!(outcome.code, 1);
+    assert!(
+        outcome.stderr.contains("content/eligibility/rules.yaml:")
+            && outcome
+                .stderr
+                .contains("unknown answer `form` — did you mean `forms`?"),
+        "{}",
+        outcome.stderr
+    );
+}
