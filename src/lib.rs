@@ -40,10 +40,32 @@ pub struct Report {
     pub pages: Vec<(String, usize)>,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
+    started: Instant,
 }
 
-/// Runs the whole pipeline; on failure returns every problem found, errors and warnings.
+pub use render::Files;
+
+/// A built site, not yet written anywhere: what `serve` holds in memory.
+pub struct Built {
+    /// Path below the output folder → bytes, sorted by path.
+    pub files: Files,
+    pub report: Report,
+}
+
+/// Runs the whole pipeline and, if `options.out` is set, publishes the result there.
+/// On failure returns every problem found, errors and warnings, and writes nothing.
 pub fn build(options: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
+    let built = build_in_memory(options)?;
+    if let Some(out) = &options.out {
+        output::publish(out, &built.files).map_err(|d| vec![d])?;
+    }
+    let mut report = built.report;
+    report.elapsed = report.started.elapsed();
+    Ok(report)
+}
+
+/// Every stage but writing: config → load → markdown → render → links.
+pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
     let started = Instant::now();
     let root = &options.root;
     let config = config::load(root, options.base_url.as_deref())?;
@@ -72,13 +94,15 @@ pub fn build(options: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
     output::extras(&site, &theme, &assets, &mut files);
     problems.extend(links::check(&site, &files));
     fail_on_errors(&mut problems)?;
-    if let Some(out) = &options.out {
-        output::publish(out, &files).map_err(|d| vec![d])?;
-    }
-    Ok(Report {
-        pages: pages_per_language(&site),
-        warnings: problems,
-        elapsed: started.elapsed(),
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(Built {
+        files,
+        report: Report {
+            pages: pages_per_language(&site),
+            warnings: problems,
+            elapsed: started.elapsed(),
+            started,
+        },
     })
 }
 
