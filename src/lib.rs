@@ -85,12 +85,14 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
     let mut problems = render_markdown(&mut site, &amounts);
     let rules = check_eligibility(root, &site, &amounts, &mut problems);
     fail_on_errors(&mut problems)?;
-    let assets = theme::fingerprint(&theme);
-    let mut files = render::render(&site, &theme, &assets, &strings)?;
+    let mut assets = theme::fingerprint(&theme);
+    let mut generated = Vec::new();
     if let Some(rules) = rules {
         let json = serde_json::to_vec(&rules).unwrap_or_default();
-        files.push(("assets/eligibility-rules.json".into(), json));
+        generated.push((assets.add("eligibility-rules.json", &json), json));
     }
+    let mut files = render::render(&site, &theme, &assets, &strings)?;
+    files.append(&mut generated);
     output::extras(&site, &theme, &assets, &mut files);
     problems.extend(links::check(&site, &files));
     fail_on_errors(&mut problems)?;

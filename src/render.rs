@@ -408,6 +408,25 @@ fn register(
             Ok(Json::from(crate::format::local_date(text, &l)))
         },
     );
+    let l = lang.to_string();
+    tera.register_filter(
+        "money",
+        move |value: &Json, args: &HashMap<String, Json>| {
+            let amount = value
+                .as_u64()
+                .ok_or_else(|| tera::Error::msg("money: the value must be a whole number"))?;
+            let currency = match args.get("currency").and_then(Json::as_str) {
+                Some("CNY") => crate::format::Currency::Cny,
+                Some("USD") => crate::format::Currency::Usd,
+                other => {
+                    return Err(tera::Error::msg(format!(
+                        "money: currency must be USD or CNY, not {other:?}"
+                    )));
+                }
+            };
+            Ok(Json::from(crate::format::money(amount, currency, &l)))
+        },
+    );
     if let Some(strings) = strings.get(lang).cloned() {
         tera.register_function("t", move |args: &HashMap<String, Json>| {
             let key = arg(args, "key")?;

@@ -123,17 +123,26 @@ pub struct Assets {
 }
 
 pub fn fingerprint(theme: &Theme) -> Assets {
-    let mut urls = BTreeMap::new();
+    let mut assets = Assets::default();
     for (name, file) in &theme.statics {
+        assets.add(name, &file.bytes);
+    }
+    assets
+}
+
+impl Assets {
+    /// Registers a published file under `assets/` and returns its URL path; CSS, JS and JSON
+    /// get a content hash in their name.
+    pub fn add(&mut self, name: &str, bytes: &[u8]) -> String {
         let url = match name.rsplit_once('.') {
-            Some((stem, ext)) if ext == "css" || ext == "js" => {
-                format!("assets/{stem}.{:08x}.{ext}", fnv1a(&file.bytes) as u32)
+            Some((stem, ext)) if matches!(ext, "css" | "js" | "json") => {
+                format!("assets/{stem}.{:08x}.{ext}", fnv1a(bytes) as u32)
             }
             _ => format!("assets/{name}"),
         };
-        urls.insert(name.clone(), url);
+        self.urls.insert(name.to_string(), url.clone());
+        url
     }
-    Assets { urls }
 }
 
 /// FNV-1a, 64-bit: a stable content hash for cache-busting names (not for security).

@@ -131,13 +131,7 @@ fn random_answers(n: usize) -> Vec<Answers> {
 /// Node runs `rules.js` on every answer set; its outcomes must equal Rust's.
 #[test]
 fn javascript_evaluator_agrees_with_rust() {
-    let Some(node) = which("node") else {
-        if std::env::var_os("REQUIRE_BROWSER").is_some() {
-            panic!("node is required (REQUIRE_BROWSER is set) but was not found");
-        }
-        eprintln!("skipped: node not found; install Node.js to run the JavaScript evaluator tests");
-        return;
-    };
+    let Some(node) = node_or_skip() else { return };
     let rules = rules();
     let mut inputs: Vec<Answers> = cases().into_iter().map(|c| c.answers).collect();
     inputs.extend(random_answers(2000));
@@ -240,4 +234,50 @@ fn check_rejects_a_rule_on_an_unknown_answer() {
         "{}",
         outcome.stderr
     );
+}
+
+/// `amount.js` against hand-written vectors of what people type (tests/vectors/amounts.json).
+#[test]
+fn amounts_are_read_as_people_type_them() {
+    let Some(node) = node_or_skip() else { return };
+    let module = format!(
+        "file://{}",
+        root().join("themes/default/static/amount.js").display()
+    );
+    let vectors = root().join("tests/vectors/amounts.json");
+    let script = format!(
+        r#"import {{ parseAmount }} from {module:?};
+import {{ readFileSync }} from "node:fs";
+const failures = [];
+for (const v of JSON.parse(readFileSync({vectors:?}, "utf8"))) {{
+  const got = parseAmount(v.input, v.lang);
+  const ok = v.empty ? got === null
+    : v.error ? got !== null && got.error === true
+    : got !== null && !got.error && got.value === v.value && got.currency === v.currency && got.ambiguous === v.ambiguous;
+  if (!ok) failures.push(`${{JSON.stringify(v)}} → ${{JSON.stringify(got)}}`);
+}}
+if (failures.length) {{ console.error(failures.join("\n")); process.exit(1); }}
+"#,
+        vectors = vectors.display().to_string(),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("amounts.mjs");
+    std::fs::write(&path, script).unwrap();
+    let output = Command::new(node).arg(&path).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn node_or_skip() -> Option<std::path::PathBuf> {
+    let node = which("node");
+    if node.is_none() {
+        if std::env::var_os("REQUIRE_BROWSER").is_some() {
+            panic!("node is required (REQUIRE_BROWSER is set) but was not found");
+        }
+        eprintln!("skipped: node not found; install Node.js to run the JavaScript tests");
+    }
+    node
 }
