@@ -23,6 +23,8 @@ pub struct Config {
     pub menu: Vec<String>,
     /// Data files (under `content/`, without `.yaml`) of the eligibility rules and their cases.
     pub eligibility: Option<EligibilityFiles>,
+    /// How translations are held to their source.
+    pub translations: TranslationMode,
     /// Sections that get an Atom feed per language (`updates` → `/LANG/updates/atom.xml`).
     pub feeds: Vec<String>,
 }
@@ -37,6 +39,18 @@ pub struct Language {
     /// BCP 47 tag for `<html lang>` and hreflang; defaults to the code.
     #[serde(default)]
     pub tag: String,
+}
+
+/// `translations:` in site.yaml.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TranslationMode {
+    /// (default) A page may exist in some languages only; staleness is tracked for
+    /// translations that carry `translated_from`.
+    Lenient,
+    /// Every page in every language; every translation marked with `translated_from`.
+    Strict,
+    /// A missing translation shows the default-language page with a notice.
+    Fallback,
 }
 
 /// The type of a typed front-matter field: `int`, `string`, `ref:DATA` or a `[list]` of one.
@@ -80,6 +94,8 @@ struct Raw {
     feeds: Vec<String>,
     #[serde(default)]
     eligibility: Option<EligibilityFiles>,
+    #[serde(default)]
+    translations: Option<String>,
 }
 
 fn default_theme() -> String {
@@ -96,6 +112,7 @@ pub const KNOWN_FIELDS: &[&str] = &[
     "menu",
     "feeds",
     "eligibility",
+    "translations",
 ];
 
 /// Reads and validates `ROOT/site.yaml`; `base_url` may be overridden from the command line.
@@ -149,6 +166,19 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Vec<Diagnosti
                 .hint("write it like https://invest.example.org/ or https://host/sub-path/"),
         );
     }
+    let translations = match raw.translations.as_deref() {
+        None => TranslationMode::Lenient,
+        Some("strict") => TranslationMode::Strict,
+        Some("fallback") => TranslationMode::Fallback,
+        Some(other) => {
+            problems.push(
+                Diagnostic::error(FILE, format!("translations: `{other}` is not a mode"))
+                    .at(yaml::line_of_key(&text, "translations"), 1)
+                    .hint("write `translations: strict` (every page in every language) or `translations: fallback`"),
+            );
+            TranslationMode::Lenient
+        }
+    };
     let mut sections = BTreeMap::new();
     for (section, fields) in raw.sections {
         let mut typed = BTreeMap::new();
@@ -179,6 +209,7 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Vec<Diagnosti
         menu: raw.menu,
         feeds: raw.feeds,
         eligibility: raw.eligibility,
+        translations,
     })
 }
 
@@ -266,6 +297,7 @@ mod tests {
             menu: vec![],
             feeds: vec![],
             eligibility: None,
+            translations: TranslationMode::Lenient,
         };
         assert_eq!(config.base_path(), "/guide/");
         config.base_url = "https://host/".into();

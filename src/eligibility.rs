@@ -12,6 +12,16 @@ pub struct Rules {
     pub answers: BTreeMap<String, AnswerSpec>,
     pub verdicts: Vec<VerdictRule>,
     pub measures: Vec<MeasureRule>,
+    /// Rate for amounts typed in the other currency; an editor sets it with its date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversion: Option<Conversion>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Conversion {
+    pub cny_per_usd: f64,
+    pub date: String,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -164,8 +174,13 @@ pub fn load(
     path: &Path,
     amounts: &BTreeMap<String, crate::format::Amount>,
 ) -> Result<Rules, Vec<Diagnostic>> {
-    let mut rules: Rules = crate::yaml::parse(text, path, 1, &["answers", "verdicts", "measures"])
-        .map_err(|d| vec![d])?;
+    let mut rules: Rules = crate::yaml::parse(
+        text,
+        path,
+        1,
+        &["answers", "verdicts", "measures", "conversion"],
+    )
+    .map_err(|d| vec![d])?;
     let mut problems = Vec::new();
     let answers = rules.answers.clone();
     let mut check = |c: &mut Condition| validate(c, &answers, amounts, text, path, &mut problems);
@@ -174,6 +189,15 @@ pub fn load(
     }
     for m in &mut rules.measures {
         check(&mut m.when);
+    }
+    if let Some(c) = &rules.conversion
+        && (c.cny_per_usd <= 0.0 || !crate::frontmatter::is_date(&c.date))
+    {
+        problems.push(
+            Diagnostic::error(path, "`conversion` needs a positive `cny_per_usd` and a `date` (YYYY-MM-DD)")
+                .at(crate::yaml::line_of_key(text, "conversion"), 1)
+                .hint("write e.g. `conversion: { cny_per_usd: RATE, date: YYYY-MM-DD }` with the rate's source date"),
+        );
     }
     if rules.verdicts.is_empty() {
         problems.push(

@@ -11,8 +11,17 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 pub const COMMON: &[&str] = &[
-    "title", "summary", "date", "updated", "weight", "tags", "draft", "template", "aliases",
+    "title",
+    "summary",
+    "date",
+    "updated",
+    "weight",
+    "tags",
+    "draft",
+    "template",
+    "aliases",
     "extra",
+    "translated_from",
 ];
 
 /// A file split at its `---` fences; `body_line` is the 1-based line where the body starts.
@@ -123,6 +132,7 @@ impl Checker<'_> {
             "aliases" => front.aliases = self.strings(key, value),
             "draft" => front.draft = self.bool(key, &value).unwrap_or(false),
             "template" => front.template = self.string(key, value),
+            "translated_from" => front.translated_from = self.string(key, value),
             "extra" => match to_json(value) {
                 Some(json @ Json::Object(_)) => front.extra = json,
                 _ => self.wrong_type(key, "a map of `name: value` lines"),

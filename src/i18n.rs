@@ -7,18 +7,24 @@ use fluent::{FluentArgs, FluentResource, FluentValue};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// Language code → its strings.
+pub type Bundles = BTreeMap<String, Arc<Strings>>;
+
 pub struct Strings {
     pub lang: String,
     bundle: FluentBundle<FluentResource>,
 }
 
-/// Parses the `.ftl` files of every site language.
+/// Parses the `.ftl` files of every site language. Returns the bundles and warnings (unused
+/// keys); errors for syntax errors, keys templates use but a language lacks, and plural forms a
+/// language needs but a message lacks.
 pub fn load(
     theme: &Theme,
     languages: &[(String, String)],
-) -> Result<BTreeMap<String, Arc<Strings>>, Vec<Diagnostic>> {
+) -> Result<(Bundles, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut all = BTreeMap::new();
     let mut problems = Vec::new();
+    let mut defined: Defined = BTreeMap::new();
     for (code, tag) in languages {
         let langid = tag.parse().or_else(|_| code.parse()).unwrap_or_default();
         let mut bundle = FluentBundle::new_concurrent(vec![langid]);
@@ -55,6 +61,15 @@ pub fn load(
                     r
                 }
             };
+            plural_problems(code, &resource, file, &text, &mut problems);
+            for entry in resource.entries() {
+                if let fluent_syntax::ast::Entry::Message(m) = entry {
+                    defined
+                        .entry(m.id.name.to_string())
+                        .or_default()
+                        .push((code.clone(), file.origin.clone()));
+                }
+            }
             if let Err(errors) = bundle.add_resource(resource) {
                 for e in errors {
                     problems.push(
@@ -72,11 +87,149 @@ pub fn load(
             }),
         );
     }
-    if problems.is_empty() {
-        Ok(all)
-    } else {
+    check_keys(theme, languages, &defined, &mut problems);
+    if problems.iter().any(Diagnostic::is_error) {
         Err(problems)
+    } else {
+        Ok((all, problems))
     }
+}
+
+/// Message id → (language, file) of each definition.
+type Defined = BTreeMap<String, Vec<(String, std::path::PathBuf)>>;
+
+/// The plural categories a language needs for messages that select on a number.
+fn plural_categories(lang: &str) -> &'static [&'static str] {
+    match lang.split('-').next().unwrap_or(lang) {
+        "ru" | "uk" | "be" => &["one", "few", "many", "other"],
+        "zh" | "ja" | "ko" => &["other"],
+        _ => &["one", "other"],
+    }
+}
+
+/// A message that selects on plural categories must cover all the language needs.
+fn plural_problems(
+    lang: &str,
+    resource: &FluentResource,
+    file: &crate::theme::File,
+    text: &str,
+    problems: &mut Vec<Diagnostic>,
+) {
+    use fluent_syntax::ast::{Entry, Expression, PatternElement, VariantKey};
+    const CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
+    for entry in resource.entries() {
+        let Entry::Message(m) = entry else { continue };
+        let Some(pattern) = &m.value else { continue };
+        for element in &pattern.elements {
+            let PatternElement::Placeable {
+                expression: Expression::Select { variants, .. },
+            } = element
+            else {
+                continue;
+            };
+            let keys: Vec<&str> = variants
+                .iter()
+                .filter_map(|v| match &v.key {
+                    VariantKey::Identifier { name } => Some(*name),
+                    VariantKey::NumberLiteral { .. } => None,
+                })
+                .collect();
+            if !keys.iter().any(|k| CATEGORIES.contains(k)) {
+                continue;
+            }
+            let missing: Vec<&str> = plural_categories(lang)
+                .iter()
+                .copied()
+                .filter(|c| !keys.contains(c))
+                .collect();
+            if !missing.is_empty() {
+                let line = text
+                    .lines()
+                    .position(|l| l.starts_with(m.id.name))
+                    .map_or(1, |i| i + 1);
+                problems.push(
+                    Diagnostic::error(
+                        &file.origin,
+                        format!(
+                            "`{}` lacks the plural forms {} that `{lang}` needs",
+                            m.id.name,
+                            missing.join(", ")
+                        ),
+                    )
+                    .at(line, 1)
+                    .hint(format!(
+                        "add a variant for each: [{}] …",
+                        missing.join("] …, [")
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// Keys a template uses literally must exist in every language; keys no template uses are
+/// reported as warnings (a key used as `t(key="prefix-" ~ x)` counts as a prefix).
+fn check_keys(
+    theme: &Theme,
+    languages: &[(String, String)],
+    defined: &Defined,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let mut used = std::collections::BTreeSet::new();
+    let mut prefixes = Vec::new();
+    for (name, file) in &theme.templates {
+        let text = String::from_utf8_lossy(&file.bytes);
+        for (line_no, line) in text.lines().enumerate() {
+            for (key, is_prefix) in keys_in(line) {
+                if is_prefix {
+                    prefixes.push(key.to_string());
+                    continue;
+                }
+                used.insert(key.to_string());
+                for (code, _) in languages {
+                    if !defined
+                        .get(key)
+                        .is_some_and(|d| d.iter().any(|(l, _)| l == code))
+                    {
+                        problems.push(
+                            Diagnostic::error(&file.origin, format!("UI string `{key}` used by {name} is missing in `{code}`"))
+                                .at(line_no + 1, 1)
+                                .hint(format!("add `{key} = …` to i18n/{code}/main.ftl (or another .ftl file of i18n/{code}/)")),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    for (key, places) in defined {
+        if used.contains(key) || prefixes.iter().any(|p| key.starts_with(p.as_str())) {
+            continue;
+        }
+        for (_, origin) in places {
+            problems.push(
+                Diagnostic::warning(
+                    origin,
+                    format!("UI string `{key}` is not used by any template"),
+                )
+                .hint("remove it, or use it in a template with t(key=\"…\")"),
+            );
+        }
+    }
+}
+
+/// `t(key="literal")` → (literal, false); `t(key="prefix-" ~ x)` → (prefix-, true).
+fn keys_in(line: &str) -> Vec<(&str, bool)> {
+    let mut keys = Vec::new();
+    for piece in line.split("t(key=").skip(1) {
+        let Some(q) = piece.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        let rest = &piece[1..];
+        let Some(end) = rest.find(q) else { continue };
+        let after = rest[end + 1..].trim_start();
+        keys.push((&rest[..end], after.starts_with('~')));
+    }
+    keys
 }
 
 impl Strings {

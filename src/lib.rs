@@ -16,8 +16,12 @@ mod markdown;
 mod model;
 mod output;
 mod render;
+pub mod scaffold;
+pub mod search;
+pub mod serve;
 mod shortcode;
 mod theme;
+pub mod translations;
 mod yaml;
 
 use diagnostic::Diagnostic;
@@ -39,6 +43,8 @@ pub struct Report {
     /// Language code → number of pages, in `site.yaml` order.
     pub pages: Vec<(String, usize)>,
     pub warnings: Vec<Diagnostic>,
+    /// Coverage of every page in every language.
+    pub translations: Vec<translations::Row>,
     pub elapsed: Duration,
     started: Instant,
 }
@@ -72,7 +78,7 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
     let load_options = load::Options {
         drafts: options.drafts,
     };
-    let mut site = load::load(root, config, &load_options)?;
+    let (mut site, warnings) = load::load(root, config, &load_options)?;
     let theme = theme::load(root, &site.config.theme)?;
     let languages: Vec<(String, String)> = site
         .config
@@ -80,9 +86,10 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
         .iter()
         .map(|l| (l.code.clone(), l.tag.clone()))
         .collect();
-    let strings = i18n::load(&theme, &languages)?;
+    let (strings, mut problems) = i18n::load(&theme, &languages)?;
+    problems.extend(warnings);
     let amounts = amounts(&site)?;
-    let mut problems = render_markdown(&mut site, &amounts);
+    problems.extend(render_markdown(&mut site, &amounts));
     let rules = check_eligibility(root, &site, &amounts, &mut problems);
     fail_on_errors(&mut problems)?;
     let mut assets = theme::fingerprint(&theme);
@@ -94,6 +101,7 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
     let mut files = render::render(&site, &theme, &assets, &strings)?;
     files.append(&mut generated);
     output::extras(&site, &theme, &assets, &mut files);
+    files.extend(search::build(&site, &files)?);
     problems.extend(links::check(&site, &files));
     fail_on_errors(&mut problems)?;
     files.sort_by(|a, b| a.0.cmp(&b.0));
@@ -102,6 +110,7 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
         report: Report {
             pages: pages_per_language(&site),
             warnings: problems,
+            translations: site.translations.clone(),
             elapsed: started.elapsed(),
             started,
         },
@@ -175,6 +184,16 @@ fn amounts(site: &model::Site) -> Result<BTreeMap<String, format::Amount>, Vec<D
             .hint("write each figure as `name: {amount: 50000000, currency: USD}`"),
         ]
     })
+}
+
+/// Marks translations as reviewed against their current source (all of them if `files` is
+/// empty); returns the files that changed.
+pub fn mark_translations(
+    root: &std::path::Path,
+    files: &[PathBuf],
+) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
+    let config = config::load(root, None)?;
+    translations::mark_reviewed(root, &config, files)
 }
 
 /// Validates the eligibility rules and runs their test vectors, if the site has them.

@@ -17,7 +17,12 @@ pub struct Options {
 }
 
 /// Reads every page and data file under `ROOT/content`.
-pub fn load(root: &Path, config: Config, options: &Options) -> Result<Site, Vec<Diagnostic>> {
+/// Returns the site and the warnings found on the way.
+pub fn load(
+    root: &Path,
+    config: Config,
+    options: &Options,
+) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
     let content = root.join("content");
     if !content.is_dir() {
         return Err(vec![
@@ -40,6 +45,7 @@ pub fn load(root: &Path, config: Config, options: &Options) -> Result<Site, Vec<
         }
     }
     check_refs(&pages, &config, &data, &mut problems);
+    let translations = crate::translations::check(&mut pages, &config, &mut problems);
     add_generated_pages(&mut pages, &config);
     check_unique_urls(&pages, &mut problems);
     check_site_keys(&pages, &config, &mut problems);
@@ -53,11 +59,13 @@ pub fn load(root: &Path, config: Config, options: &Options) -> Result<Site, Vec<
         .map(|(i, l)| (l.code.as_str(), i))
         .collect();
     pages.sort_by(|a, b| (&a.key, order[a.lang.as_str()]).cmp(&(&b.key, order[b.lang.as_str()])));
-    Ok(Site {
+    let site = Site {
         config,
         pages,
         data,
-    })
+        translations,
+    };
+    Ok((site, problems))
 }
 
 /// Markdown and YAML files below `content/`, relative to the root and sorted.
@@ -130,6 +138,8 @@ fn read_page(
         dir,
         is_index,
         generated: false,
+        fallback: false,
+        source_hash: crate::translations::source_hash(&text),
         front,
         body: split.body.to_string(),
         body_line: split.body_line,
@@ -331,6 +341,8 @@ fn add_generated_pages(pages: &mut Vec<Page>, config: &Config) {
             dir,
             is_index: true,
             generated: true,
+            fallback: false,
+            source_hash: String::new(),
             front: FrontMatter {
                 title,
                 ..Default::default()

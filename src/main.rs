@@ -3,7 +3,9 @@
 use clap::{Parser, Subcommand};
 use invest_guide::diagnostic::{self, Diagnostic};
 use invest_guide::{BuildOptions, build};
-use std::path::PathBuf;
+use invest_guide::{scaffold, serve};
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -42,6 +44,38 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Preview the site with live reload: builds in memory, serves it, rebuilds on change.
+    Serve {
+        /// Site root: the folder holding site.yaml and content/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Address to listen on; anything but loopback shows the preview to your network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a page in every language, with the front matter its section takes.
+    New {
+        /// Where the page goes: SECTION/SLUG, e.g. measures/15-green-energy.
+        #[arg(value_name = "SECTION/SLUG", value_parser = scaffold::Target::parse)]
+        target: scaffold::Target,
+        /// Site root: the folder holding site.yaml and content/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Show translation coverage, or mark translations as reviewed against their source.
+    Translations {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Record that these translation files match their current source (all if none given).
+        #[arg(long, num_args = 0..)]
+        mark_reviewed: Option<Vec<PathBuf>>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -71,6 +105,43 @@ fn main() -> ExitCode {
             };
             run(&options, strict, "checked, nothing written")
         }
+        Command::Serve {
+            root,
+            bind,
+            port,
+            drafts,
+        } => serve(&serve::Options {
+            root,
+            bind,
+            port,
+            drafts,
+        }),
+        Command::New { target, root } => new_page(&root, &target),
+        Command::Translations {
+            root,
+            mark_reviewed: Some(files),
+        } => mark(&root, &files),
+        Command::Translations {
+            root,
+            mark_reviewed: None,
+        } => {
+            let options = BuildOptions {
+                root,
+                out: None,
+                base_url: None,
+                drafts: false,
+            };
+            match build(&options) {
+                Ok(report) => {
+                    print_translations(&report.translations);
+                    ExitCode::SUCCESS
+                }
+                Err(mut problems) => {
+                    print(&mut problems);
+                    ExitCode::from(1)
+                }
+            }
+        }
     }
 }
 
@@ -91,6 +162,9 @@ fn run(options: &BuildOptions, strict: bool, what: &str) -> ExitCode {
                 warnings.len(),
                 report.elapsed,
             );
+            if !what.starts_with("into") {
+                print_translations(&report.translations);
+            }
             if strict && !warnings.is_empty() {
                 eprintln!("--strict: warnings count as errors");
                 return ExitCode::from(1);
@@ -110,5 +184,167 @@ fn print(diagnostics: &mut [Diagnostic]) {
     diagnostic::sort(diagnostics);
     for d in diagnostics.iter() {
         eprintln!("{d}");
+    }
+}
+
+fn mark(root: &std::path::Path, files: &[PathBuf]) -> ExitCode {
+    match invest_guide::mark_translations(root, files) {
+        Ok(marked) => {
+            for file in &marked {
+                println!("marked as reviewed: {}", file.display());
+            }
+            println!(
+                "{} file(s) marked; run `invest-guide check` to see the coverage",
+                marked.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(mut problems) => {
+            print(&mut problems);
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// One line per page: its status in each language, and the files to edit.
+fn print_translations(rows: &[invest_guide::translations::Row]) {
+    use invest_guide::translations::Status;
+    let mut langs: Vec<&str> = Vec::new();
+    let mut pages: Vec<(&str, Vec<&invest_guide::translations::Row>)> = Vec::new();
+    for row in rows {
+        if !langs.contains(&row.lang.as_str()) {
+            langs.push(&row.lang);
+        }
+        match pages.last_mut() {
+            Some((key, group)) if *key == row.key => group.push(row),
+            _ => pages.push((&row.key, vec![row])),
+        }
+    }
+    let width = pages.iter().map(|(k, _)| k.len()).max().unwrap_or(4).max(4);
+    println!("translations:");
+    println!(
+        "  {:width$}  {}",
+        "page",
+        langs.iter().map(|l| format!("{l:9}")).collect::<String>()
+    );
+    for (key, group) in pages {
+        let cells: String = langs
+            .iter()
+            .map(|l| {
+                group
+                    .iter()
+                    .find(|r| r.lang == *l)
+                    .map_or("-", |r| r.status.label())
+            })
+            .map(|s| format!("{s:9}"))
+            .collect();
+        let todo: Vec<String> = group
+            .iter()
+            .filter(|r| matches!(r.status, Status::Missing | Status::Stale | Status::Fallback))
+            .map(|r| r.file.display().to_string())
+            .collect();
+        let todo = if todo.is_empty() {
+            String::new()
+        } else {
+            format!("→ {}", todo.join(", "))
+        };
+        println!("  {key:width$}  {cells}{todo}");
+    }
+}
+
+fn serve(options: &serve::Options) -> ExitCode {
+    let mut shown = Vec::new();
+    match serve::run(options, |event| print_serve_event(event, &mut shown)) {
+        Ok(never) => match never {},
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Prints what the server reports; `shown` holds the warnings printed last, so that an
+/// unchanged list is not printed again on every save.
+fn print_serve_event(event: serve::Event, shown: &mut Vec<Diagnostic>) {
+    let changed =
+        |path: Option<&Path>| path.map_or(String::new(), |p| format!("{}: ", p.display()));
+    match event {
+        serve::Event::Listening { url, exposed } => {
+            println!(
+                "serving {url} — watching {}; Ctrl-C to stop",
+                serve::WATCHED.join(", ")
+            );
+            if exposed {
+                eprintln!(
+                    "warning: {url} is open to other machines that can reach this address \
+                     (drafts included); leave out --bind to serve on loopback only"
+                );
+            }
+        }
+        serve::Event::Built {
+            report,
+            changed: path,
+        } => {
+            let mut warnings = report.warnings.clone();
+            diagnostic::sort(&mut warnings);
+            let repeated = !warnings.is_empty() && warnings == *shown;
+            if !repeated {
+                print(&mut warnings);
+                *shown = warnings;
+            }
+            let pages: Vec<String> = report
+                .pages
+                .iter()
+                .map(|(l, n)| format!("{l} {n}"))
+                .collect();
+            println!(
+                "{}built {} pages ({}), {} warning(s){} in {:.0?}",
+                changed(path),
+                report.pages.iter().map(|(_, n)| n).sum::<usize>(),
+                pages.join(", "),
+                shown.len(),
+                if repeated { " (as before)" } else { "" },
+                report.elapsed,
+            );
+        }
+        serve::Event::Failed {
+            problems,
+            changed: path,
+        } => {
+            for d in problems {
+                eprintln!("{d}");
+            }
+            let errors = problems.iter().filter(|d| d.is_error()).count();
+            println!(
+                "{}build failed: {errors} error(s); still serving the last good version",
+                changed(path)
+            );
+        }
+    }
+}
+
+fn new_page(root: &Path, target: &scaffold::Target) -> ExitCode {
+    match scaffold::create(root, target) {
+        Ok(paths) => {
+            for path in &paths {
+                let shown = if root == Path::new(".") {
+                    path.clone()
+                } else {
+                    root.join(path)
+                };
+                println!("created {}", shown.display());
+            }
+            println!(
+                "next: in each file, replace the title, write the summary and the text in that \
+                 language, and set the fields as their comments say; then run `invest-guide \
+                 check` (or watch the pages live with `invest-guide serve`)"
+            );
+            ExitCode::SUCCESS
+        }
+        Err(mut problems) => {
+            print(&mut problems);
+            eprintln!("nothing was written");
+            ExitCode::from(1)
+        }
     }
 }

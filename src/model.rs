@@ -13,6 +13,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// YAML data files under `content/`, nested by path (`content/a/b.yaml` → `data.a.b`).
     pub data: serde_json::Value,
+    /// Per page and language: is the translation there and up to date?
+    pub translations: Vec<crate::translations::Row>,
 }
 
 #[derive(Clone, Debug)]
@@ -28,6 +30,11 @@ pub struct Page {
     pub is_index: bool,
     /// Made up by the generator for a section (or home) that has no `_index` file.
     pub generated: bool,
+    /// A copy of the default-language page standing in for a missing translation
+    /// (sites with `translations: fallback` only).
+    pub fallback: bool,
+    /// Short content hash of the source file, for translation staleness.
+    pub source_hash: String,
     pub front: FrontMatter,
     pub body: String,
     /// 1-based line of `source` where `body` starts.
@@ -49,6 +56,9 @@ pub struct FrontMatter {
     pub template: Option<String>,
     pub aliases: Vec<String>,
     pub extra: serde_json::Value,
+    /// Hash of the default-language source this translation was last reviewed against; written
+    /// by `invest-guide translations --mark-reviewed`, never by hand.
+    pub translated_from: Option<String>,
     /// The typed fields the page's section declares in `site.yaml`.
     pub fields: BTreeMap<String, serde_json::Value>,
     /// Line in the source file of each field, for later diagnostics.

@@ -43,7 +43,7 @@ fn sitemap(site: &Site) -> String {
             .iter()
             .take_while(|p| &p.key == key)
             .collect();
-        for page in &group {
+        for page in group.iter().filter(|p| !p.fallback) {
             let _ = write!(
                 out,
                 "  <url>\n    <loc>{base}{}</loc>\n",
@@ -52,7 +52,7 @@ fn sitemap(site: &Site) -> String {
             if let Some(date) = page.front.updated.as_ref().or(page.front.date.as_ref()) {
                 let _ = writeln!(out, "    <lastmod>{}</lastmod>", escape(&date[..10]));
             }
-            for alt in &group {
+            for alt in group.iter().filter(|p| !p.fallback) {
                 let tag = site
                     .config
                     .language(&alt.lang)

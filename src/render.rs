@@ -34,6 +34,7 @@ pub fn render(
         .collect();
     let translations = translations(site);
     let common = common_context(site);
+    let pages = by_key(site);
     let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = site
         .pages
         .par_iter()
@@ -43,7 +44,7 @@ pub fn render(
             ctx.insert("lang", &page.lang);
             ctx.insert("language", &site.config.language(&page.lang));
             ctx.insert("page", &page_value(site, page, &translations[&page.key]));
-            insert_navigation(&mut ctx, site, page, &listings);
+            insert_navigation(&mut ctx, site, page, &pages, &listings);
             if page.is_index {
                 ctx.insert("section", &listings[&page.lang].get(&page.dir));
             }
@@ -226,6 +227,7 @@ fn translations(site: &Site) -> Translations {
             "name": lang.map(|l| l.name.as_str()),
             "url": format!("{base}{}", page.url_path),
             "permalink": format!("{}{}", site.config.base_url, page.url_path),
+            "fallback": page.fallback,
         }));
     }
     map
@@ -254,6 +256,9 @@ fn page_value(site: &Site, page: &Page, translations: &[Json]) -> Json {
         "dir": page.dir,
         "is_index": page.is_index,
         "generated": page.generated,
+        "fallback": page.fallback,
+        "canonical": format!("{}{}", site.config.base_url, url_path(&page.key, if page.fallback { &site.config.default_language } else { &page.lang })),
+        "source_tag": site.config.language(&site.config.default_language).map(|l| l.tag.as_str()),
         "source": page.source.to_string_lossy().replace('\\', "/"),
         "content": page.rendered.html,
         "toc": page.rendered.toc,
@@ -453,22 +458,31 @@ fn arg(args: &HashMap<String, Json>, name: &str) -> tera::Result<String> {
 }
 
 /// Menu, home, search and feed URLs of the page's language.
-fn insert_navigation(ctx: &mut tera::Context, site: &Site, page: &Page, listings: &Listings) {
+/// Pages by (key, language), so per-page lookups stay O(log n) on large sites.
+type ByKey<'a> = BTreeMap<(&'a str, &'a str), &'a Page>;
+
+fn by_key(site: &Site) -> ByKey<'_> {
+    site.pages
+        .iter()
+        .map(|p| ((p.key.as_str(), p.lang.as_str()), p))
+        .collect()
+}
+
+fn insert_navigation(
+    ctx: &mut tera::Context,
+    site: &Site,
+    page: &Page,
+    pages: &ByKey,
+    listings: &Listings,
+) {
     let base = site.config.base_path();
-    let exists = |key: &str| {
-        site.pages
-            .iter()
-            .any(|p| p.key == key && p.lang == page.lang)
-    };
+    let exists = |key: &str| pages.contains_key(&(key, page.lang.as_str()));
     let menu: Vec<Json> = site
         .config
         .menu
         .iter()
         .filter_map(|key| {
-            let target = site
-                .pages
-                .iter()
-                .find(|p| &p.key == key && p.lang == page.lang)?;
+            let target = pages.get(&(key.as_str(), page.lang.as_str()))?;
             let current = if page.key == *key {
                 Some("page")
             } else if target.is_index && !page.is_index && page.dir == target.dir {

@@ -35,3 +35,4 @@ sector-other = Other
 departments-caption = Responsible departments and the measures they handle
 department = Department
 measures = Measures
+fallback-notice = This page has not been translated into English yet; it is shown in its original language.

@@ -35,3 +35,4 @@ sector-other = Другое
 departments-caption = Ответственные ведомства и их меры
 department = Ведомство
 measures = Меры
+fallback-notice = Эта страница ещё не переведена на русский язык и показана на языке оригинала.

@@ -34,3 +34,4 @@ sector-other = 其他
 departments-caption = 责任单位及其负责的措施
 department = 单位
 measures = 措施
+fallback-notice = 本页尚无中文版本，以下为原文。

@@ -1,7 +1,13 @@
 //! The one integration-test binary: runs the real `invest-guide` on fixture sites.
 
 mod bad_input;
+mod browser;
 mod build;
 mod eligibility;
 mod guide;
 mod harness;
+mod new;
+mod search;
+mod serve;
+mod translations;
+mod weight;

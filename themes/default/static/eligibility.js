@@ -200,7 +200,7 @@ function render(page, answers) {
   box.replaceChildren();
   box.append(element("p", { "data-verdict": outcome.verdict, class: `verdict verdict-${outcome.verdict}` }, page.strings[`verdict-${outcome.verdict}`]));
   const count = outcome.measures.length;
-  box.append(element("h3", {}, page.strings[pluralKey(page.lang, count)].replace(/\d+/, String(count))));
+  box.append(element("h3", {}, page.strings[pluralKey(page.lang, count)].replace(/\d+([.,]\d+)?/, String(count))));
   const list = element("ul", { class: "measure-results" });
   for (const number of outcome.measures) list.append(measureItem(page, number, outcome, answers));
   box.append(list);

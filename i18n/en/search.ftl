@@ -1,0 +1,15 @@
+# Search page strings (English). `{ $count }` and `{ $query }` are filled in by search.js; the
+# four count forms follow Intl.PluralRules categories (English uses one and other).
+search-all-languages = Search all three languages
+search-count-one = { $count } result
+search-count-few = { $count } results
+search-count-many = { $count } results
+search-count-other = { $count } results
+search-none = No results for “{ $query }”.
+search-loading = Searching…
+search-error = The search index could not be loaded. Check your connection and try again.
+search-tips-title = Suggestions:
+search-tip-spelling = Check the spelling.
+search-tip-fewer = Try fewer or more general words.
+search-tip-language = Try another language: the guide is written in Chinese, English and Russian.
+search-noscript = Search needs JavaScript. Every page of the guide can also be reached from the menu.

@@ -1,0 +1,15 @@
+# Строки страницы поиска (русский). `{ $count }` и `{ $query }` подставляет search.js; четыре
+# формы числа соответствуют категориям Intl.PluralRules (one, few, many, other — для дробных).
+search-all-languages = Искать на всех трёх языках
+search-count-one = { $count } результат
+search-count-few = { $count } результата
+search-count-many = { $count } результатов
+search-count-other = { $count } результата
+search-none = По запросу «{ $query }» ничего не найдено.
+search-loading = Идёт поиск…
+search-error = Не удалось загрузить поисковый индекс. Проверьте подключение и попробуйте ещё раз.
+search-tips-title = Советы:
+search-tip-spelling = Проверьте написание.
+search-tip-fewer = Попробуйте меньше слов или более общие слова.
+search-tip-language = Попробуйте другой язык: путеводитель есть на китайском, английском и русском.
+search-noscript = Для поиска нужен JavaScript. Все страницы путеводителя доступны и через меню.

@@ -1,0 +1,15 @@
+# 搜索页字符串（中文）。`{ $count }` 和 `{ $query }` 由 search.js 填入；中文只有 other 一种
+# 数量形式，四个键保持一致，以便每种语言都有同样的键。
+search-all-languages = 同时搜索三种语言
+search-count-one = 找到 { $count } 个结果
+search-count-few = 找到 { $count } 个结果
+search-count-many = 找到 { $count } 个结果
+search-count-other = 找到 { $count } 个结果
+search-none = 没有找到与“{ $query }”相关的结果。
+search-loading = 正在搜索…
+search-error = 无法加载搜索索引，请检查网络连接后重试。
+search-tips-title = 建议：
+search-tip-spelling = 检查拼写是否正确。
+search-tip-fewer = 减少关键词，或换用更常见的词语。
+search-tip-language = 换一种语言：本指南有中文、英文和俄文三个版本。
+search-noscript = 搜索功能需要启用 JavaScript。也可以通过菜单浏览本指南的所有页面。

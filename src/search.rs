@@ -1,0 +1,1061 @@
+//! Search stage: one index per language, built from the final HTML of the pages (the regions
+//! templates mark with `data-index`), and the normalisation and ranking the browser repeats in
+//! `themes/default/static/normalise.js` and `search.js`.
+//!
+//! Normalisation (the same rules, line for line, in `normalise.js`):
+//! 1. Fullwidth ASCII forms (`５００`, `ＡＢ`) fold to ASCII.
+//! 2. Text splits into Han runs, words and separators. A word is a run of letters (Unicode
+//!    `Alphabetic`, Han excepted) and ASCII digits; `-`, `‐` or `‑` between two word characters
+//!    joins parts into one hyphenated word.
+//! 3. A Han run gives each character and each overlapping pair, in order: `保税物` → `保`,
+//!    `保税`, `税`, `税物`, `物`. In a query, a run of two or more characters gives only its
+//!    pairs, all required; one character gives itself.
+//! 4. A word is lowercased, `ё` becomes `е`, and each part is stemmed (below). A hyphenated word
+//!    gives the whole word (its last part stemmed) and then each part. Parts of one letter are
+//!    dropped (`a`, `в`, the `s` of `city’s`); numbers are kept whatever their length.
+//! 5. Stemming, by script: only words of `a`–`z` or only of `а`–`я` are stemmed; a stem keeps
+//!    at least three letters. English: remove the longest suffix of [`EN_SUFFIXES`] (`ies`/`ied`
+//!    become `y`; no `s` is removed after `s`, `u` or `i`), then a final `e`, then one letter of
+//!    a final double consonant other than `l`, `s`, `z`. Russian: remove the longest ending of
+//!    [`RU_ENDINGS`] (nouns and adjectives, no verbs), then one of [`RU_SUFFIXES`].
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Site;
+use crate::render::Files;
+use lol_html::{RewriteStrSettings, element, end_tag, rewrite_str, text};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+/// English suffixes and what replaces them; the longest that leaves a stem of three letters wins.
+pub const EN_SUFFIXES: &[(&str, &str)] = &[
+    ("ations", ""),
+    ("ation", ""),
+    ("ments", ""),
+    ("ment", ""),
+    ("ings", ""),
+    ("ing", ""),
+    ("ions", ""),
+    ("ion", ""),
+    ("ies", "y"),
+    ("ied", "y"),
+    ("ers", ""),
+    ("er", ""),
+    ("ors", ""),
+    ("or", ""),
+    ("ed", ""),
+    ("es", ""),
+    ("s", ""),
+];
+
+/// Russian noun and adjective endings; the longest that leaves a stem of three letters goes.
+pub const RU_ENDINGS: &[&str] = &[
+    "иями", "ями", "ами", "иях", "ях", "ах", "иям", "ям", "ам", "ией", "ей", "ой", "ом", "ем",
+    "ов", "ев", "ью", "ья", "ье", "ьи", "ия", "ие", "ий", "ии", "ию", "ая", "яя", "ое", "ее", "ые",
+    "ый", "ую", "юю", "ых", "их", "ым", "им", "ыми", "ими", "ого", "его", "ому", "ему", "а", "я",
+    "о", "е", "ы", "и", "у", "ю", "ь", "й",
+];
+
+/// Russian derivational suffixes removed after the ending (`возможност|ь` → `возможн`).
+pub const RU_SUFFIXES: &[&str] = &["ост", "ионн"];
+
+const MIN_STEM: usize = 3;
+
+// ---------------------------------------------------------------------------------------------
+// Normalisation
+
+/// One piece of text: a Han run (as characters) or a word (as its parts).
+enum Segment {
+    Han(Vec<char>),
+    Word(Vec<String>),
+}
+
+fn fold(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3007}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}')
+}
+
+fn is_word_char(c: char) -> bool {
+    !is_han(c) && (c.is_ascii_digit() || c.is_alphabetic())
+}
+
+fn is_joiner(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+fn segments(text: &str) -> Vec<Segment> {
+    let chars: Vec<char> = text.chars().map(fold).collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let start = i;
+        if is_han(chars[i]) {
+            while i < chars.len() && is_han(chars[i]) {
+                i += 1;
+            }
+            out.push(Segment::Han(chars[start..i].to_vec()));
+        } else if is_word_char(chars[i]) {
+            let mut parts = Vec::new();
+            loop {
+                let part_start = i;
+                while i < chars.len() && is_word_char(chars[i]) {
+                    i += 1;
+                }
+                parts.push(chars[part_start..i].iter().collect());
+                let joined = i + 1 < chars.len() && is_joiner(chars[i]);
+                if !(joined && is_word_char(chars[i + 1])) {
+                    break;
+                }
+                i += 1;
+            }
+            out.push(Segment::Word(parts));
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn lower(part: &str) -> String {
+    part.to_lowercase().replace('ё', "е")
+}
+
+fn keep(part: &str) -> bool {
+    part.chars().count() >= 2 || part.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Strips the longest of `suffixes` that leaves at least `MIN_STEM` letters, appending its
+/// replacement; `None` when none fits.
+fn strip(
+    word: &str,
+    suffixes: &[(&str, &str)],
+    allowed: impl Fn(&str, &str) -> bool,
+) -> Option<String> {
+    let len = word.chars().count();
+    suffixes
+        .iter()
+        .filter(|(s, _)| word.ends_with(s) && len - s.chars().count() >= MIN_STEM)
+        .filter(|(s, _)| allowed(word, s))
+        .max_by_key(|(s, _)| s.chars().count())
+        .map(|(s, r)| format!("{}{r}", &word[..word.len() - s.len()]))
+}
+
+fn stem_en(word: &str) -> String {
+    let no_s_after = |w: &str, s: &str| {
+        s != "s" || !(w.ends_with("ss") || w.ends_with("us") || w.ends_with("is"))
+    };
+    let mut stem = strip(word, EN_SUFFIXES, no_s_after).unwrap_or_else(|| word.to_string());
+    if stem.len() > MIN_STEM && stem.ends_with('e') {
+        stem.pop();
+    }
+    let b = stem.as_bytes();
+    let n = b.len();
+    if n > MIN_STEM && b[n - 1] == b[n - 2] && !b"aeioulsz".contains(&b[n - 1]) {
+        stem.pop();
+    }
+    stem
+}
+
+fn stem_ru(word: &str) -> String {
+    let endings: Vec<(&str, &str)> = RU_ENDINGS.iter().map(|e| (*e, "")).collect();
+    let suffixes: Vec<(&str, &str)> = RU_SUFFIXES.iter().map(|e| (*e, "")).collect();
+    let word = strip(word, &endings, |_, _| true).unwrap_or_else(|| word.to_string());
+    strip(&word, &suffixes, |_, _| true).unwrap_or(word)
+}
+
+/// The stem of one lowercased part: English or Russian rules by script, else the part itself.
+pub fn stem(part: &str) -> String {
+    if part.chars().all(|c| c.is_ascii_lowercase()) {
+        stem_en(part)
+    } else if part.chars().all(|c| ('а'..='я').contains(&c)) {
+        stem_ru(part)
+    } else {
+        part.to_string()
+    }
+}
+
+/// A word's tokens: the whole hyphenated word (last part stemmed), then each part kept.
+fn word_tokens(parts: &[String]) -> (Option<String>, Vec<String>) {
+    let parts: Vec<String> = parts.iter().map(|p| lower(p)).collect();
+    let kept: Vec<String> = parts.iter().filter(|p| keep(p)).map(|p| stem(p)).collect();
+    if parts.len() == 1 {
+        return (None, kept);
+    }
+    let (last, rest) = parts.split_last().unwrap_or((&parts[0], &[]));
+    let whole = format!("{}-{}", rest.join("-"), stem(last));
+    (Some(whole), kept)
+}
+
+/// The tokens the index holds for `text`, in order, repeats included.
+pub fn tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for segment in segments(text) {
+        match segment {
+            Segment::Han(chars) => {
+                for (i, c) in chars.iter().enumerate() {
+                    out.push(c.to_string());
+                    if let Some(next) = chars.get(i + 1) {
+                        out.push(format!("{c}{next}"));
+                    }
+                }
+            }
+            Segment::Word(parts) => {
+                let (whole, kept) = word_tokens(&parts);
+                out.extend(whole);
+                out.extend(kept);
+            }
+        }
+    }
+    out
+}
+
+/// What a query asks for: each concept must be found for a full match; a concept is found
+/// when every term of one of its alternatives is.
+pub type Concepts = Vec<Vec<Vec<String>>>;
+
+/// The concepts of a query before synonyms: one per Han run (its pairs, all required) and one
+/// per word (a hyphenated word: the whole word, or else all its parts).
+pub fn query_concepts(text: &str) -> Concepts {
+    parse_query(text, &[])
+}
+
+fn run_concept(chars: &[char]) -> Vec<Vec<String>> {
+    if chars.len() == 1 {
+        return vec![vec![chars[0].to_string()]];
+    }
+    let mut pairs: Vec<String> = Vec::new();
+    for w in chars.windows(2) {
+        let pair: String = w.iter().collect();
+        if !pairs.contains(&pair) {
+            pairs.push(pair);
+        }
+    }
+    vec![pairs]
+}
+
+fn word_concept(parts: &[String]) -> Vec<Vec<String>> {
+    match word_tokens(parts) {
+        (Some(whole), kept) if kept.is_empty() => vec![vec![whole]],
+        (Some(whole), kept) => vec![vec![whole], kept],
+        (None, kept) => kept.into_iter().map(|k| vec![k]).collect(),
+    }
+}
+
+/// A synonym group, ready to match: each member's concepts (and its characters when it is one
+/// Han run), and the alternatives that replace a match.
+struct Group {
+    members: Vec<(Concepts, Option<Vec<char>>)>,
+    alternatives: Vec<Vec<String>>,
+}
+
+fn groups(synonyms: &[Vec<String>]) -> Vec<Group> {
+    synonyms
+        .iter()
+        .map(|g| {
+            let members: Vec<(Concepts, Option<Vec<char>>)> = g
+                .iter()
+                .map(|m| {
+                    let chars: Vec<char> = m.trim().chars().map(fold).collect();
+                    let han =
+                        (!chars.is_empty() && chars.iter().all(|c| is_han(*c))).then_some(chars);
+                    (query_concepts(m), han)
+                })
+                .collect();
+            let mut alternatives: Vec<Vec<String>> = Vec::new();
+            for (concepts, _) in &members {
+                // One word keeps its own alternatives (`штаб-квартира` or `штаб` + `квартира`).
+                let own = match concepts.as_slice() {
+                    [one] => one.clone(),
+                    _ => vec![flatten(concepts)],
+                };
+                for alternative in own {
+                    if !alternative.is_empty() && !alternatives.contains(&alternative) {
+                        alternatives.push(alternative);
+                    }
+                }
+            }
+            Group {
+                members,
+                alternatives,
+            }
+        })
+        .collect()
+}
+
+/// The query's concepts with synonyms applied. Inside a Han run, the longest member that is a
+/// Han run starting at each position (leftmost first) becomes a concept of the group's
+/// alternatives, and the characters around it form runs of their own. Then, left to right, the
+/// longest member whose concepts equal the next concepts of the query replaces them the same way.
+pub fn parse_query(text: &str, synonyms: &[Vec<String>]) -> Concepts {
+    let groups = groups(synonyms);
+    let mut concepts = Vec::new();
+    for segment in segments(text) {
+        match segment {
+            Segment::Han(chars) => split_run(&chars, &groups, &mut concepts),
+            Segment::Word(parts) => {
+                let concept = word_concept(&parts);
+                if !concept.is_empty() {
+                    concepts.push(concept);
+                }
+            }
+        }
+    }
+    replace_sequences(concepts, &groups)
+}
+
+fn split_run(chars: &[char], groups: &[Group], out: &mut Concepts) {
+    let mut pending: Vec<char> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let mut best: Option<(&Group, usize)> = None;
+        for group in groups {
+            for han in group.members.iter().filter_map(|(_, h)| h.as_ref()) {
+                if chars[i..].starts_with(han) && best.is_none_or(|(_, n)| han.len() > n) {
+                    best = Some((group, han.len()));
+                }
+            }
+        }
+        match best {
+            Some((group, n)) => {
+                if !pending.is_empty() {
+                    out.push(run_concept(&std::mem::take(&mut pending)));
+                }
+                out.push(group.alternatives.clone());
+                i += n;
+            }
+            None => {
+                pending.push(chars[i]);
+                i += 1;
+            }
+        }
+    }
+    if !pending.is_empty() {
+        out.push(run_concept(&pending));
+    }
+}
+
+fn replace_sequences(concepts: Concepts, groups: &[Group]) -> Concepts {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < concepts.len() {
+        let mut best: Option<(&Group, usize)> = None;
+        for group in groups {
+            for (member, _) in &group.members {
+                let fits = !member.is_empty() && concepts[i..].starts_with(member);
+                if fits && best.is_none_or(|(_, n)| member.len() > n) {
+                    best = Some((group, member.len()));
+                }
+            }
+        }
+        match best {
+            Some((group, n)) => {
+                out.push(group.alternatives.clone());
+                i += n;
+            }
+            None => {
+                out.push(concepts[i].clone());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// All the terms a member requires: the first alternative of each of its concepts.
+fn flatten(member: &Concepts) -> Vec<String> {
+    let mut terms: Vec<String> = Vec::new();
+    for term in member.iter().filter_map(|c| c.first()).flatten() {
+        if !terms.contains(term) {
+            terms.push(term.clone());
+        }
+    }
+    terms
+}
+
+// ---------------------------------------------------------------------------------------------
+// Extraction from the final HTML
+
+/// The indexed parts of one page: title and sections (text before the first heading, then one
+/// per `h2`/`h3`).
+#[derive(Debug, Default)]
+struct Doc {
+    noindex: bool,
+    regions: usize,
+    ignored: usize,
+    field: Field,
+    title: String,
+    html_title: String,
+    sections: Vec<Section>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+enum Field {
+    #[default]
+    Body,
+    Title,
+    Heading,
+}
+
+/// One section of a page as stored in the index: anchor id (empty for none), heading, text.
+pub type Section = (String, String, String);
+
+/// Elements whose text never goes into the index, even inside a marked region.
+const IGNORED: &str = "nav, script, style, template, [data-index-ignore]";
+
+/// Elements that separate words, so `<li>a</li><li>b</li>` does not read as `ab`.
+const BLOCKS: &str = "p, li, td, th, dt, dd, div, section, br, tr, blockquote, pre, figcaption, \
+                      caption, h4, h5, h6, ul, ol, table, header, footer, aside";
+
+/// `[data-index] X` for each X of a selector list.
+fn inside_region(list: &str) -> String {
+    list.split(',')
+        .map(|x| format!("[data-index] {}", x.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Doc {
+    fn push_text(&mut self, s: &str) {
+        if self.regions == 0 || self.ignored > 0 {
+            return;
+        }
+        if self.field == Field::Title {
+            self.title.push_str(s);
+        } else if let Some((_, heading, text)) = self.sections.last_mut() {
+            let target = if self.field == Field::Heading {
+                heading
+            } else {
+                text
+            };
+            target.push_str(s);
+        }
+    }
+}
+
+type Shared = Rc<RefCell<Doc>>;
+
+/// Counts `el` in or out of a state with a counter: in now, out at its end tag.
+fn enter(
+    el: &mut lol_html::html_content::Element,
+    doc: &Shared,
+    counter: fn(&mut Doc) -> &mut usize,
+) {
+    *counter(&mut doc.borrow_mut()) += 1;
+    let shared = doc.clone();
+    let ended = el.on_end_tag(end_tag!(move |_| {
+        *counter(&mut shared.borrow_mut()) -= 1;
+        Ok(())
+    }));
+    if ended.is_err() {
+        *counter(&mut doc.borrow_mut()) -= 1;
+    }
+}
+
+fn set_field(el: &mut lol_html::html_content::Element, doc: &Shared, field: Field) {
+    doc.borrow_mut().field = field;
+    let doc = doc.clone();
+    let _no_end_tag_means_no_text = el.on_end_tag(end_tag!(move |_| {
+        doc.borrow_mut().field = Field::Body;
+        Ok(())
+    }));
+}
+
+type Settings = RewriteStrSettings<'static, 'static>;
+
+/// The title and sections of one page, or `None` for `noindex` pages and pages without a
+/// marked region.
+fn extract(html: &str) -> Result<Option<(String, Vec<Section>)>, String> {
+    let doc: Shared = Rc::default();
+    let settings = text_handlers(structure_handlers(RewriteStrSettings::new(), &doc), &doc);
+    rewrite_str(html, settings).map_err(|e| e.to_string())?;
+    let doc = std::mem::take(&mut *doc.borrow_mut());
+    Ok(finish(doc))
+}
+
+/// Handlers that track where we are: `noindex`, the marked region, ignored elements,
+/// title and headings.
+fn structure_handlers(settings: Settings, doc: &Shared) -> Settings {
+    settings
+        .append_element_content_handler(element!("meta[name=robots]", {
+            let doc = doc.clone();
+            move |el| {
+                let content = el.get_attribute("content").unwrap_or_default();
+                doc.borrow_mut().noindex |= content.to_ascii_lowercase().contains("noindex");
+                Ok(())
+            }
+        }))
+        .append_element_content_handler(element!("[data-index]", {
+            let doc = doc.clone();
+            move |el| {
+                if doc.borrow().sections.is_empty() {
+                    doc.borrow_mut().sections.push(Section::default());
+                }
+                enter(el, &doc, |d| &mut d.regions);
+                Ok(())
+            }
+        }))
+        .append_element_content_handler(element!(&inside_region(IGNORED), {
+            let doc = doc.clone();
+            move |el| {
+                enter(el, &doc, |d| &mut d.ignored);
+                Ok(())
+            }
+        }))
+        .append_element_content_handler(element!("[data-index] h1", {
+            let doc = doc.clone();
+            move |el| {
+                if doc.borrow().ignored == 0 {
+                    set_field(el, &doc, Field::Title);
+                }
+                Ok(())
+            }
+        }))
+        .append_element_content_handler(element!("[data-index] h2, [data-index] h3", {
+            let doc = doc.clone();
+            move |el| {
+                if doc.borrow().ignored == 0 {
+                    let id = el.get_attribute("id").unwrap_or_default();
+                    doc.borrow_mut()
+                        .sections
+                        .push((id, String::new(), String::new()));
+                    set_field(el, &doc, Field::Heading);
+                }
+                Ok(())
+            }
+        }))
+}
+
+/// Handlers that collect text: the document's `<title>`, the region's text, and a space at
+/// each block boundary.
+fn text_handlers(settings: Settings, doc: &Shared) -> Settings {
+    settings
+        .append_element_content_handler(text!("head > title", {
+            let doc = doc.clone();
+            move |t| {
+                doc.borrow_mut().html_title.push_str(t.as_str());
+                Ok(())
+            }
+        }))
+        .append_element_content_handler(element!(&inside_region(BLOCKS), {
+            let doc = doc.clone();
+            move |el| {
+                doc.borrow_mut().push_text(" ");
+                let doc = doc.clone();
+                let _void_elements_have_no_end = el.on_end_tag(end_tag!(move |_| {
+                    doc.borrow_mut().push_text(" ");
+                    Ok(())
+                }));
+                Ok(())
+            }
+        }))
+        .append_element_content_handler(text!("[data-index]", {
+            let doc = doc.clone();
+            move |t| {
+                doc.borrow_mut().push_text(t.as_str());
+                Ok(())
+            }
+        }))
+}
+
+fn finish(doc: Doc) -> Option<(String, Vec<Section>)> {
+    if doc.noindex || doc.sections.is_empty() {
+        return None;
+    }
+    let mut title = clean(&doc.title);
+    if title.is_empty() {
+        title = clean(&doc.html_title);
+    }
+    let mut sections: Vec<Section> = doc
+        .sections
+        .into_iter()
+        .map(|(id, heading, text)| (id, clean(&heading), clean(&text)))
+        .filter(|(_, heading, text)| !heading.is_empty() || !text.is_empty())
+        .collect();
+    if sections.is_empty() {
+        // The title marks the page's first section, so every page keeps one.
+        sections.push(Section::default());
+    }
+    Some((title, sections))
+}
+
+/// Entities decoded, white space collapsed.
+fn clean(html_text: &str) -> String {
+    decode_entities(html_text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let decoded = rest.find(';').filter(|end| *end <= 10).and_then(|end| {
+            let c = match &rest[1..end] {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                e => e
+                    .strip_prefix("#x")
+                    .or_else(|| e.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| e.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// The index
+
+/// One language's search index, as written to `LANG/search/index.json`: the text of each
+/// page's marked region, by section. Postings are not stored: both sides derive them from this
+/// text with the same normaliser ([`Postings::new`], `buildPostings` in `search.js`), which
+/// keeps the file about a third of the size.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Index {
+    pub lang: String,
+    /// Synonym groups from `content/search/synonyms.yaml`, applied to queries.
+    pub synonyms: Vec<Vec<String>>,
+    pub pages: Vec<IndexPage>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct IndexPage {
+    /// URL path below the base path: `en/measures/05-mergers-acquisitions/`.
+    #[serde(rename = "u")]
+    pub url: String,
+    #[serde(rename = "t")]
+    pub title: String,
+    /// The page of the section this page belongs to (not the home page).
+    #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<usize>,
+    #[serde(rename = "s")]
+    pub sections: Vec<Section>,
+}
+
+fn index(lang: &str, synonyms: &[Vec<String>], docs: Vec<PageText>) -> Index {
+    let mut pages: Vec<IndexPage> = docs
+        .into_iter()
+        .map(|(url, title, sections)| IndexPage {
+            url,
+            title,
+            parent: None,
+            sections,
+        })
+        .collect();
+    set_parents(&mut pages, lang);
+    Index {
+        lang: lang.to_string(),
+        synonyms: synonyms.to_vec(),
+        pages,
+    }
+}
+
+/// Each page's parent: the page with the longest URL that is a prefix of its own, home aside.
+fn set_parents(pages: &mut [IndexPage], lang: &str) {
+    let home = format!("{lang}/");
+    let parents: Vec<Option<usize>> = pages
+        .iter()
+        .map(|page| {
+            pages
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.url != home && p.url != page.url && page.url.starts_with(&p.url))
+                .max_by_key(|(_, p)| p.url.len())
+                .map(|(i, _)| i)
+        })
+        .collect();
+    for (page, parent) in pages.iter_mut().zip(parents) {
+        page.parent = parent;
+    }
+}
+
+const MAX_COUNT: u32 = 15;
+
+/// The inverted index of an [`Index`]: term → (section, weight) with sections numbered across
+/// pages in order. Weight: body count (at most 15) × 4, + 2 if in the section's heading, + 1
+/// if in the page title (marked on the page's first section).
+pub struct Postings {
+    terms: BTreeMap<String, BTreeMap<usize, u32>>,
+    /// The page of each section.
+    section_page: Vec<usize>,
+    /// The first section of each page.
+    first_section: Vec<usize>,
+}
+
+impl Postings {
+    pub fn new(index: &Index) -> Postings {
+        let mut terms: BTreeMap<String, BTreeMap<usize, u32>> = BTreeMap::new();
+        let (mut section_page, mut first_section) = (Vec::new(), Vec::new());
+        for (i, page) in index.pages.iter().enumerate() {
+            let first = section_page.len();
+            first_section.push(first);
+            for t in tokens(&page.title) {
+                *terms.entry(t).or_default().entry(first).or_default() |= 1;
+            }
+            for (_, heading, text) in &page.sections {
+                let sid = section_page.len();
+                section_page.push(i);
+                for t in tokens(heading) {
+                    *terms.entry(t).or_default().entry(sid).or_default() |= 2;
+                }
+                for t in tokens(text) {
+                    let w = terms.entry(t).or_default().entry(sid).or_default();
+                    if *w >> 2 < MAX_COUNT {
+                        *w += 4;
+                    }
+                }
+            }
+        }
+        Postings {
+            terms,
+            section_page,
+            first_section,
+        }
+    }
+
+    /// Number of distinct terms.
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ranking (the same in `search.js`)
+
+/// One result: the page, and the URL to link to (the page, or `page/#heading-id`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hit {
+    pub url: String,
+    pub page: usize,
+    /// The best section (numbered across pages), for the snippet.
+    pub section: usize,
+    /// How many of the query's concepts the page has.
+    pub matched: usize,
+    pub score: u32,
+}
+
+const TITLE: u32 = 1000;
+const HEADING: u32 = 100;
+const MAX_BODY: u32 = 20;
+
+/// What one page holds of one term.
+#[derive(Clone, Copy, Debug, Default)]
+struct Found {
+    title: bool,
+    heading: bool,
+    count: u32,
+}
+
+impl Found {
+    fn weight(&self) -> u32 {
+        u32::from(self.title) * TITLE + u32::from(self.heading) * HEADING + self.count.min(MAX_BODY)
+    }
+}
+
+/// The pages that match `query`, best first: more concepts found first, then the higher score
+/// (per concept: title 1000, heading 100, plus body count up to 20), then by URL.
+pub fn search(index: &Index, query: &str) -> Vec<Hit> {
+    rank(
+        index,
+        &Postings::new(index),
+        &parse_query(query, &index.synonyms),
+    )
+}
+
+pub fn rank(index: &Index, postings: &Postings, concepts: &Concepts) -> Vec<Hit> {
+    let terms: BTreeSet<&str> = concepts
+        .iter()
+        .flatten()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    let mut pages: BTreeMap<usize, BTreeMap<&str, Found>> = BTreeMap::new();
+    let mut sections: BTreeMap<usize, u32> = BTreeMap::new();
+    for term in terms {
+        for (&sid, &w) in postings.terms.get(term).into_iter().flatten() {
+            let page = postings.section_page[sid];
+            let found = pages.entry(page).or_default().entry(term).or_default();
+            found.title |= w & 1 != 0;
+            found.heading |= w & 2 != 0;
+            found.count += w >> 2;
+            *sections.entry(sid).or_default() += (w & 2) / 2 * HEADING + (w >> 2);
+        }
+    }
+    let mut hits: Vec<Hit> = pages
+        .iter()
+        .filter_map(|(&page, found)| {
+            let (matched, score, titled) = score(concepts, found);
+            let first = postings.first_section[page];
+            (matched > 0).then(|| {
+                let section = best_section(index, page, first, &sections);
+                let url = link(index, page, section - first, titled);
+                Hit {
+                    url,
+                    page,
+                    section,
+                    matched,
+                    score,
+                }
+            })
+        })
+        .collect();
+    hits.sort_by(|a, b| {
+        (b.matched, b.score)
+            .cmp(&(a.matched, a.score))
+            .then_with(|| index.pages[a.page].url.cmp(&index.pages[b.page].url))
+    });
+    hits
+}
+
+/// (concepts found, score, whether every concept found is found in the title).
+fn score(concepts: &Concepts, found: &BTreeMap<&str, Found>) -> (usize, u32, bool) {
+    let (mut matched, mut total, mut titled) = (0, 0, true);
+    for concept in concepts {
+        let mut best = 0;
+        let mut in_title = false;
+        for alternative in concept {
+            let all: Option<Vec<&Found>> =
+                alternative.iter().map(|t| found.get(t.as_str())).collect();
+            let Some(all) = all.filter(|a| !a.is_empty()) else {
+                continue;
+            };
+            best = best.max(all.iter().map(|f| f.weight()).min().unwrap_or(0));
+            in_title |= all.iter().all(|f| f.title);
+        }
+        matched += usize::from(best > 0);
+        total += best;
+        titled &= in_title || best == 0;
+    }
+    (matched, total, titled)
+}
+
+/// The page's section with the highest section score; the first one on a tie or none.
+fn best_section(index: &Index, page: usize, first: usize, scores: &BTreeMap<usize, u32>) -> usize {
+    let mut best = (first, 0);
+    for sid in first..first + index.pages[page].sections.len() {
+        let s = scores.get(&sid).copied().unwrap_or(0);
+        if s > best.1 {
+            best = (sid, s);
+        }
+    }
+    best.0
+}
+
+fn link(index: &Index, page: usize, section: usize, titled: bool) -> String {
+    let page = &index.pages[page];
+    let id = &page.sections[section].0;
+    if titled || id.is_empty() {
+        page.url.clone()
+    } else {
+        format!("{}#{id}", page.url)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The stage
+
+/// Where editors keep synonym groups; loaded as data `search.synonyms`.
+pub const SYNONYMS: &str = "content/search/synonyms.yaml";
+
+/// `LANG/search/index.json` for each language that has a search page.
+pub fn build(site: &Site, files: &Files) -> Result<Files, Vec<Diagnostic>> {
+    let synonyms = synonyms(site)?;
+    let mut out = Vec::new();
+    for lang in &site.config.languages {
+        let code = &lang.code;
+        if !files
+            .iter()
+            .any(|(p, _)| *p == format!("{code}/search/index.html"))
+        {
+            continue;
+        }
+        let index = index(code, &synonyms, docs(files, code)?);
+        let json = serde_json::to_vec(&index).map_err(|e| {
+            vec![Diagnostic::error(
+                format!("{code}/search/index.json"),
+                format!("cannot write the search index: {e}"),
+            )]
+        })?;
+        out.push((format!("{code}/search/index.json"), json));
+    }
+    Ok(out)
+}
+
+/// A page to index: URL path, title, sections.
+type PageText = (String, String, Vec<Section>);
+
+/// (URL path, title, sections) of every indexable page of `lang`, sorted by URL path.
+fn docs(files: &Files, lang: &str) -> Result<Vec<PageText>, Vec<Diagnostic>> {
+    let prefix = format!("{lang}/");
+    let results: Vec<Result<Option<PageText>, Diagnostic>> = files
+        .par_iter()
+        .filter(|(p, _)| p.starts_with(&prefix) && p.ends_with("/index.html"))
+        .map(|(path, bytes)| {
+            let html = std::str::from_utf8(bytes).map_err(|e| e.to_string());
+            let page = html.and_then(extract).map_err(|e| {
+                Diagnostic::error(path, format!("cannot read the built page to index it: {e}"))
+                    .hint("this is a bug in the theme or in invest-guide; please report it")
+            })?;
+            let url = path.trim_end_matches("index.html").to_string();
+            Ok(page.map(|(title, sections)| (url, title, sections)))
+        })
+        .collect();
+    let mut docs = Vec::new();
+    let mut problems = Vec::new();
+    for r in results {
+        match r {
+            Ok(doc) => docs.extend(doc),
+            Err(d) => problems.push(d),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    docs.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(docs)
+}
+
+/// The synonym groups of the site's data file, checked: each a list of two or more members,
+/// each member with at least one searchable word.
+fn synonyms(site: &Site) -> Result<Vec<Vec<String>>, Vec<Diagnostic>> {
+    let Some(node) = site.data.get("search").and_then(|s| s.get("synonyms")) else {
+        return Ok(Vec::new());
+    };
+    let groups: Vec<Vec<String>> = serde_json::from_value(node.clone()).map_err(|e| {
+        vec![
+            Diagnostic::error(
+                SYNONYMS,
+                format!("synonyms must be a list of groups of words: {e}"),
+            )
+            .hint(
+                "write each group as a list on one line: `- [外资, 外商投资, foreign investment]`",
+            ),
+        ]
+    })?;
+    let mut problems = Vec::new();
+    for (i, group) in groups.iter().enumerate() {
+        if group.len() < 2 {
+            problems.push(
+                Diagnostic::error(
+                    SYNONYMS,
+                    format!("group {} has fewer than two members", i + 1),
+                )
+                .hint("add the other names of the same thing, or remove the group"),
+            );
+        }
+        for member in group.iter().filter(|m| query_concepts(m).is_empty()) {
+            problems.push(
+                Diagnostic::error(
+                    SYNONYMS,
+                    format!("group {}: `{member}` has no searchable word", i + 1),
+                )
+                .hint("a member needs a Chinese character, or a word of two letters or a number"),
+            );
+        }
+    }
+    if problems.is_empty() {
+        Ok(groups)
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(body: &str) -> String {
+        format!(
+            "<html><head><title>T · Site</title></head><body><nav>Menu</nav><article data-index>{body}</article><footer>Foot</footer></body></html>"
+        )
+    }
+
+    #[test]
+    fn extracts_title_sections_and_anchors_from_the_marked_region_only() {
+        let html = page(
+            "<h1>Bonded &amp; free</h1><p>Intro.</p><nav class=\"toc\"><h2 id=\"toc\">On this page</h2></nav>\
+             <h2 id=\"a\">First</h2><p>One</p><p>two</p><h3 id=\"b\">Second &lt;x&gt;</h3><ul><li>x</li><li>y&#39;s &#x4E2D;</li></ul>",
+        );
+        let (title, sections) = extract(&html).unwrap().unwrap();
+        assert_eq!(title, "Bonded & free");
+        assert_eq!(
+            sections,
+            vec![
+                ("".into(), "".into(), "Intro.".into()),
+                ("a".into(), "First".into(), "One two".into()),
+                ("b".into(), "Second <x>".into(), "x y's 中".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn inline_elements_do_not_split_a_han_run() {
+        let (_, sections) = extract(&page(
+            "<p><strong>保税</strong>物流<a href=\"#\">中心</a></p>",
+        ))
+        .unwrap()
+        .unwrap();
+        assert_eq!(sections[0].2, "保税物流中心");
+    }
+
+    #[test]
+    fn skips_noindex_pages_and_pages_without_a_region() {
+        let noindex =
+            page("<p>x</p>").replace("<head>", "<head><meta name=\"robots\" content=\"noindex\">");
+        assert!(extract(&noindex).unwrap().is_none());
+        assert!(
+            extract("<html><body><p>x</p></body></html>")
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn falls_back_to_the_html_title_and_keeps_one_section() {
+        let (title, sections) = extract(&page("")).unwrap().unwrap();
+        assert_eq!(title, "T · Site");
+        assert_eq!(sections.len(), 1);
+    }
+
+    #[test]
+    fn decodes_the_entities_templates_write() {
+        assert_eq!(
+            decode_entities("a&amp;b &lt;&gt; &quot;&#39; &#20013;&#x6587; &bogus; & x"),
+            "a&b <> \"' 中文 &bogus; & x"
+        );
+    }
+}

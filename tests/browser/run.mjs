@@ -1,0 +1,437 @@
+// Browser checks of a built site: `node run.mjs OUTDIR [--shots DIR]`.
+//
+// Serves OUTDIR on 127.0.0.1 with the headers of its `_headers` file (so the strict CSP is in
+// force), drives Debian's Chromium through playwright-core and checks every page type in every
+// language: axe-core (WCAG 2.0/2.1/2.2 A and AA, light and dark, 1280 and 320 px), CSP
+// violations, requests to other origins, horizontal overflow at 320 px, the skip link and the
+// keyboard path through the header, visible focus, headings, `lang` on other-language text,
+// the language switcher, print styles, and the eligibility checker. Exits 1 with a list of
+// failures. With --shots, also writes PNG screenshots of the main page types at 320, 768 and
+// 1280 px into DIR.
+
+import fs from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import { serve } from "./server.mjs";
+import * as inpage from "./inpage.mjs";
+
+const require = createRequire(import.meta.url);
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const LANGS = ["zh", "en", "ru"];
+const ANSWERS = "#sector=manufacturing&total_usd=60000000&forms=hq&forms=ma";
+const AXE_OPTIONS = {
+  runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+  rules: { "target-size": { enabled: true } },
+  resultTypes: ["violations"],
+};
+// After the full run (light, 1280 px), the rules whose outcome can change with the colour
+// scheme, and with the layout at 320 px.
+const AXE_COLOUR = { runOnly: { type: "rule", values: ["color-contrast", "link-in-text-block"] }, resultTypes: ["violations"] };
+const AXE_LAYOUT = { runOnly: { type: "rule", values: ["target-size", "color-contrast", "scrollable-region-focusable", "meta-viewport"] }, resultTypes: ["violations"] };
+const WORKERS = Number(process.env.BROWSER_WORKERS || 2);
+const TIMING = !!process.env.BROWSER_TIMING;
+const WIDE = { width: 1280, height: 900 };
+const NARROW = { width: 320, height: 640 };
+
+const argv = process.argv.slice(2);
+const outDir = argv.find((a) => !a.startsWith("--") && argv[argv.indexOf(a) - 1] !== "--shots");
+const shotsDir = argv.includes("--shots") ? argv[argv.indexOf("--shots") + 1] : null;
+if (!outDir) {
+  console.error("usage: node run.mjs OUTDIR [--shots DIR]");
+  process.exit(2);
+}
+
+/** The pages to check: every page type in every language, plus the two language-less pages. */
+function pages() {
+  const list = [];
+  for (const lang of LANGS) {
+    const p = (name, rest, extra = {}) => list.push({ name: `${lang} ${name}`, lang, path: `/${lang}/${rest}`, ...extra });
+    p("home", "", { headerOrder: true });
+    p("policy", "policy/");
+    p("growth poles", "growth-poles/");
+    p("growth pole", "growth-poles/international-land-port/");
+    p("bonded logistics center", "bonded-logistics-center/");
+    p("measures", "measures/");
+    p("measure", "measures/09-factor-guarantees/", { print: true });
+    p("departments", "departments/");
+    p("eligibility", "eligibility/", { checker: true, fragmentCheck: true, headerOrder: true });
+    p("eligibility with answers", "eligibility/", { checker: true, hash: ANSWERS, print: true });
+    p("search", "search/");
+    const q = { zh: "保税", en: "bonded", ru: "бондовый" }[lang];
+    p("search with a query", "search/", { query: `?q=${encodeURIComponent(q)}`, waitFor: "[data-search-status]:not(:empty)" });
+    p("updates", "updates/");
+    p("update", "updates/2023-10-13-plan-issued/");
+  }
+  list.push({ name: "404", path: "/en/no-such-page/", status: 404, standalone: true });
+  list.push({ name: "root", path: "/index.html", standalone: true });
+  return list;
+}
+
+const failures = [];
+const fail = (where, what) => failures.push([where, what]);
+
+async function main() {
+  const started = Date.now();
+  const axeSource = await fs.readFile(require.resolve("axe-core/axe.min.js"), "utf8");
+  const site = await serve(outDir);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const watchdog = setTimeout(() => {
+    console.error("browser checks: timed out after 600 s");
+    process.exit(1);
+  }, 600_000);
+  watchdog.unref();
+  try {
+    const jobs = [
+      ...pages().map((spec) => [spec.name, (s) => checkPage(s, site, axeSource, spec)]),
+      ["checker answers", (s) => checkerAnswers(s, site)],
+      ["checker typing", (s) => checkerTyping(s, site)],
+      ["checker bad value", (s) => checkerBadValue(s, site, axeSource)],
+      ["checker prohibited", (s) => checkerProhibited(s, site)],
+    ];
+    if (shotsDir) jobs.unshift(["screenshots", (s) => screenshots(s, site, shotsDir)]);
+    // BROWSER_ONLY=regex runs only the jobs whose name matches (while working on the theme).
+    const only = process.env.BROWSER_ONLY ? new RegExp(process.env.BROWSER_ONLY) : null;
+    const queue = jobs.filter(([name]) => !only || only.test(name) || name === "screenshots").map(([, job]) => job);
+    const total = queue.length;
+    await Promise.all(
+      Array.from({ length: WORKERS }, async () => {
+        const session = await newSession(browser, site);
+        for (let job = queue.shift(); job; job = queue.shift()) await job(session);
+        await session.context.close();
+      }),
+    );
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    if (failures.length) {
+      console.error(`browser checks: ${failures.length} failure(s) in ${total} jobs (${seconds} s):`);
+      // Grouped by page (the two workers interleave), in the order found within each page.
+      const order = [...new Set(failures.map(([where]) => where))].sort();
+      for (const where of order) {
+        for (const [w, what] of failures) if (w === where) console.error(`  - ${where}: ${what}`);
+      }
+      process.exitCode = 1;
+    } else {
+      console.log(`browser checks: ${total} jobs passed (${seconds} s, Chromium ${browser.version()})`);
+    }
+  } finally {
+    await browser.close();
+    site.server.close();
+  }
+}
+
+/**
+ * One browser context and page per worker, reused from job to job: the page records CSP
+ * violations, console errors, script errors and requests (those to another origin are failures,
+ * and aborted), each charged to the job that is running.
+ */
+async function newSession(browser, site) {
+  const context = await browser.newContext({ viewport: WIDE, colorScheme: "light", reducedMotion: "reduce" });
+  context.setDefaultTimeout(15_000);
+  await context.addInitScript(() => {
+    window.__csp = window.__csp || [];
+    document.addEventListener("securitypolicyviolation", (e) => {
+      window.__csp.push(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile || "?"}:${e.lineNumber})`);
+    });
+  });
+  const local = (url) => url.startsWith(site.origin + "/") || /^(data|blob|about):/.test(url);
+  await context.route((url) => !local(url.href), (route) => route.abort());
+  const page = await context.newPage();
+  const s = { context, page, where: "", log: { requests: [] } };
+  page.on("request", (r) => {
+    s.log.requests.push(r.url());
+    if (!local(r.url())) fail(s.where, `request to another origin: ${r.url()}`);
+  });
+  page.on("console", (m) => {
+    if (m.type() !== "error") return;
+    if (/status of 404/.test(m.text()) && s.where.startsWith("404")) return;
+    fail(s.where, `console error: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => fail(s.where, `script error: ${e.message}`));
+  return s;
+}
+
+/** Readies the worker's page for the job `where`: a blank page, wide, light, screen media. */
+async function use(s, where) {
+  await s.page.goto("about:blank");
+  await s.page.setViewportSize(WIDE);
+  await s.page.emulateMedia({ colorScheme: "light", media: "screen" });
+  s.where = where;
+  s.log.requests = [];
+  return s;
+}
+
+async function cspViolations(page, where) {
+  const found = await page.evaluate(() => window.__csp || []);
+  for (const v of found) fail(where, `CSP violation: ${v}`);
+}
+
+async function goto(page, site, spec) {
+  const response = await page.goto(site.origin + spec.path + (spec.query || "") + (spec.hash || ""), { waitUntil: "load" });
+  const want = spec.status || 200;
+  if (response.status() !== want) fail(spec.name, `HTTP ${response.status()} for ${spec.path} (want ${want})`);
+  if (spec.checker) await page.waitForSelector("[data-verdict]");
+  if (spec.waitFor) await page.waitForSelector(spec.waitFor);
+}
+
+async function axe(page, where, axeSource, label, options = AXE_OPTIONS) {
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(axeSource);
+  const violations = await page.evaluate(
+    (options) =>
+      window.axe.run(document, options).then((r) =>
+        r.violations.map((v) => ({
+          id: v.id,
+          impact: v.impact,
+          help: v.help,
+          nodes: v.nodes.map((n) => `${n.target.join(" ")}${n.failureSummary ? ` — ${n.failureSummary.split("\n").slice(1, 2).join(" ").trim()}` : ""}`),
+        })),
+      ),
+    options,
+  );
+  for (const v of violations) {
+    const nodes = v.nodes.slice(0, 4).join("; ") + (v.nodes.length > 4 ? `; … ${v.nodes.length - 4} more` : "");
+    fail(where, `axe ${v.id} (${v.impact}, ${label}): ${v.help} — ${nodes}`);
+  }
+}
+
+async function checkPage(s, site, axeSource, spec) {
+  const where = spec.name;
+  const t0 = Date.now();
+  const { page } = await use(s, where);
+  try {
+    await goto(page, site, spec);
+    await keyboard(page, spec);
+    for (const p of await page.evaluate(inpage.focusProblems)) fail(where, `${p} (light)`);
+    for (const p of await page.evaluate(inpage.headingProblems)) fail(where, p);
+    for (const p of await page.evaluate(inpage.langProblems)) fail(where, p);
+    if (!spec.standalone) await languageSwitcher(page, site, spec);
+    await axe(page, where, axeSource, "light, 1280px");
+    await page.emulateMedia({ colorScheme: "dark" });
+    await axe(page, where, axeSource, "dark, 1280px", AXE_COLOUR);
+    for (const p of await page.evaluate(inpage.focusProblems)) fail(where, `${p} (dark)`);
+    await page.setViewportSize(NARROW);
+    for (const p of await page.evaluate(inpage.overflowProblems)) fail(where, `${p} (dark)`);
+    await page.emulateMedia({ colorScheme: "light" });
+    for (const p of await page.evaluate(inpage.overflowProblems)) fail(where, p);
+    await axe(page, where, axeSource, "light, 320px", AXE_LAYOUT);
+    if (spec.print) {
+      await page.emulateMedia({ media: "print" });
+      for (const p of await page.evaluate(inpage.printProblems)) fail(where, p);
+      await page.emulateMedia({ media: "screen" });
+    }
+    if (spec.fragmentCheck) await fragmentKept(page, where);
+    await cspViolations(page, where);
+    if (TIMING) console.log(`  ${where}: ${Date.now() - t0} ms`);
+  } catch (e) {
+    fail(where, `check aborted: ${e.message.split("\n")[0]}`);
+  }
+}
+
+/** The switcher links to this very page in each language, marks the current one, and each target exists. */
+async function languageSwitcher(page, site, spec) {
+  const links = await page.evaluate(inpage.languageLinks);
+  const rest = spec.path.replace(/^\/[a-z]+\//, "/");
+  const codes = links.map((l) => new URL(l.href).pathname.split("/")[1]).sort();
+  if (codes.join(",") !== [...LANGS].sort().join(",")) fail(spec.name, `language switcher links to ${codes.join(", ") || "nothing"}`);
+  for (const l of links) {
+    const url = new URL(l.href);
+    const code = url.pathname.split("/")[1];
+    if (url.origin !== site.origin || url.pathname !== `/${code}${rest}`) fail(spec.name, `language switcher: ${l.href} is not this page in ${code}`);
+    if (!l.lang || l.lang !== l.hreflang) fail(spec.name, `language switcher: link to ${code} has lang="${l.lang}" hreflang="${l.hreflang}"`);
+    if ((code === spec.lang) !== (l.current === "page")) fail(spec.name, `language switcher: aria-current on the wrong link (${code})`);
+    if (code !== spec.lang) {
+      const r = await fetch(site.origin + url.pathname, { method: "HEAD" });
+      if (r.status !== 200) fail(spec.name, `language switcher: ${url.pathname} answers ${r.status}`);
+    }
+  }
+}
+
+/** On the checker: after the form changes, the other-language links carry the answers. */
+async function fragmentKept(page, where) {
+  await page.selectOption("#q-sector", "manufacturing");
+  await page.check('input[name="forms"][value="hq"]');
+  await page.waitForFunction(() => location.hash.includes("forms=hq"));
+  const hash = await page.evaluate(() => location.hash);
+  for (const l of await page.evaluate(inpage.languageLinks)) {
+    if (new URL(l.href).hash !== hash) fail(where, `language switcher: ${l.href} lost the answers ${hash}`);
+  }
+}
+
+/**
+ * Keyboard, on a freshly loaded page: the first Tab lands on the skip link, which is then on
+ * screen; (on home pages, where spec.headerOrder is set) Tab goes on through the header's
+ * controls in order; the skip link's Enter moves focus to main, and the next Tab leaves the
+ * header behind.
+ */
+async function keyboard(page, spec) {
+  const where = spec.name;
+  await page.keyboard.press("Tab");
+  let f = await page.evaluate(inpage.focused);
+  if (spec.standalone) {
+    if (f.what === "body") fail(where, "Tab focuses nothing");
+    return;
+  }
+  if (!f.skip) return fail(where, `the first Tab focuses ${f.what}, not the skip link`);
+  if (!f.onScreen) fail(where, "the focused skip link is not fully on screen");
+  if (spec.headerOrder) {
+    await headerOrder(page, where);
+    await page.focus(".skip-link");
+  }
+  await page.keyboard.press("Enter");
+  f = await page.evaluate(inpage.focused);
+  if (f.id !== "main") fail(where, `the skip link moves focus to ${f.what}, not to main`);
+  await page.keyboard.press("Tab");
+  f = await page.evaluate(inpage.focused);
+  if (f.inHeader) fail(where, `Tab after the skip link lands in the header (${f.what})`);
+}
+
+/** From the skip link, Tab goes through the header's controls in order, each on screen. */
+async function headerOrder(page, where) {
+  await page.evaluate(() => {
+    window.__focusOrder = [];
+    document.addEventListener("focusin", (e) => window.__focusOrder.push(e.target));
+  });
+  for (let i = 0; i < 12; i++) await page.keyboard.press("Tab");
+  const order = await page.evaluate(() =>
+    window.__focusOrder.map((el) => {
+      const r = el.getBoundingClientRect();
+      const what = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.classList.length ? `.${[...el.classList].join(".")}` : ""}`;
+      return { what, inHeader: !!el.closest("header"), onScreen: r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth };
+    }),
+  );
+  const header = [];
+  for (const o of order) {
+    if (!o.inHeader) break;
+    if (!o.onScreen) fail(where, `the focused ${o.what} in the header is not on screen`);
+    header.push(o.what);
+  }
+  const start = header.slice(0, 3).join(" ");
+  if (!/^a\.site-title input#site-search-q button/.test(start)) fail(where, `the header's tab order starts ${start}`);
+  if (header.length < 11) fail(where, `only ${header.length} header controls reachable by Tab: ${header.join(", ")}`);
+}
+
+/** Shared-link answers show the right verdict, measures and benefit. */
+async function checkerAnswers(s, site) {
+  const where = "checker: en link with answers";
+  const { page } = await use(s, where);
+  try {
+    await goto(page, site, { name: where, path: "/en/eligibility/", hash: ANSWERS, checker: true });
+    const result = await page.evaluate(() => ({
+      verdict: document.querySelector("[data-verdict]")?.dataset.verdict,
+      measures: [...document.querySelectorAll("[data-eligibility-results] [data-measure]")].map((e) => e.dataset.measure),
+      keyProject: !!document.querySelector('[data-eligibility-results] [data-benefit="key-project"]'),
+      count: document.querySelector("[data-eligibility-results] h3")?.textContent,
+    }));
+    if (result.verdict !== "permitted") fail(where, `verdict ${result.verdict}, want permitted`);
+    // Regression: the plural template for "other" once left a stray ".5" ("7.5 measures apply").
+    if (result.count !== "7 measures apply") fail(where, `count heading "${result.count}", want "7 measures apply"`);
+    for (const n of ["1", "4", "5", "9", "11", "12", "13"]) {
+      if (!result.measures.includes(n)) fail(where, `measure ${n} missing (shown: ${result.measures.join(", ")})`);
+    }
+    if (!result.keyProject) fail(where, 'no [data-benefit="key-project"]');
+    await cspViolations(page, where);
+  } catch (e) {
+    fail(where, `check aborted: ${e.message.split("\n")[0]}`);
+  }
+}
+
+/** Typing a Chinese amount updates the result, with no request while the form is used. */
+async function checkerTyping(s, site) {
+  const where = "checker: zh typing 5000万";
+  const { page, log } = await use(s, where);
+  try {
+    await goto(page, site, { name: where, path: "/zh/eligibility/", checker: true });
+    await page.waitForLoadState("networkidle");
+    const before = log.requests.length;
+    await page.click("#q-fixed_assets_cny");
+    await page.keyboard.type("5000万");
+    await page.waitForSelector('[data-measure="8"] [data-benefit="agent-reward"]', { timeout: 5000 }).catch(() => fail(where, 'measure 8 with [data-benefit="agent-reward"] not shown'));
+    await page.selectOption("#q-location", "land-port");
+    await page.check('input[name="trade"][value="ru"]');
+    await page.check('input[name="negative_list"][value="none"]');
+    await page.waitForTimeout(200);
+    const during = log.requests.slice(before);
+    if (during.length) fail(where, `requests while the form was used: ${during.join(", ")}`);
+    const hash = await page.evaluate(() => location.hash);
+    if (!hash.includes("fixed_assets_cny=50000000")) fail(where, `the link does not hold the amount: ${hash}`);
+    for (const l of await page.evaluate(inpage.languageLinks)) {
+      if (new URL(l.href).hash !== hash) fail(where, `language switcher: ${l.href} lost the answers ${hash}`);
+    }
+    await cspViolations(page, where);
+  } catch (e) {
+    fail(where, `check aborted: ${e.message.split("\n")[0]}`);
+  }
+}
+
+/** A bad value in a shared link is shown at its field, and the page stays accessible. */
+async function checkerBadValue(s, site, axeSource) {
+  const where = "checker: en link with negative_list=bogus";
+  const { page } = await use(s, where);
+  try {
+    await goto(page, site, { name: where, path: "/en/eligibility/", hash: "#negative_list=bogus&sector=energy", checker: true });
+    const error = await page.evaluate(() => {
+      const e = document.querySelector('[data-error-for="negative_list"]');
+      const field = e && e.closest("fieldset");
+      return { text: e ? e.textContent.trim() : "", visible: !!e && e.checkVisibility(), invalid: field && field.getAttribute("aria-invalid") };
+    });
+    if (!error.text || !error.visible) fail(where, "no visible error at the negative_list field");
+    if (!error.text.includes("bogus")) fail(where, `the error does not name the bad value: "${error.text}"`);
+    if (error.invalid !== "true") fail(where, `the negative_list fieldset is not aria-invalid (${error.invalid})`);
+    await axe(page, where, axeSource, "light, 1280px");
+    await cspViolations(page, where);
+  } catch (e) {
+    fail(where, `check aborted: ${e.message.split("\n")[0]}`);
+  }
+}
+
+/** A prohibited project is told only about the Negative List. */
+async function checkerProhibited(s, site) {
+  const where = "checker: en negative_list=prohibited";
+  const { page } = await use(s, where);
+  try {
+    await goto(page, site, { name: where, path: "/en/eligibility/", hash: "#negative_list=prohibited&sector=manufacturing&forms=hq&total_usd=60000000", checker: true });
+    const shown = await page.evaluate(() => ({
+      verdict: document.querySelector("[data-verdict]")?.dataset.verdict,
+      measures: [...document.querySelectorAll("[data-eligibility-results] [data-measure]")].map((e) => e.dataset.measure),
+    }));
+    if (shown.verdict !== "prohibited") fail(where, `verdict ${shown.verdict}, want prohibited`);
+    if (shown.measures.join(",") !== "1") fail(where, `measures ${shown.measures.join(", ")}, want only 1`);
+    await cspViolations(page, where);
+  } catch (e) {
+    fail(where, `check aborted: ${e.message.split("\n")[0]}`);
+  }
+}
+
+/** PNGs for a human: the main page types at three widths. */
+async function screenshots(s, site, dir) {
+  await fs.mkdir(dir, { recursive: true });
+  const shots = [
+    ["en-home", "/en/"],
+    ["zh-home", "/zh/"],
+    ["ru-measure", "/ru/measures/09-factor-guarantees/"],
+    ["en-eligibility-answers", `/en/eligibility/${ANSWERS}`],
+  ];
+  const { page } = await use(s, "screenshots");
+  try {
+    for (const [name, url] of shots) {
+      for (const width of [320, 768, 1280]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto(site.origin + url, { waitUntil: "load" });
+        if (url.includes("eligibility")) await page.waitForSelector("[data-verdict]");
+        await page.screenshot({ path: path.join(dir, `${name}-${width}.png`), fullPage: true });
+      }
+    }
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.setViewportSize(WIDE);
+    await page.goto(site.origin + "/en/", { waitUntil: "load" });
+    await page.screenshot({ path: path.join(dir, "en-home-dark-1280.png"), fullPage: true });
+    console.log(`browser checks: screenshots in ${dir}`);
+  } catch (e) {
+    fail("screenshots", e.message.split("\n")[0]);
+  }
+}
+
+main().catch((e) => {
+  console.error(`browser checks: ${e.stack || e}`);
+  process.exit(1);
+});

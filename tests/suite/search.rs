@@ -1,0 +1,685 @@
+//! Search: the index built from the guide's final HTML, its size, the normalisation vectors in
+//! Rust and in JavaScript, and ranking on the real guide (Rust, and the JavaScript ranking run
+//! by Node against the same index).
+
+use crate::harness::TestSite;
+use invest_guide::search::{self, Concepts, Hit, Index};
+use invest_guide::{BuildOptions, build_in_memory};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+const LANGS: [&str; 3] = ["zh", "en", "ru"];
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn build_guide() -> BTreeMap<String, Vec<u8>> {
+    let options = BuildOptions {
+        root: root().to_path_buf(),
+        out: None,
+        base_url: None,
+        drafts: false,
+    };
+    match build_in_memory(&options) {
+        Ok(built) => built.files.into_iter().collect(),
+        Err(problems) => panic!("the guide does not build: {problems:?}"),
+    }
+}
+
+/// The guide's files, built once for all tests of this file.
+fn guide() -> &'static BTreeMap<String, Vec<u8>> {
+    static FILES: OnceLock<BTreeMap<String, Vec<u8>>> = OnceLock::new();
+    FILES.get_or_init(build_guide)
+}
+
+fn index_path(lang: &str) -> String {
+    format!("{lang}/search/index.json")
+}
+
+fn index(lang: &str) -> Index {
+    let bytes = guide()
+        .get(&index_path(lang))
+        .unwrap_or_else(|| panic!("no {}", index_path(lang)));
+    serde_json::from_slice(bytes).unwrap()
+}
+
+fn urls(hits: &[Hit]) -> Vec<&str> {
+    hits.iter().map(|h| h.url.as_str()).collect()
+}
+
+#[test]
+fn every_language_gets_a_deterministic_index() {
+    let again = build_guide();
+    for lang in LANGS {
+        let path = index_path(lang);
+        assert!(guide().contains_key(&path), "missing {path}");
+        assert_eq!(
+            guide()[&path],
+            again[&path],
+            "{path} differs between two builds"
+        );
+        let index = index(lang);
+        assert_eq!(index.lang, lang);
+        assert!(
+            index.pages.len() >= 25,
+            "{lang}: only {} pages",
+            index.pages.len()
+        );
+        assert!(!index.synonyms.is_empty(), "{lang}: synonyms missing");
+    }
+}
+
+/// gzip -9 size of `bytes`, or `None` without a `gzip` program.
+fn gzip_size(bytes: &[u8]) -> Option<usize> {
+    use std::io::Write;
+    let mut child = Command::new("gzip")
+        .arg("-9c")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(bytes).ok()?;
+    Some(child.wait_with_output().ok()?.stdout.len())
+}
+
+#[test]
+fn each_index_stays_under_100_kb_gzipped() {
+    for lang in LANGS {
+        let bytes = &guide()[&index_path(lang)];
+        let Some(gz) = gzip_size(bytes) else {
+            eprintln!("skipped: gzip not found; cannot measure the compressed index size");
+            return;
+        };
+        eprintln!(
+            "{lang}/search/index.json: {} bytes, {gz} bytes gzip -9",
+            bytes.len()
+        );
+        assert!(gz < 100_000, "{lang}: {gz} bytes gzipped");
+    }
+}
+
+#[test]
+fn noindex_pages_and_page_chrome_stay_out_of_the_index() {
+    for lang in LANGS {
+        let index = index(lang);
+        let urls: Vec<&str> = index.pages.iter().map(|p| p.url.as_str()).collect();
+        for absent in ["search/", "eligibility/"] {
+            assert!(
+                !urls.contains(&format!("{lang}/{absent}").as_str()),
+                "{lang}/{absent} indexed"
+            );
+        }
+        assert!(urls.contains(&format!("{lang}/measures/").as_str()));
+        let json = String::from_utf8_lossy(&guide()[&index_path(lang)]).into_owned();
+        // Navigation (menu, table of contents, footer) is outside `data-index` or in `nav`.
+        for chrome in [
+            "Skip to content",
+            "On this page",
+            "Source: Implementation plan",
+        ] {
+            assert!(!json.contains(chrome), "{lang}: `{chrome}` indexed");
+        }
+    }
+}
+
+#[test]
+fn headings_become_sections_with_their_anchors() {
+    let index = index("en");
+    let page = index
+        .pages
+        .iter()
+        .find(|p| p.url == "en/measures/05-mergers-acquisitions/")
+        .unwrap();
+    assert_eq!(page.title, "Support foreign mergers and acquisitions");
+    assert!(
+        page.sections
+            .iter()
+            .any(|(id, heading, text)| id == "who-qualifies"
+                && heading == "Who qualifies"
+                && text.contains("foreign investors"))
+    );
+    assert_eq!(index.pages[page.parent.unwrap()].url, "en/measures/");
+}
+
+// ----- Normalisation vectors -------------------------------------------------------------------
+
+#[derive(Debug, Deserialize)]
+struct Vectors {
+    vectors: Vec<Vector>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Vector {
+    name: String,
+    lang: String,
+    text: String,
+    #[serde(default)]
+    synonyms: Vec<Vec<String>>,
+    tokens: Vec<String>,
+    query: Concepts,
+}
+
+fn vectors() -> Vec<Vector> {
+    let text = std::fs::read_to_string(root().join("tests/vectors/normalise.json")).unwrap();
+    serde_json::from_str::<Vectors>(&text).unwrap().vectors
+}
+
+#[test]
+fn normalisation_vectors_hold_in_rust() {
+    let vectors = vectors();
+    assert!(vectors.len() >= 30);
+    for lang in LANGS {
+        assert!(
+            vectors.iter().any(|v| v.lang == lang),
+            "no vector for {lang}"
+        );
+    }
+    for v in &vectors {
+        assert_eq!(search::tokens(&v.text), v.tokens, "tokens: {}", v.name);
+        assert_eq!(
+            search::parse_query(&v.text, &v.synonyms),
+            v.query,
+            "query: {}",
+            v.name
+        );
+    }
+}
+
+fn which(program: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(program))
+            .find(|p| p.is_file())
+    })
+}
+
+/// `node`, or `None` (after saying so) when it is missing and not required.
+fn node() -> Option<PathBuf> {
+    let node = which("node");
+    if node.is_none() {
+        if std::env::var_os("REQUIRE_BROWSER").is_some() {
+            panic!("node is required (REQUIRE_BROWSER is set) but was not found");
+        }
+        eprintln!("skipped: node not found; install Node.js to run the JavaScript search tests");
+    }
+    node
+}
+
+fn module_url(name: &str) -> String {
+    format!(
+        "file://{}",
+        root().join("themes/default/static").join(name).display()
+    )
+}
+
+/// Runs `body` as an ES module with `n` (normalise.js), `s` (search.js) and `input` (the JSON
+/// value given) in scope; returns what it printed, parsed.
+fn run_js<T: serde::de::DeserializeOwned>(node: &Path, input: &serde_json::Value, body: &str) -> T {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("input.json");
+    std::fs::write(&data, serde_json::to_vec(input).unwrap()).unwrap();
+    let script = format!(
+        "import * as n from {n:?};\nimport * as s from {s:?};\nimport {{ readFileSync }} from 'node:fs';\nconst input = JSON.parse(readFileSync({data:?}, 'utf8'));\nconst out = (() => {{ {body} }})();\nprocess.stdout.write(JSON.stringify(out));\n",
+        n = module_url("normalise.js"),
+        s = module_url("search.js"),
+        data = data.display().to_string(),
+    );
+    let path = tmp.path().join("run.mjs");
+    std::fs::write(&path, script).unwrap();
+    let output = Command::new(node).arg(&path).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn normalisation_vectors_hold_in_javascript() {
+    let Some(node) = node() else { return };
+    let vectors = vectors();
+    let input: Vec<serde_json::Value> = vectors
+        .iter()
+        .map(|v| serde_json::json!({"text": v.text, "synonyms": v.synonyms}))
+        .collect();
+    let got: Vec<(Vec<String>, Concepts)> = run_js(
+        &node,
+        &serde_json::json!(input),
+        "return input.map((v) => [n.tokens(v.text), n.parseQuery(v.text, v.synonyms)]);",
+    );
+    assert_eq!(got.len(), vectors.len());
+    for (v, (tokens, query)) in vectors.iter().zip(got) {
+        assert_eq!(tokens, v.tokens, "tokens: {}", v.name);
+        assert_eq!(query, v.query, "query: {}", v.name);
+    }
+}
+
+/// Every title, heading and text of the three indexes, as queries too.
+fn guide_texts() -> Vec<String> {
+    let mut texts = Vec::new();
+    for lang in LANGS {
+        for page in index(lang).pages {
+            texts.push(page.title);
+            for (_, heading, text) in page.sections {
+                texts.push(heading);
+                texts.push(text);
+            }
+        }
+    }
+    texts
+}
+
+#[test]
+fn javascript_normalises_the_whole_guide_like_rust() {
+    let Some(node) = node() else { return };
+    let texts = guide_texts();
+    let synonyms = index("zh").synonyms;
+    let got: Vec<(Vec<String>, Concepts)> = run_js(
+        &node,
+        &serde_json::json!({"texts": texts, "synonyms": synonyms}),
+        "return input.texts.map((t) => [n.tokens(t), n.parseQuery(t, input.synonyms)]);",
+    );
+    for (text, (tokens, query)) in texts.iter().zip(got) {
+        assert_eq!(tokens, search::tokens(text), "tokens of {text:?}");
+        assert_eq!(
+            query,
+            search::parse_query(text, &synonyms),
+            "query of {text:?}"
+        );
+    }
+}
+
+// ----- Ranking ---------------------------------------------------------------------------------
+
+#[test]
+fn chinese_short_word_finds_the_bonded_logistics_center_first() {
+    let hits = search::search(&index("zh"), "保税");
+    assert_eq!(urls(&hits)[0], "zh/bonded-logistics-center/");
+    // Every result holds the pair 保税 (or a synonym); no page merely has 保 or 税.
+    let index = index("zh");
+    for hit in &hits {
+        let page = &index.pages[hit.page];
+        let text: String = page
+            .sections
+            .iter()
+            .map(|s| format!("{} {}", s.1, s.2))
+            .collect();
+        assert!(
+            text.contains("保税") || page.title.contains("保税"),
+            "{} has no 保税",
+            hit.url
+        );
+    }
+}
+
+#[test]
+fn chinese_words_inside_longer_runs_are_found() {
+    let index = index("zh");
+    let top = |q: &str| search::search(&index, q).first().map(|h| h.url.clone());
+    assert_eq!(
+        top("物流中心").as_deref(),
+        Some("zh/bonded-logistics-center/")
+    );
+    assert_eq!(
+        top("能耗指标").as_deref(),
+        Some("zh/measures/09-factor-guarantees/")
+    );
+    assert_eq!(
+        top("陆港").as_deref(),
+        Some("zh/growth-poles/international-land-port/")
+    );
+    let fortune = search::search(&index, "世界500强");
+    assert!(
+        urls(&fortune)[0].starts_with("zh/measures/10-incentives/"),
+        "{:?}",
+        urls(&fortune)
+    );
+}
+
+#[test]
+fn chinese_synonym_finds_the_other_name() {
+    let index = index("zh");
+    let direct: Vec<String> = search::search(&index, "外商投资")
+        .into_iter()
+        .map(|h| h.url)
+        .collect();
+    let synonym = search::search(&index, "外资");
+    for url in &direct {
+        assert!(
+            synonym
+                .iter()
+                .any(|h| &h.url == url || h.url.split('#').next() == url.split('#').next()),
+            "外资 misses {url}, found by 外商投资"
+        );
+    }
+}
+
+/// An index of one-section pages `(url, title, text)`, as the build would write it.
+fn small_index(lang: &str, pages: &[(&str, &str, &str)]) -> Index {
+    let pages = pages
+        .iter()
+        .map(|(url, title, text)| search::IndexPage {
+            url: format!("{lang}/{url}"),
+            title: title.to_string(),
+            parent: None,
+            sections: vec![(String::new(), String::new(), text.to_string())],
+        })
+        .collect();
+    Index {
+        lang: lang.into(),
+        synonyms: Vec::new(),
+        pages,
+    }
+}
+
+#[test]
+fn inflected_queries_find_other_forms_of_the_word() {
+    let cases = [
+        (
+            "ru",
+            "инвестиций",
+            "Иностранные инвестиции приходят в город.",
+        ),
+        ("ru", "слияний", "Поддерживается слияние компаний."),
+        ("en", "investing", "The city welcomes foreign investment."),
+        ("en", "investments", "Invest in Wuwei."),
+        ("zh", "保税", "武威保税物流中心已经建成。"),
+        ("zh", "外资", "鼓励外资企业参与。"),
+    ];
+    for (lang, query, text) in cases {
+        let index = small_index(
+            lang,
+            &[
+                ("a/", "A", text),
+                ("b/", "B", "Nothing here. 无关。 Ничего."),
+            ],
+        );
+        let hits = search::search(&index, query);
+        assert_eq!(urls(&hits), [format!("{lang}/a/")], "{query} in {text:?}");
+    }
+}
+
+#[test]
+fn russian_inflected_query_finds_pages_with_other_forms() {
+    let index = index("ru");
+    let hits = search::search(&index, "инвестиций");
+    assert!(hits.len() >= 10, "{:?}", urls(&hits));
+    let holds = |hit: &Hit, form: &str| {
+        let page = &index.pages[hit.page];
+        page.title.to_lowercase().contains(form)
+            || page
+                .sections
+                .iter()
+                .any(|s| s.2.to_lowercase().contains(form))
+    };
+    assert!(hits.iter().any(|h| holds(h, "инвестиции")));
+    assert_eq!(urls(&hits), urls(&search::search(&index, "инвестиции")));
+    for query in ["слияний", "слияние", "слияния"] {
+        let top = search::search(&index, query);
+        assert_eq!(
+            urls(&top)[0],
+            "ru/measures/05-mergers-acquisitions/",
+            "{query}"
+        );
+    }
+}
+
+#[test]
+fn russian_hyphenated_word_is_found_whole_and_by_parts() {
+    let index = index("ru");
+    for query in ["штаб-квартира", "штаб-квартиры", "штаб квартира"]
+    {
+        let hits = search::search(&index, query);
+        assert_eq!(urls(&hits)[0], "ru/measures/04-headquarters/", "{query}");
+    }
+    let part = search::search(&index, "квартир");
+    assert!(urls(&part).contains(&"ru/measures/04-headquarters/"));
+}
+
+#[test]
+fn english_investing_finds_investment_pages() {
+    let index = index("en");
+    let investing = search::search(&index, "investing");
+    let investment = search::search(&index, "investment");
+    assert!(investing.len() >= 10);
+    assert_eq!(urls(&investing), urls(&investment));
+    let page = &index.pages[investing[0].page];
+    assert!(
+        page.title.to_lowercase().contains("invest"),
+        "{}",
+        page.title
+    );
+}
+
+#[test]
+fn title_matches_rank_above_heading_and_body_matches() {
+    let index = index("en");
+    let hits = search::search(&index, "headquarters");
+    assert_eq!(urls(&hits)[0], "en/measures/04-headquarters/");
+    assert!(hits[0].score >= 1000 && hits[1].score < 1000, "{hits:?}");
+    let hits = search::search(&index, "land port");
+    assert_eq!(urls(&hits)[0], "en/growth-poles/international-land-port/");
+}
+
+#[test]
+fn pages_with_every_word_rank_above_pages_with_some() {
+    let index = index("en");
+    let hits = search::search(&index, "bonded logistics procurement");
+    let matched: Vec<usize> = hits.iter().map(|h| h.matched).collect();
+    let mut sorted = matched.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(matched, sorted);
+    assert!(matched[0] > *matched.last().unwrap());
+}
+
+#[test]
+fn a_body_match_in_a_section_links_to_its_heading() {
+    let hits = search::search(&index("en"), "non-performing assets");
+    assert_eq!(
+        urls(&hits)[0],
+        "en/measures/05-mergers-acquisitions/#what-it-offers"
+    );
+    for hit in hits.iter().filter(|h| h.url.contains('#')) {
+        let (page, id) = hit.url.split_once('#').unwrap();
+        let html = String::from_utf8_lossy(&guide()[&format!("{page}index.html")]).into_owned();
+        assert!(
+            html.contains(&format!("id=\"{id}\"")),
+            "{page} has no #{id}"
+        );
+    }
+}
+
+#[test]
+fn a_title_match_links_to_the_page() {
+    let hits = search::search(&index("en"), "bonded logistics procurement");
+    let bonded = hits
+        .iter()
+        .find(|h| h.url.starts_with("en/bonded-logistics-center/"))
+        .unwrap();
+    assert_eq!(bonded.url, "en/bonded-logistics-center/");
+}
+
+#[test]
+fn ties_are_broken_by_url() {
+    let index = index("en");
+    let hits = search::search(&index, "the");
+    for pair in hits.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        if (a.matched, a.score) == (b.matched, b.score) {
+            assert!(index.pages[a.page].url < index.pages[b.page].url);
+        }
+    }
+}
+
+/// Queries whose JavaScript results must equal Rust's, language by language.
+const QUERIES: &[(&str, &[&str])] = &[
+    (
+        "zh",
+        &[
+            "保税",
+            "外资",
+            "外资企业",
+            "能耗指标",
+            "世界500强",
+            "陆港",
+            "港",
+            "物流 采购",
+            "负面清单",
+            "并购重组",
+            "investment",
+        ],
+    ),
+    (
+        "en",
+        &[
+            "investing",
+            "land port",
+            "International Land Port",
+            "headquarters",
+            "centre",
+            "cross-border e-commerce",
+            "bonded logistics procurement",
+            "Fortune 500",
+            "non-performing assets",
+            "the",
+            "保税",
+        ],
+    ),
+    (
+        "ru",
+        &[
+            "инвестиций",
+            "слияний",
+            "штаб-квартира",
+            "штаб квартира",
+            "сухой порт",
+            "бондовый",
+            "иностранных инвестиций",
+            "квота",
+            "Ёлка",
+            "inVEST",
+        ],
+    ),
+];
+
+#[test]
+fn javascript_ranking_agrees_with_rust() {
+    let Some(node) = node() else { return };
+    for (lang, queries) in QUERIES {
+        let index_json: serde_json::Value =
+            serde_json::from_slice(&guide()[&index_path(lang)]).unwrap();
+        let got: Vec<Vec<Hit>> = run_js(
+            &node,
+            &serde_json::json!({"index": index_json, "queries": queries}),
+            "const postings = s.buildPostings(input.index, n.tokens);\n\
+             return input.queries.map((q) => s.rank(input.index, postings, n.parseQuery(q, input.index.synonyms)));",
+        );
+        let index = index(lang);
+        assert_eq!(got.len(), queries.len());
+        for (query, js) in queries.iter().zip(got) {
+            assert_eq!(js, search::search(&index, query), "{lang}: {query}");
+        }
+    }
+}
+
+#[test]
+fn search_page_wires_the_index_and_strings() {
+    for lang in LANGS {
+        let html =
+            String::from_utf8_lossy(&guide()[&format!("{lang}/search/index.html")]).into_owned();
+        assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));
+        assert!(html.contains(&format!("data-index-url=\"/{lang}/search/index.json\"")));
+        assert!(html.contains("role=\"status\""));
+        assert!(html.contains("data-search-results"));
+        assert!(html.contains("<script type=\"module\" src=\"/assets/search."));
+        for form in ["one", "few", "many", "other"] {
+            assert!(
+                html.contains(&format!("data-count-{form}=\"")),
+                "{lang}: {form}"
+            );
+        }
+        assert!(!html.contains("{{"), "{lang}: unrendered template");
+    }
+    let ru = String::from_utf8_lossy(&guide()["ru/search/index.html"]).into_owned();
+    assert!(ru.contains("data-count-few=\"{count} результата\""));
+    assert!(ru.contains("data-count-many=\"{count} результатов\""));
+}
+
+// ----- Fixture sites -----------------------------------------------------------------------------
+
+#[test]
+fn a_site_without_a_search_page_gets_no_index() {
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    assert!(!site.out().join("en/search/index.json").exists());
+}
+
+#[test]
+fn a_search_page_gets_an_index_of_the_marked_regions() {
+    let site = TestSite::minimal();
+    site.write(
+        "content/search.en.md",
+        b"---\ntitle: Search\n---\n\nFind things.\n",
+    );
+    site.write(
+        "content/widgets.en.md",
+        b"---\ntitle: Widgets & gadgets\n---\n\nIntro about widgets.\n\n## Blue widgets\n\nThey are *blue*.\n",
+    );
+    site.build_ok(&[]);
+    let index: Index = serde_json::from_str(&site.read_out("en/search/index.json")).unwrap();
+    let page = index.pages.iter().find(|p| p.url == "en/widgets/").unwrap();
+    assert_eq!(page.title, "Widgets & gadgets");
+    assert_eq!(page.sections[1].0, "blue-widgets");
+    assert_eq!(page.sections[1].2, "They are blue.");
+    let hits = search::search(&index, "widget blue");
+    assert_eq!(hits[0].url, "en/widgets/#blue-widgets");
+    assert!(index.pages.iter().all(|p| p.url != "en/search/"));
+}
+
+#[test]
+fn a_broken_synonym_group_is_reported() {
+    let site = TestSite::minimal();
+    site.write("content/search.en.md", b"---\ntitle: Search\n---\n");
+    site.write(
+        "content/search/synonyms.yaml",
+        b"- [alpha, beta]\n- [lonely]\n- [gamma, \"!\"]\n",
+    );
+    let outcome = site.build();
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    assert!(
+        outcome
+            .stderr
+            .contains("content/search/synonyms.yaml: error: group 2 has fewer than two members"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(
+        outcome
+            .stderr
+            .contains("group 3: `!` has no searchable word"),
+        "{}",
+        outcome.stderr
+    );
+}
+
+#[test]
+fn index_and_result_links_follow_a_sub_path_base_url() {
+    let site = TestSite::minimal();
+    site.write("content/search.en.md", b"---\ntitle: Search\n---\n");
+    site.build_ok(&["--base-url", "https://example.org/guide/"]);
+    let html = site.read_out("en/search/index.html");
+    assert!(
+        html.contains("data-index-url=\"/guide/en/search/index.json\""),
+        "{html}"
+    );
+    assert!(html.contains("data-base-path=\"/guide/\""));
+    assert!(html.contains("data-url=\"/guide/en/search/index.json\""));
+    let index: Index = serde_json::from_str(&site.read_out("en/search/index.json")).unwrap();
+    // URLs in the index stay below the base path; search.js puts the base path in front.
+    assert!(index.pages.iter().all(|p| p.url.starts_with("en/")));
+}

@@ -1,0 +1,348 @@
+//! `serve`: the live preview listens on loopback, serves the site from memory, rebuilds on
+//! change, shows and clears build errors over its event stream, and refuses traversal.
+
+use crate::harness::TestSite;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::thread;
+use std::time::Duration;
+
+/// Bounds every wait; generous because debug builds of the binary are slow.
+const WAIT: Duration = Duration::from_secs(30);
+
+/// A running `invest-guide serve --port 0`, killed when dropped.
+struct Server {
+    child: Child,
+    /// `127.0.0.1:PORT`, from the first line of stdout.
+    addr: String,
+    stdout: Receiver<String>,
+    stderr: Receiver<String>,
+}
+
+impl Server {
+    /// Starts the server and waits for the outcome of its first build.
+    fn start(site: &TestSite) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_invest-guide"))
+            .arg("serve")
+            .arg("--root")
+            .arg(site.root())
+            .args(["--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = lines(child.stdout.take().unwrap());
+        let stderr = lines(child.stderr.take().unwrap());
+        let mut server = Server {
+            child,
+            addr: String::new(),
+            stdout,
+            stderr,
+        };
+        let first = server.line();
+        let url = first
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no URL in the first line: {first}"));
+        server.addr = url["http://".len()..].trim_end_matches('/').to_string();
+        let build = server.line();
+        assert!(
+            build.contains("built") || build.contains("build failed"),
+            "{build}"
+        );
+        server
+    }
+
+    /// The next line of stdout.
+    fn line(&self) -> String {
+        self.stdout
+            .recv_timeout(WAIT)
+            .unwrap_or_else(|_| panic!("serve printed nothing; stderr: {}", self.errors()))
+    }
+
+    fn errors(&self) -> String {
+        self.stderr.try_iter().collect::<Vec<_>>().join("\n")
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        self.request(&format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\n\r\n",
+            self.addr
+        ))
+    }
+
+    fn request(&self, raw: &str) -> Reply {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        stream.set_read_timeout(Some(WAIT)).unwrap();
+        stream.write_all(raw.as_bytes()).unwrap();
+        let mut bytes = Vec::new();
+        stream.read_to_end(&mut bytes).unwrap();
+        Reply::parse(&bytes)
+    }
+
+    /// A client of the event stream, like an open tab.
+    fn events(&self) -> Events {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        stream.set_read_timeout(Some(WAIT)).unwrap();
+        stream
+            .write_all(b"GET /__invest-guide/events HTTP/1.1\r\n\r\n")
+            .unwrap();
+        let (tx, rx) = mpsc::channel();
+        thread::spawn(move || {
+            let (mut name, mut data) = (String::new(), String::new());
+            for line in BufReader::new(stream).lines() {
+                let Ok(line) = line else { return };
+                if let Some(v) = line.strip_prefix("event: ") {
+                    name = v.to_string();
+                } else if let Some(v) = line.strip_prefix("data: ") {
+                    data = v.to_string();
+                } else if line.is_empty() && !name.is_empty() {
+                    let event = (std::mem::take(&mut name), std::mem::take(&mut data));
+                    if tx.send(event).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        Events(rx)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The lines of a child's output, read on a thread so that no wait is unbounded.
+fn lines(out: impl Read + Send + 'static) -> Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        for line in BufReader::new(out).lines() {
+            let Ok(line) = line else { return };
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+struct Events(Receiver<(String, String)>);
+
+impl Events {
+    /// The next event: its name and data.
+    fn next(&self) -> (String, String) {
+        self.0.recv_timeout(WAIT).expect("no event from the server")
+    }
+}
+
+struct Reply {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Reply {
+    fn parse(bytes: &[u8]) -> Reply {
+        let text = String::from_utf8_lossy(bytes);
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no status line in: {head}"));
+        Reply {
+            status,
+            head: head.to_string(),
+            body: body.to_string(),
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|line| {
+            let (n, v) = line.split_once(':')?;
+            n.eq_ignore_ascii_case(name).then_some(v.trim())
+        })
+    }
+}
+
+const FIRST: &str = "content/news/first.en.md";
+
+/// The fixture's first post under another title (its headings are linked from elsewhere).
+fn first_titled(title: &str) -> Vec<u8> {
+    let path = crate::harness::fixtures().join("minimal").join(FIRST);
+    let text = std::fs::read_to_string(path).unwrap();
+    text.replacen("title: First post", &format!("title: {title}"), 1)
+        .into_bytes()
+}
+
+#[test]
+fn serves_the_site_from_memory_on_loopback() {
+    let site = TestSite::minimal();
+    let server = Server::start(&site);
+    assert!(server.addr.starts_with("127.0.0.1:"), "{}", server.addr);
+
+    let page = server.get("/en/news/first/");
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(page.body.contains("<h1>First post</h1>"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("<script src=\"/__invest-guide/livereload.js\" data-generation=")
+    );
+    let csp = page.header("content-security-policy").unwrap_or_default();
+    assert!(csp.contains("default-src 'self'"), "{}", page.head);
+
+    let moved = server.get("/en/news/first");
+    assert_eq!(moved.status, 301);
+    assert_eq!(moved.header("location"), Some("/en/news/first/"));
+    let missing = server.get("/en/no-such-page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("<html"), "404.html is served");
+    let sitemap = server.get("/sitemap.xml");
+    assert_eq!(sitemap.header("content-type"), Some("application/xml"));
+    let script = server.get("/__invest-guide/livereload.js");
+    assert_eq!(
+        script.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert!(script.body.contains("EventSource"));
+    let head = server.request("HEAD /en/ HTTP/1.1\r\n\r\n");
+    assert_eq!((head.status, head.body.as_str()), (200, ""));
+    let delete = server.request("DELETE /en/ HTTP/1.1\r\n\r\n");
+    assert_eq!(delete.status, 405);
+    assert_eq!(delete.header("allow"), Some("GET, HEAD"));
+    assert!(!site.out().exists(), "serve must not write public/");
+}
+
+#[test]
+fn the_reload_script_is_never_in_build_output() {
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    for entry in walkdir::WalkDir::new(site.out()) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "html") {
+            let html = std::fs::read_to_string(entry.path()).unwrap();
+            assert!(
+                !html.contains("__invest-guide"),
+                "{}",
+                entry.path().display()
+            );
+            assert!(!html.contains("livereload"), "{}", entry.path().display());
+        }
+    }
+}
+
+#[test]
+fn an_edit_rebuilds_and_tells_open_tabs_to_reload() {
+    let site = TestSite::minimal();
+    let server = Server::start(&site);
+    let tab = server.events();
+    let (name, first) = tab.next();
+    assert_eq!(name, "ok");
+
+    site.write(FIRST, &first_titled("First post, revised"));
+    let (name, second) = tab.next();
+    assert_eq!(name, "reload");
+    assert_ne!(first, second);
+    let page = server.get("/en/news/first/");
+    assert!(page.body.contains("<h1>First post, revised</h1>"));
+    assert!(page.body.contains(&format!("data-generation=\"{second}\"")));
+    let line = server.line();
+    assert!(line.contains("first.en.md: built"), "{line}");
+}
+
+#[test]
+fn a_broken_edit_shows_its_errors_until_it_is_fixed() {
+    let site = TestSite::minimal();
+    let server = Server::start(&site);
+    let tab = server.events();
+    assert_eq!(tab.next().0, "ok");
+
+    site.write(FIRST, &first_titled("First post\ntitel: typo"));
+    let (name, data) = tab.next();
+    assert_eq!(name, "problems");
+    assert!(data.contains(FIRST), "{data}");
+    assert!(data.contains("unknown field `titel`"), "{data}");
+    assert!(data.contains("did you mean `title`?"), "{data}");
+    assert!(server.line().contains("build failed"));
+    // The last good site is still served, and a tab opened now sees the errors at once.
+    let page = server.get("/en/news/first/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<h2 id=\"part-one\">"));
+    let late = server.events();
+    assert_eq!(late.next().0, "problems");
+
+    site.write(FIRST, &first_titled("First post, fixed"));
+    assert_eq!(tab.next().0, "reload");
+    assert_eq!(late.next().0, "reload");
+    assert!(
+        server
+            .get("/en/news/first/")
+            .body
+            .contains("First post, fixed")
+    );
+}
+
+#[test]
+fn a_site_that_never_built_shows_its_errors_and_recovers() {
+    let site = TestSite::minimal();
+    site.write(FIRST, b"---\ntitle: [unclosed\n---\n");
+    let server = Server::start(&site);
+    let page = server.get("/en/news/first/");
+    assert_eq!(page.status, 503);
+    assert!(page.body.contains("/__invest-guide/livereload.js"));
+    let tab = server.events();
+    assert_eq!(tab.next().0, "problems");
+    site.write(FIRST, &first_titled("First post"));
+    assert_eq!(tab.next().0, "reload");
+    assert_eq!(server.get("/en/news/first/").status, 200);
+}
+
+#[test]
+fn requests_outside_the_site_get_no_file() {
+    let site = TestSite::minimal();
+    let server = Server::start(&site);
+    for target in [
+        "/../site.yaml",
+        "/%2e%2e/site.yaml",
+        "/%2E%2E/%2E%2E/site.yaml",
+        "/..%2fsite.yaml",
+        "/en/..%2f..%2fsite.yaml",
+        "/\\..\\site.yaml",
+        "/..\\site.yaml",
+        "/en/%5c..%5csite.yaml",
+        "/%00",
+        "/site.yaml",
+        "//site.yaml",
+        "/content/news/first.en.md",
+        "site.yaml",
+    ] {
+        let reply = server.request(&format!("GET {target} HTTP/1.1\r\n\r\n"));
+        assert!(
+            matches!(reply.status, 400 | 404),
+            "{target}: {}",
+            reply.status
+        );
+        assert!(!reply.body.contains("default_language"), "{target}");
+        assert!(!reply.body.contains("title: First post"), "{target}");
+    }
+    assert_eq!(server.request("garbage\r\n\r\n").status, 400);
+    let huge = format!("GET / HTTP/1.1\r\nX-Fill: {}\r\n\r\n", "a".repeat(20_000));
+    assert_eq!(server.request(&huge).status, 431);
+    let rebinding = server.request("GET / HTTP/1.1\r\nHost: attacker.example\r\n\r\n");
+    assert_eq!(rebinding.status, 400);
+    // Idle connections that never send a request do not block the others.
+    let idle: Vec<TcpStream> = (0..40)
+        .map(|_| TcpStream::connect(&server.addr).unwrap())
+        .collect();
+    assert_eq!(server.get("/en/").status, 200);
+    drop(idle);
+}

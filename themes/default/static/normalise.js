@@ -1,0 +1,313 @@
+// Search normalisation: the tokeniser and query parser of src/search.rs, rule for rule, so the
+// browser finds what the indexer indexed. Shared test vectors (tests/vectors/normalise.json)
+// run against both in `cargo test`. The rules are documented at the top of src/search.rs.
+
+/** English suffixes and what replaces them; the longest that leaves a stem of three letters wins. */
+export const EN_SUFFIXES = [
+  ["ations", ""], ["ation", ""], ["ments", ""], ["ment", ""], ["ings", ""], ["ing", ""],
+  ["ions", ""], ["ion", ""], ["ies", "y"], ["ied", "y"], ["ers", ""], ["er", ""], ["ors", ""],
+  ["or", ""], ["ed", ""], ["es", ""], ["s", ""],
+];
+
+/** Russian noun and adjective endings; the longest that leaves a stem of three letters goes. */
+export const RU_ENDINGS = [
+  "иями", "ями", "ами", "иях", "ях", "ах", "иям", "ям", "ам", "ией", "ей", "ой", "ом", "ем",
+  "ов", "ев", "ью", "ья", "ье", "ьи", "ия", "ие", "ий", "ии", "ию", "ая", "яя", "ое", "ее",
+  "ые", "ый", "ую", "юю", "ых", "их", "ым", "им", "ыми", "ими", "ого", "его", "ому", "ему",
+  "а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "й",
+];
+
+/** Russian derivational suffixes removed after the ending. */
+export const RU_SUFFIXES = ["ост", "ионн"];
+
+const MIN_STEM = 3;
+
+const foldCp = (cp) => (cp >= 0xff01 && cp <= 0xff5e ? cp - 0xfee0 : cp);
+const FULLWIDTH = /[\uff01-\uff5e]/;
+const FULLWIDTH_ALL = /[\uff01-\uff5e]/g;
+const fold = (s) =>
+  FULLWIDTH.test(s) ? s.replace(FULLWIDTH_ALL, (c) => String.fromCodePoint(foldCp(c.codePointAt(0)))) : s;
+
+const isHan = (cp) =>
+  cp === 0x3007 || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) ||
+  (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x3ffff);
+
+const ALPHABETIC = /^\p{Alphabetic}$/u;
+const wordChars = new Map();
+/** A letter (Unicode Alphabetic, not Han) or an ASCII digit; remembered, as the test is slow. */
+function isWordChar(cp) {
+  if (cp < 0x80) return (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a);
+  let known = wordChars.get(cp);
+  if (known === undefined) {
+    known = !isHan(cp) && ALPHABETIC.test(String.fromCodePoint(cp));
+    wordChars.set(cp, known);
+  }
+  return known;
+}
+
+const isJoiner = (cp) => cp === 0x2d || cp === 0x2010 || cp === 0x2011;
+const JOINERS = /[-\u2010\u2011]/;
+
+/**
+ * The text as segments: `{ han: [chars], offsets }` or `{ parts: [strings] }`, each with
+ * `start` and `end` offsets (UTF-16) into `text`, for highlighting.
+ */
+export function segments(text) {
+  const out = [];
+  const n = text.length;
+  const at = (k) => foldCp(text.codePointAt(k));
+  const width = (k) => (text.codePointAt(k) > 0xffff ? 2 : 1);
+  let i = 0;
+  while (i < n) {
+    const start = i;
+    if (isHan(at(i))) {
+      const han = [];
+      const offsets = [];
+      while (i < n && isHan(at(i))) {
+        offsets.push(i);
+        han.push(text.slice(i, i + width(i)));
+        i += width(i);
+      }
+      offsets.push(i);
+      out.push({ han, start, end: i, offsets });
+    } else if (isWordChar(at(i))) {
+      let joined = false;
+      for (;;) {
+        while (i < n && isWordChar(at(i))) i += width(i);
+        if (!(i + 1 < n && isJoiner(text.charCodeAt(i)) && isWordChar(at(i + 1)))) break;
+        joined = true;
+        i++;
+      }
+      const word = fold(text.slice(start, i));
+      out.push({ parts: joined ? word.split(JOINERS) : [word], start, end: i });
+    } else {
+      i += width(i);
+    }
+  }
+  return out;
+}
+
+const lower = (part) => part.toLowerCase().replaceAll("ё", "е");
+const length = (s) => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
+const keep = (part) => length(part) >= 2 || /^[0-9]+$/.test(part);
+
+/** Strips the longest suffix that leaves at least MIN_STEM letters; `null` when none fits. */
+function strip(word, suffixes, allowed) {
+  const len = length(word);
+  let best = null;
+  for (const [s, r] of suffixes) {
+    const n = s.length; // suffixes are a-z or а-я: one UTF-16 unit per letter
+    if (!word.endsWith(s) || len - n < MIN_STEM || !allowed(word, s)) continue;
+    if (best === null || n > best[2]) best = [s, r, n];
+  }
+  return best === null ? null : word.slice(0, word.length - best[0].length) + best[1];
+}
+
+function stemEn(word) {
+  const noSAfter = (w, s) => s !== "s" || !(w.endsWith("ss") || w.endsWith("us") || w.endsWith("is"));
+  let stem = strip(word, EN_SUFFIXES, noSAfter) ?? word;
+  if (stem.length > MIN_STEM && stem.endsWith("e")) stem = stem.slice(0, -1);
+  const n = stem.length;
+  if (n > MIN_STEM && stem[n - 1] === stem[n - 2] && !"aeioulsz".includes(stem[n - 1])) {
+    stem = stem.slice(0, -1);
+  }
+  return stem;
+}
+
+const RU_ENDING_PAIRS = RU_ENDINGS.map((e) => [e, ""]);
+const RU_SUFFIX_PAIRS = RU_SUFFIXES.map((e) => [e, ""]);
+
+function stemRu(word) {
+  const w = strip(word, RU_ENDING_PAIRS, () => true) ?? word;
+  return strip(w, RU_SUFFIX_PAIRS, () => true) ?? w;
+}
+
+/** The stem of one lowercased part: English or Russian rules by script, else the part itself. */
+export function stem(part) {
+  if (/^[a-z]+$/.test(part)) return stemEn(part);
+  if (/^[а-я]+$/.test(part)) return stemRu(part);
+  return part;
+}
+
+const parts = new Map();
+/** `[lowercased, stem, kept]` of one part of a word; remembered, as words repeat. */
+function part(raw) {
+  let known = parts.get(raw);
+  if (known === undefined) {
+    const lowered = lower(raw);
+    known = [lowered, stem(lowered), keep(lowered)];
+    parts.set(raw, known);
+  }
+  return known;
+}
+
+/** A word's tokens: `[whole or null, kept parts]`. */
+function wordTokens(rawParts) {
+  const all = rawParts.map(part);
+  const kept = all.filter((p) => p[2]).map((p) => p[1]);
+  if (all.length === 1) return [null, kept];
+  const whole = all.slice(0, -1).map((p) => p[0]).join("-") + "-" + all[all.length - 1][1];
+  return [whole, kept];
+}
+
+/** The tokens the index holds for `text`, in order, repeats included. */
+export function tokens(text) {
+  const out = [];
+  for (const seg of segments(text)) {
+    if (seg.han) {
+      seg.han.forEach((c, i) => {
+        out.push(c);
+        if (i + 1 < seg.han.length) out.push(c + seg.han[i + 1]);
+      });
+    } else {
+      const [whole, kept] = wordTokens(seg.parts);
+      if (whole !== null) out.push(whole);
+      out.push(...kept);
+    }
+  }
+  return out;
+}
+
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+const pushNew = (list, item) => {
+  if (!list.some((x) => same(x, item))) list.push(item);
+};
+
+function runConcept(chars) {
+  if (chars.length === 1) return [[chars[0]]];
+  const pairs = [];
+  for (let i = 0; i + 1 < chars.length; i++) pushNew(pairs, chars[i] + chars[i + 1]);
+  return [pairs];
+}
+
+function wordConcept(parts) {
+  const [whole, kept] = wordTokens(parts);
+  if (whole !== null) return kept.length === 0 ? [[whole]] : [[whole], kept];
+  return kept.map((k) => [k]);
+}
+
+/** All the terms a member requires: the first alternative of each of its concepts. */
+function flatten(member) {
+  const terms = [];
+  for (const concept of member) for (const t of concept[0] || []) pushNew(terms, t);
+  return terms;
+}
+
+function prepareGroups(synonyms) {
+  return synonyms.map((group) => {
+    const members = group.map((m) => {
+      const chars = [...fold(m.trim())];
+      const han = chars.length > 0 && chars.every((c) => isHan(c.codePointAt(0))) ? chars : null;
+      return { concepts: queryConcepts(m), han };
+    });
+    const alternatives = [];
+    for (const { concepts } of members) {
+      const own = concepts.length === 1 ? concepts[0] : [flatten(concepts)];
+      for (const alt of own) if (alt.length > 0) pushNew(alternatives, alt);
+    }
+    return { members, alternatives };
+  });
+}
+
+const startsWith = (list, prefix, at) =>
+  prefix.length <= list.length - at && prefix.every((x, k) => same(x, list[at + k]));
+
+function splitRun(chars, groups, out) {
+  let pending = [];
+  let i = 0;
+  while (i < chars.length) {
+    let best = null;
+    for (const group of groups) {
+      for (const { han } of group.members) {
+        if (han && startsWith(chars, han, i) && (best === null || han.length > best[1])) best = [group, han.length];
+      }
+    }
+    if (best) {
+      if (pending.length > 0) out.push(runConcept(pending));
+      pending = [];
+      out.push(best[0].alternatives);
+      i += best[1];
+    } else {
+      pending.push(chars[i]);
+      i++;
+    }
+  }
+  if (pending.length > 0) out.push(runConcept(pending));
+}
+
+function replaceSequences(concepts, groups) {
+  const out = [];
+  let i = 0;
+  while (i < concepts.length) {
+    let best = null;
+    for (const group of groups) {
+      for (const { concepts: member } of group.members) {
+        const fits = member.length > 0 && startsWith(concepts, member, i);
+        if (fits && (best === null || member.length > best[1])) best = [group, member.length];
+      }
+    }
+    if (best) {
+      out.push(best[0].alternatives);
+      i += best[1];
+    } else {
+      out.push(concepts[i]);
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * The query's concepts (each: alternatives, each: terms all required), synonyms applied:
+ * inside a Han run the longest Han member at each position, then the longest run of concepts
+ * equal to a member's.
+ */
+export function parseQuery(text, synonyms = []) {
+  const groups = prepareGroups(synonyms);
+  const concepts = [];
+  for (const seg of segments(text)) {
+    if (seg.han) splitRun(seg.han, groups, concepts);
+    else {
+      const concept = wordConcept(seg.parts);
+      if (concept.length > 0) concepts.push(concept);
+    }
+  }
+  return replaceSequences(concepts, groups);
+}
+
+/** The concepts of a query before synonyms. */
+export function queryConcepts(text) {
+  return parseQuery(text, []);
+}
+
+/**
+ * Ranges `[start, end)` of `text` (UTF-16 offsets) that hold one of `terms` (a Set): a whole
+ * word when it or one of its parts is a term; in a Han run, the characters of each matching
+ * character or pair.
+ */
+export function highlights(text, terms) {
+  const ranges = [];
+  for (const seg of segments(text)) {
+    if (seg.han) {
+      seg.han.forEach((c, i) => {
+        const pair = i + 1 < seg.han.length && terms.has(c + seg.han[i + 1]);
+        if (pair) ranges.push([seg.offsets[i], seg.offsets[i + 2]]);
+        else if (terms.has(c)) ranges.push([seg.offsets[i], seg.offsets[i + 1]]);
+      });
+    } else {
+      const [whole, kept] = wordTokens(seg.parts);
+      if ((whole !== null && terms.has(whole)) || kept.some((k) => terms.has(k))) ranges.push([seg.start, seg.end]);
+    }
+  }
+  const merged = [];
+  for (const r of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+    else merged.push([...r]);
+  }
+  return merged;
+}
