@@ -23,12 +23,11 @@ use walkdir::WalkDir;
 
 /// Paths the server keeps for itself; site paths are lowercase words and never start with `_`.
 const RESERVED: &str = "/__invest-guide/";
-const SCRIPT: &[u8] = include_bytes!("../themes/default/static/livereload.js");
+const SCRIPT: &[u8] = include_bytes!("livereload.js");
 /// What `serve` watches below the site root.
 pub const WATCHED: [&str; 4] = ["content", "themes", "i18n", "site.yaml"];
+/// How often the sources are checked for changes: a save waits half of it on average.
 const POLL: Duration = Duration::from_millis(20);
-/// How long a changed file must stay unchanged before it is built.
-const SETTLE: Duration = Duration::from_millis(3);
 const MAX_CONNECTIONS: usize = 128;
 const MAX_HEAD: usize = 8 * 1024;
 const HEAD_DEADLINE: Duration = Duration::from_secs(5);
@@ -175,18 +174,9 @@ impl Watcher {
 
     /// The first source added, removed or modified since the last call (relative to the root).
     fn changed(&mut self) -> Option<PathBuf> {
-        let mut now = scan(&self.root);
+        let now = scan(&self.root);
         if now == self.seen {
             return None;
-        }
-        // Let a save that is still being written finish, so that one save makes one build.
-        for _ in 0..10 {
-            thread::sleep(SETTLE);
-            let again = scan(&self.root);
-            if again == now {
-                break;
-            }
-            now = again;
         }
         let first = self
             .seen

@@ -228,6 +228,9 @@ fn the_reload_script_is_never_in_build_output() {
     site.build_ok(&[]);
     for entry in walkdir::WalkDir::new(site.out()) {
         let entry = entry.unwrap();
+        // Regression: the script once shipped as an unlinked asset of every build.
+        let name = entry.file_name().to_string_lossy();
+        assert!(!name.contains("livereload"), "{}", entry.path().display());
         if entry.path().extension().is_some_and(|e| e == "html") {
             let html = std::fs::read_to_string(entry.path()).unwrap();
             assert!(
