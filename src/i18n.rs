@@ -11,7 +11,6 @@ use std::sync::Arc;
 pub type Bundles = BTreeMap<String, Arc<Strings>>;
 
 pub struct Strings {
-    pub lang: String,
     bundle: FluentBundle<FluentResource>,
 }
 
@@ -79,13 +78,7 @@ pub fn load(
                 }
             }
         }
-        all.insert(
-            code.clone(),
-            Arc::new(Strings {
-                lang: code.clone(),
-                bundle,
-            }),
-        );
+        all.insert(code.clone(), Arc::new(Strings { bundle }));
     }
     check_keys(theme, languages, &defined, &mut problems);
     if problems.iter().any(Diagnostic::is_error) {

@@ -45,6 +45,8 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     /// Coverage of every page in every language.
     pub translations: Vec<translations::Row>,
+    /// Time spent in each stage, in pipeline order.
+    pub timings: Vec<(&'static str, Duration)>,
     pub elapsed: Duration,
     started: Instant,
 }
@@ -79,6 +81,8 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
         drafts: options.drafts,
     };
     let (mut site, warnings) = load::load(root, config, &load_options)?;
+    let mut timings = Timings::new(started);
+    timings.mark("load");
     let theme = theme::load(root, &site.config.theme)?;
     let languages: Vec<(String, String)> = site
         .config
@@ -87,10 +91,13 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
         .map(|l| (l.code.clone(), l.tag.clone()))
         .collect();
     let (strings, mut problems) = i18n::load(&theme, &languages)?;
+    timings.mark("theme and strings");
     problems.extend(warnings);
     let amounts = amounts(&site)?;
     problems.extend(render_markdown(&mut site, &amounts));
+    timings.mark("markdown");
     let rules = check_eligibility(root, &site, &amounts, &mut problems);
+    timings.mark("eligibility");
     fail_on_errors(&mut problems)?;
     let mut assets = theme::fingerprint(&theme);
     let mut generated = Vec::new();
@@ -99,10 +106,13 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
         generated.push((assets.add("eligibility-rules.json", &json), json));
     }
     let mut files = render::render(&site, &theme, &assets, &strings)?;
+    timings.mark("templates");
     files.append(&mut generated);
     output::extras(&site, &theme, &assets, &mut files);
     files.extend(search::build(&site, &files)?);
+    timings.mark("search index");
     problems.extend(links::check(&site, &files));
+    timings.mark("links");
     fail_on_errors(&mut problems)?;
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(Built {
@@ -111,10 +121,32 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
             pages: pages_per_language(&site),
             warnings: problems,
             translations: site.translations.clone(),
+            timings: timings.stages,
             elapsed: started.elapsed(),
             started,
         },
     })
+}
+
+/// Stage timings, as Zola prints them.
+struct Timings {
+    last: Instant,
+    stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    fn new(started: Instant) -> Self {
+        Timings {
+            last: started,
+            stages: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.stages.push((stage, now - self.last));
+        self.last = now;
+    }
 }
 
 fn fail_on_errors(problems: &mut Vec<Diagnostic>) -> Result<(), Vec<Diagnostic>> {

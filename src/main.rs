@@ -162,6 +162,11 @@ fn run(options: &BuildOptions, strict: bool, what: &str) -> ExitCode {
                 warnings.len(),
                 report.elapsed,
             );
+            if std::env::var_os("INVEST_GUIDE_TIMINGS").is_some() {
+                for (stage, time) in &report.timings {
+                    eprintln!("  {stage:<18} {time:.1?}");
+                }
+            }
             if !what.starts_with("into") {
                 print_translations(&report.translations);
             }

@@ -22,16 +22,8 @@ pub fn render(
 ) -> Result<Files, Vec<Diagnostic>> {
     let base = compile(theme)?;
     let listings = Arc::new(listings(site));
-    let teras: BTreeMap<&str, Tera> = site
-        .config
-        .languages
-        .iter()
-        .map(|l| {
-            let mut tera = base.clone();
-            register(&mut tera, site, &l.code, assets, &listings, strings);
-            (l.code.as_str(), tera)
-        })
-        .collect();
+    let mut tera = base;
+    register(&mut tera, site, assets, &listings, strings);
     let translations = translations(site);
     let common = common_context(site);
     let pages = by_key(site);
@@ -40,16 +32,21 @@ pub fn render(
         .par_iter()
         .map(|page| {
             let template = choose_template(page, theme)?;
+            // Built as a JSON map and handed over whole: `Context::insert` would copy each value.
             let mut ctx = common.clone();
-            ctx.insert("lang", &page.lang);
-            ctx.insert("language", &site.config.language(&page.lang));
-            ctx.insert("page", &page_value(site, page, &translations[&page.key]));
+            ctx.insert("lang".into(), json!(page.lang));
+            ctx.insert("language".into(), json!(site.config.language(&page.lang)));
+            ctx.insert(
+                "page".into(),
+                page_value(site, page, &translations[&page.key]),
+            );
             insert_navigation(&mut ctx, site, page, &pages, &listings);
             if page.is_index {
-                ctx.insert("section", &listings[&page.lang].get(&page.dir));
+                let section = listings[&page.lang].get(&page.dir).cloned();
+                ctx.insert("section".into(), section.unwrap_or_default());
             }
-            let html = teras[page.lang.as_str()]
-                .render(&template, &ctx)
+            let ctx = tera::Context::from_value(Json::Object(ctx)).unwrap_or_default();
+            let html = with_lang(&page.lang, || tera.render(&template, &ctx))
                 .map_err(|e| template_error(theme, &template, &e, Some(page)))?;
             Ok((format!("{}index.html", page.url_path), html.into_bytes()))
         })
@@ -70,9 +67,10 @@ pub fn render(
         };
         let lang = &site.config.default_language;
         let mut ctx = common.clone();
-        ctx.insert("lang", lang);
-        ctx.insert("language", &site.config.language(lang));
-        match teras[lang.as_str()].render(template, &ctx) {
+        ctx.insert("lang".into(), json!(lang));
+        ctx.insert("language".into(), json!(site.config.language(lang)));
+        let ctx = tera::Context::from_value(Json::Object(ctx)).unwrap_or_default();
+        match with_lang(lang, || tera.render(template, &ctx)) {
             Ok(html) => files.push((name.to_string(), html.into_bytes())),
             Err(e) => problems.push(template_error(theme, template, &e, None)),
         }
@@ -84,7 +82,31 @@ pub fn render(
     }
 }
 
+/// The last compiled templates and the hash of their sources: `serve` rebuilds often and
+/// templates change rarely, and parsing them is a fifth of a small site's build.
+static COMPILED: std::sync::Mutex<Option<(u64, Tera)>> = std::sync::Mutex::new(None);
+
 fn compile(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
+    let mut hasher = Vec::new();
+    for (name, file) in &theme.templates {
+        hasher.extend_from_slice(name.as_bytes());
+        hasher.push(0);
+        hasher.extend_from_slice(&file.bytes);
+        hasher.push(0);
+    }
+    let hash = crate::theme::fnv1a(&hasher);
+    let mut cache = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((cached, tera)) = cache.as_ref()
+        && *cached == hash
+    {
+        return Ok(tera.clone());
+    }
+    let tera = compile_uncached(theme)?;
+    *cache = Some((hash, tera.clone()));
+    Ok(tera)
+}
+
+fn compile_uncached(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     let mut problems = Vec::new();
     let mut sources = Vec::new();
@@ -198,18 +220,20 @@ fn choose_template(page: &Page, theme: &Theme) -> Result<String, Diagnostic> {
     })
 }
 
-fn common_context(site: &Site) -> tera::Context {
-    let mut ctx = tera::Context::new();
+type Map = serde_json::Map<String, Json>;
+
+fn common_context(site: &Site) -> Map {
+    let mut ctx = Map::new();
     ctx.insert(
-        "site",
-        &json!({
+        "site".into(),
+        json!({
             "base_url": site.config.base_url,
             "base_path": site.config.base_path(),
             "default_language": site.config.default_language,
             "languages": site.config.languages,
         }),
     );
-    ctx.insert("data", &site.data);
+    ctx.insert("data".into(), site.data.clone());
     ctx
 }
 
@@ -356,10 +380,25 @@ fn listings(site: &Site) -> Listings {
     out
 }
 
+thread_local! {
+    /// The language of the page this thread is rendering: tera functions cannot see the
+    /// context, and one set of templates serves every language.
+    static LANG: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+fn with_lang<T>(lang: &str, f: impl FnOnce() -> T) -> T {
+    LANG.with(|l| lang.clone_into(&mut l.borrow_mut()));
+    f()
+}
+
+fn lang() -> String {
+    LANG.with(|l| l.borrow().clone())
+}
+
+/// Template functions and filters; per-language data is looked up by the current language.
 fn register(
     tera: &mut Tera,
     site: &Site,
-    lang: &str,
     assets: &Assets,
     listings: &Arc<Listings>,
     strings: &BTreeMap<String, Arc<Strings>>,
@@ -381,39 +420,50 @@ fn register(
                 ))
             })
     });
-    let own = listings.get(lang).cloned().unwrap_or_default();
+    let listings = Arc::clone(listings);
     tera.register_function("section", move |args: &HashMap<String, Json>| {
         let key = arg(args, "key")?;
-        own.get(&key)
+        listings
+            .get(&lang())
+            .and_then(|own| own.get(&key))
             .cloned()
             .ok_or_else(|| tera::Error::msg(format!("section(key=\"{key}\"): no such section")))
     });
-    let keys: std::collections::BTreeSet<String> = site
+    let keys: std::collections::BTreeSet<(String, String)> = site
         .pages
         .iter()
-        .filter(|p| p.lang == lang)
-        .map(|p| p.key.clone())
+        .map(|p| (p.lang.clone(), p.key.clone()))
         .collect();
-    let (l, b) = (lang.to_string(), base.clone());
     tera.register_function("url", move |args: &HashMap<String, Json>| {
         let key = arg(args, "key")?;
-        if keys.contains(&key) {
-            Ok(Json::from(format!("{b}{}", url_path(&key, &l))))
+        let l = lang();
+        if keys.contains(&(l.clone(), key.clone())) {
+            Ok(Json::from(format!("{base}{}", url_path(&key, &l))))
         } else {
             Err(tera::Error::msg(format!(
                 "url(key=\"{key}\"): no page `{key}` in language `{l}`"
             )))
         }
     });
-    let l = lang.to_string();
+    let entries = entries_by_id(&site.data);
+    tera.register_function("by_id", move |args: &HashMap<String, Json>| {
+        let (data, id) = (arg(args, "data")?, arg(args, "id")?);
+        entries
+            .get(&(data.clone(), id.clone()))
+            .cloned()
+            .ok_or_else(|| {
+                tera::Error::msg(format!(
+                    "by_id: no entry with id `{id}` in content/{data}.yaml"
+                ))
+            })
+    });
     tera.register_filter(
         "local_date",
         move |value: &Json, _: &HashMap<String, Json>| {
             let text = value.as_str().unwrap_or_default();
-            Ok(Json::from(crate::format::local_date(text, &l)))
+            Ok(Json::from(crate::format::local_date(text, &lang())))
         },
     );
-    let l = lang.to_string();
     tera.register_filter(
         "money",
         move |value: &Json, args: &HashMap<String, Json>| {
@@ -429,25 +479,57 @@ fn register(
                     )));
                 }
             };
-            Ok(Json::from(crate::format::money(amount, currency, &l)))
+            Ok(Json::from(crate::format::money(amount, currency, &lang())))
         },
     );
-    if let Some(strings) = strings.get(lang).cloned() {
-        tera.register_function("t", move |args: &HashMap<String, Json>| {
-            let key = arg(args, "key")?;
-            let rest: BTreeMap<String, Json> = args
-                .iter()
-                .filter(|(k, _)| k.as_str() != "key")
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            strings.get(&key, &rest).map(Json::from).ok_or_else(|| {
+    let strings = strings.clone();
+    tera.register_function("t", move |args: &HashMap<String, Json>| {
+        let key = arg(args, "key")?;
+        let l = lang();
+        let rest: BTreeMap<String, Json> = args
+            .iter()
+            .filter(|(k, _)| k.as_str() != "key")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        strings
+            .get(&l)
+            .and_then(|s| s.get(&key, &rest))
+            .map(Json::from)
+            .ok_or_else(|| {
                 tera::Error::msg(format!(
-                    "no UI string `{key}` for `{}`: add `{key} = …` to i18n/{}/main.ftl",
-                    strings.lang, strings.lang
+                    "no UI string `{key}` for `{l}`: add `{key} = …` to i18n/{l}/main.ftl"
                 ))
             })
-        });
+    });
+}
+
+/// (data file, id) → entry, for every data file that is a list of entries with an `id`.
+fn entries_by_id(data: &Json) -> BTreeMap<(String, String), Json> {
+    fn walk(node: &Json, path: &str, out: &mut BTreeMap<(String, String), Json>) {
+        match node {
+            Json::Object(map) => {
+                for (k, v) in map {
+                    let child = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}/{k}")
+                    };
+                    walk(v, &child, out);
+                }
+            }
+            Json::Array(items) => {
+                for item in items {
+                    if let Some(id) = item.get("id").and_then(Json::as_str) {
+                        out.insert((path.to_string(), id.to_string()), item.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
     }
+    let mut out = BTreeMap::new();
+    walk(data, "", &mut out);
+    out
 }
 
 fn arg(args: &HashMap<String, Json>, name: &str) -> tera::Result<String> {
@@ -468,13 +550,7 @@ fn by_key(site: &Site) -> ByKey<'_> {
         .collect()
 }
 
-fn insert_navigation(
-    ctx: &mut tera::Context,
-    site: &Site,
-    page: &Page,
-    pages: &ByKey,
-    listings: &Listings,
-) {
+fn insert_navigation(ctx: &mut Map, site: &Site, page: &Page, pages: &ByKey, listings: &Listings) {
     let base = site.config.base_path();
     let exists = |key: &str| pages.contains_key(&(key, page.lang.as_str()));
     let menu: Vec<Json> = site
@@ -498,13 +574,13 @@ fn insert_navigation(
             }))
         })
         .collect();
-    ctx.insert("menu", &menu);
+    ctx.insert("menu".into(), json!(menu));
     ctx.insert(
-        "home_url",
-        &format!("{base}{}", url_path("_index", &page.lang)),
+        "home_url".into(),
+        json!(format!("{base}{}", url_path("_index", &page.lang))),
     );
     let search = exists("search").then(|| format!("{base}{}", url_path("search", &page.lang)));
-    ctx.insert("search_url", &search);
+    ctx.insert("search_url".into(), json!(search));
     let feed = site
         .config
         .feeds
@@ -516,7 +592,7 @@ fn insert_navigation(
                 url_path(&format!("{f}/_index"), &page.lang)
             )
         });
-    ctx.insert("feed_url", &feed);
+    ctx.insert("feed_url".into(), json!(feed));
 }
 
 /// HTML escaping for template output: the five characters that matter, nothing more.
