@@ -343,9 +343,10 @@ pub struct Case {
     pub benefits: BTreeMap<String, Vec<String>>,
 }
 
-/// Runs every case; each mismatch is a diagnostic naming the case.
+/// Runs every case; each mismatch is a diagnostic naming the case, and a rule no case reaches
+/// is a warning (it may be unreachable, or simply untested).
 pub fn run_cases(rules: &Rules, cases: &[Case], text: &str, path: &Path) -> Vec<Diagnostic> {
-    let mut problems = Vec::new();
+    let mut problems = unreached(rules, cases, path);
     for case in cases {
         let got = rules.evaluate(&case.answers);
         let want = Outcome {
@@ -378,4 +379,29 @@ pub fn run_cases(rules: &Rules, cases: &[Case], text: &str, path: &Path) -> Vec<
         }
     }
     problems
+}
+
+/// Rules that hold for no test case.
+fn unreached(rules: &Rules, cases: &[Case], path: &Path) -> Vec<Diagnostic> {
+    let reached = |c: &Condition| cases.iter().any(|case| holds(c, &case.answers));
+    let verdicts = rules
+        .verdicts
+        .iter()
+        .filter(|v| !reached(&v.when))
+        .map(|v| format!("verdict `{}`", v.id));
+    let measures = rules
+        .measures
+        .iter()
+        .filter(|m| !reached(&m.when))
+        .map(|m| match &m.benefit {
+            Some(b) => format!("measure {} (benefit `{b}`)", m.measure),
+            None => format!("measure {}", m.measure),
+        });
+    verdicts
+        .chain(measures)
+        .map(|rule| {
+            Diagnostic::warning(path, format!("no test case reaches the rule for {rule}"))
+                .hint("add a case whose answers meet it; if none can, the rule is unreachable and should be fixed")
+        })
+        .collect()
 }

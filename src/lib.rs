@@ -45,6 +45,8 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     /// Coverage of every page in every language.
     pub translations: Vec<translations::Row>,
+    /// Links to other sites: (source file, line, URL). Listed by `check`, never fetched.
+    pub external_links: Vec<(PathBuf, usize, String)>,
     /// Time spent in each stage, in pipeline order.
     pub timings: Vec<(&'static str, Duration)>,
     pub elapsed: Duration,
@@ -112,6 +114,7 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
     files.extend(search::build(&site, &files)?);
     timings.mark("search index");
     problems.extend(links::check(&site, &files));
+    problems.extend(links::orphans(&site, &files));
     timings.mark("links");
     fail_on_errors(&mut problems)?;
     files.sort_by(|a, b| a.0.cmp(&b.0));
@@ -122,6 +125,17 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
             warnings: problems,
             translations: site.translations.clone(),
             timings: timings.stages,
+            external_links: site
+                .pages
+                .iter()
+                .flat_map(|p| {
+                    let source = p.source.clone();
+                    p.rendered
+                        .external_links
+                        .iter()
+                        .map(move |(url, line)| (source.clone(), *line, url.clone()))
+                })
+                .collect(),
             elapsed: started.elapsed(),
             started,
         },

@@ -97,6 +97,47 @@ fn normalise(path: &str) -> String {
     out
 }
 
+/// Pages that no page of another key links to (translations link each other through the
+/// language switcher, so they do not count). Home and section pages are never orphans.
+pub fn orphans(site: &Site, files: &Files) -> Vec<Diagnostic> {
+    let base = site.config.base_path();
+    let key_of: BTreeMap<String, &str> = site
+        .pages
+        .iter()
+        .map(|p| (format!("{}index.html", p.url_path), p.key.as_str()))
+        .collect();
+    let mut linked_from: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for (path, bytes) in files {
+        let Some(&from) = key_of.get(path) else {
+            continue;
+        };
+        let html = String::from_utf8_lossy(bytes);
+        for attr in ["href=\"", "action=\""] {
+            for piece in html.split(attr).skip(1) {
+                let url = piece.split(['"', '#', '?']).next().unwrap_or_default();
+                if url.starts_with('/') {
+                    linked_from.entry(url.to_string()).or_default().insert(from);
+                }
+            }
+        }
+    }
+    site.pages
+        .iter()
+        .filter(|p| !p.is_index && !p.fallback)
+        .filter(|p| {
+            let url = format!("{base}{}", p.url_path);
+            !linked_from
+                .get(&url)
+                .is_some_and(|keys| keys.iter().any(|k| *k != p.key))
+        })
+        .map(|p| {
+            Diagnostic::warning(&p.source, "orphan page: no other page links to it").hint(
+                "link it from a page or the menu (site.yaml `menu:`), or mark it `draft: true`",
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::join;

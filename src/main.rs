@@ -169,6 +169,7 @@ fn run(options: &BuildOptions, strict: bool, what: &str) -> ExitCode {
             }
             if !what.starts_with("into") {
                 print_translations(&report.translations);
+                print_external(&report.external_links);
             }
             if strict && !warnings.is_empty() {
                 eprintln!("--strict: warnings count as errors");
@@ -351,5 +352,15 @@ fn new_page(root: &Path, target: &scaffold::Target) -> ExitCode {
             eprintln!("nothing was written");
             ExitCode::from(1)
         }
+    }
+}
+
+fn print_external(links: &[(PathBuf, usize, String)]) {
+    if links.is_empty() {
+        return;
+    }
+    println!("external links (listed, not fetched):");
+    for (path, line, url) in links {
+        println!("  {}:{line}: {url}", path.display());
     }
 }

@@ -28,6 +28,7 @@ pub fn render(page: &Page, ctx: &Context) -> (Rendered, Vec<Diagnostic>) {
         options |= Options::ENABLE_SMART_PUNCTUATION;
     }
     let mut local_links = Vec::new();
+    let mut external_links = Vec::new();
     let mut events: Vec<Event> = Vec::new();
     for (event, range) in Parser::new_ext(&body, options).into_offset_iter() {
         let event = match event {
@@ -38,7 +39,14 @@ pub fn render(page: &Page, ctx: &Context) -> (Rendered, Vec<Diagnostic>) {
                 id,
             }) => {
                 let line = lines.line(range.start);
-                let dest = link(page, ctx, dest_url, line, &mut local_links, &mut problems);
+                let dest = link(
+                    page,
+                    ctx,
+                    dest_url,
+                    line,
+                    (&mut local_links, &mut external_links),
+                    &mut problems,
+                );
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url: dest,
@@ -53,7 +61,14 @@ pub fn render(page: &Page, ctx: &Context) -> (Rendered, Vec<Diagnostic>) {
                 id,
             }) if link_type != LinkType::Email => {
                 let line = lines.line(range.start);
-                let dest = link(page, ctx, dest_url, line, &mut local_links, &mut problems);
+                let dest = link(
+                    page,
+                    ctx,
+                    dest_url,
+                    line,
+                    (&mut local_links, &mut external_links),
+                    &mut problems,
+                );
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest,
@@ -73,6 +88,7 @@ pub fn render(page: &Page, ctx: &Context) -> (Rendered, Vec<Diagnostic>) {
             html,
             toc,
             local_links,
+            external_links,
         },
         problems,
     )
@@ -84,13 +100,16 @@ fn is_cjk(lang: &str) -> bool {
         .any(|p| lang == *p || lang.starts_with(&format!("{p}-")))
 }
 
+/// Links found in a page: (target as written, line).
+type Links = Vec<(String, usize)>;
+
 /// Rewrites `@/…` links to URLs and records every local link for the link check.
 fn link<'a>(
     page: &Page,
     ctx: &Context,
     dest: CowStr<'a>,
     line: usize,
-    local: &mut Vec<(String, usize)>,
+    (local, external): (&mut Links, &mut Links),
     problems: &mut Vec<Diagnostic>,
 ) -> CowStr<'a> {
     if let Some(target) = dest.strip_prefix("@/") {
@@ -111,6 +130,8 @@ fn link<'a>(
     }
     if is_local(&dest) {
         local.push((dest.to_string(), line));
+    } else if !dest.is_empty() {
+        external.push((dest.to_string(), line));
     }
     dest
 }

@@ -73,6 +73,8 @@ pub struct Rendered {
     pub toc: Vec<Heading>,
     /// Links to check once every page is known: (target as written, line in the source).
     pub local_links: Vec<(String, usize)>,
+    /// Links to other sites (with a scheme), listed by `check`, never fetched.
+    pub external_links: Vec<(String, usize)>,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -98,3 +98,4 @@ elig-cond-gte = { $question }: { $amount } or more
 elig-cond-answered = { $question }: any answer
 elig-verdict-rule = Verdict
 elig-privacy = Nothing you type leaves your browser: the checker runs on this page and sends no request.
+elig-amount-negative = An amount cannot be negative.

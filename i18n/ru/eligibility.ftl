@@ -100,3 +100,4 @@ elig-cond-gte = { $question }: { $amount } и более
 elig-cond-answered = { $question }: есть ответ
 elig-verdict-rule = Решение
 elig-privacy = Ничего из введённого не покидает браузер: проверка работает на этой странице и не отправляет запросов.
+elig-amount-negative = Сумма не может быть отрицательной.

@@ -95,3 +95,4 @@ elig-cond-gte = { $question }：不低于 { $amount }（含本数）
 elig-cond-answered = { $question }：已作答
 elig-verdict-rule = 判定
 elig-privacy = 您填写的内容不会离开浏览器：自测在本页面内完成，不发送任何请求。
+elig-amount-negative = 金额不能为负数。

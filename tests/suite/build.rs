@@ -229,3 +229,26 @@ fn a_failed_build_leaves_no_staging_folder() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn check_reports_orphans_and_lists_external_links() {
+    let site = TestSite::with("orphan");
+    let root = site.root().to_string_lossy().into_owned();
+    let outcome = site.run(&["check", "--root", &root]);
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    assert!(
+        outcome
+            .stderr
+            .contains("content/lonely.en.md: warning: orphan page: no other page links to it"),
+        "{}",
+        outcome.stderr
+    );
+    // Linked pages are not orphans, even though only their section lists them.
+    assert!(
+        !outcome.stderr.contains("news/second"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(outcome.stdout.contains("external links (listed, not fetched):\n  content/lonely.en.md:4: https://example.com/spec"), "{}", outcome.stdout);
+    assert_eq!(site.run(&["check", "--root", &root, "--strict"]).code, 1);
+}

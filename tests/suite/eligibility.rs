@@ -252,7 +252,7 @@ const failures = [];
 for (const v of JSON.parse(readFileSync({vectors:?}, "utf8"))) {{
   const got = parseAmount(v.input, v.lang);
   const ok = v.empty ? got === null
-    : v.error ? got !== null && got.error === true
+    : v.error ? got !== null && got.error === true && !!got.negative === !!v.negative
     : got !== null && !got.error && got.value === v.value && got.currency === v.currency && got.ambiguous === v.ambiguous;
   if (!ok) failures.push(`${{JSON.stringify(v)}} → ${{JSON.stringify(got)}}`);
 }}
@@ -280,4 +280,27 @@ fn node_or_skip() -> Option<std::path::PathBuf> {
         eprintln!("skipped: node not found; install Node.js to run the JavaScript tests");
     }
     node
+}
+
+#[test]
+fn check_warns_about_a_rule_no_case_reaches() {
+    let tmp = guide_copy();
+    let path = tmp.path().join("content/eligibility/rules.yaml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("  - measure: 12\n    when: { answer: trade, has: ge }\n");
+    std::fs::write(&path, text).unwrap();
+    let root = tmp.path().to_string_lossy().into_owned();
+    let outcome = run_in(tmp.path(), &["check", "--root", &root]);
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains(
+            "content/eligibility/cases.yaml: warning: no test case reaches the rule for measure 12"
+        ),
+        "{}",
+        outcome.stderr
+    );
+    assert_eq!(
+        run_in(tmp.path(), &["check", "--root", &root, "--strict"]).code,
+        1
+    );
 }

@@ -18,8 +18,9 @@ const SCALES = [
  * the page's language)}.
  */
 export function parseAmount(text, lang) {
-  let s = String(text).replace(/[\s\u00a0\u202f\u2009']/g, "");
+  let s = fullwidthToAscii(String(text)).replace(/[\s\u00a0\u202f\u2009']/g, "");
   if (s === "") return null;
+  if (/^[-−–]/.test(s)) return { error: true, negative: true };
   let currency = null;
   if (USD.test(s)) currency = "USD";
   else if (CNY.test(s)) currency = "CNY";
@@ -37,6 +38,11 @@ export function parseAmount(text, lang) {
   const value = Math.round(number.value * scale);
   if (!Number.isSafeInteger(value) || value < 0) return { error: true };
   return { value, currency, ambiguous: number.ambiguous };
+}
+
+/** Full-width digits and punctuation (５０００万, １，５００) as their ASCII forms. */
+function fullwidthToAscii(s) {
+  return s.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, " ");
 }
 
 /** "1,234.5" / "1.234,5" / "1,500" (read by language) → number, or null. */

@@ -121,7 +121,7 @@ function readAmount(page, name, currency) {
   showError(name, "");
   if (parsed === null) return null;
   if (parsed.error) {
-    showError(name, page.strings["amount-invalid"]);
+    showError(name, page.strings[parsed.negative ? "amount-negative" : "amount-invalid"]);
     return null;
   }
   let value = parsed.value;
