@@ -114,7 +114,10 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
     files.extend(search::build(&site, &files)?);
     timings.mark("search index");
     problems.extend(links::check(&site, &files));
-    problems.extend(links::orphans(&site, &files));
+    if options.out.is_none() {
+        // An editor's concern: `check` and `serve` report orphans, `build` does not look.
+        problems.extend(links::orphans(&site, &files));
+    }
     timings.mark("links");
     fail_on_errors(&mut problems)?;
     files.sort_by(|a, b| a.0.cmp(&b.0));

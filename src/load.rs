@@ -108,6 +108,7 @@ fn read_page(
     options: &Options,
 ) -> Result<Option<Page>, Vec<Diagnostic>> {
     let (dir, slug, lang) = name_parts(rel, config)?;
+    let is_source = lang == config.default_language;
     let text = fsx::read_text(&root.join(rel), rel).map_err(|d| vec![d])?;
     let text = if text.contains('\r') {
         text.replace("\r\n", "\n")
@@ -139,7 +140,12 @@ fn read_page(
         is_index,
         generated: false,
         fallback: false,
-        source_hash: crate::translations::source_hash(&text),
+        // Only sources are compared against; translations never need their own hash.
+        source_hash: if is_source {
+            crate::translations::source_hash(&text)
+        } else {
+            String::new()
+        },
         front,
         body: split.body.to_string(),
         body_line: split.body_line,

@@ -47,13 +47,21 @@ impl Status {
 /// Short content hash of a source file, ignoring line endings, a BOM and its own
 /// `translated_from` line.
 pub fn source_hash(text: &str) -> String {
-    let normal: String = text
-        .trim_start_matches('\u{feff}')
-        .lines()
-        .filter(|l| !l.starts_with("translated_from:"))
-        .map(|l| format!("{}\n", l.trim_end_matches('\r')))
-        .collect();
-    format!("{:08x}", crate::theme::fnv1a(normal.as_bytes()) as u32)
+    // FNV-1a over the lines, each ended by `\n`, without building a copy of the text.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for b in bytes {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for line in text.trim_start_matches('\u{feff}').lines() {
+        if !line.starts_with("translated_from:") {
+            feed(line.trim_end_matches('\r').as_bytes());
+            feed(b"\n");
+        }
+    }
+    format!("{:08x}", hash as u32)
 }
 
 /// The file of `key` in `lang`, as an editor would name it.
