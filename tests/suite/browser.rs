@@ -5,40 +5,12 @@
 //! print; the eligibility checker). Without Chromium, Node or `npm ci` in tests/browser the test
 //! prints `skipped: …`, unless REQUIRE_BROWSER is set (as `.ci/run` does), when it fails.
 
-use crate::harness::run_in;
+use crate::harness::{build_guide_into, which};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Builds the repository's guide into `out`; the build must succeed.
-pub fn build_guide_into(out: &Path) {
-    let root = manifest_dir();
-    let outcome = run_in(
-        root,
-        &[
-            "build",
-            "--root",
-            &root.to_string_lossy(),
-            "--out",
-            &out.to_string_lossy(),
-        ],
-    );
-    assert_eq!(
-        outcome.code, 0,
-        "the guide does not build:\n{}",
-        outcome.stderr
-    );
-}
-
-/// A program on PATH.
-pub fn which(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|p| p.is_file())
 }
 
 fn chromium() -> PathBuf {

@@ -1,7 +1,7 @@
 //! Eligibility rules: the Rust and JavaScript evaluators against the same test vectors and
 //! against each other on many random answer sets; `check` reports cases that break.
 
-use crate::harness::{copy_tree, run_in};
+use crate::harness::{copy_tree, node_or_skip, run_in};
 use invest_guide::eligibility::{Answer, Answers, Case, Rules, load};
 use invest_guide::format::Amount;
 use std::collections::BTreeMap;
@@ -165,14 +165,6 @@ fn javascript_evaluator_agrees_with_rust() {
     }
 }
 
-fn which(program: &str) -> Option<std::path::PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join(program))
-            .find(|p| p.is_file())
-    })
-}
-
 fn guide_copy() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     copy_tree(&root().join("content"), &tmp.path().join("content"));
@@ -269,17 +261,6 @@ if (failures.length) {{ console.error(failures.join("\n")); process.exit(1); }}
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-}
-
-fn node_or_skip() -> Option<std::path::PathBuf> {
-    let node = which("node");
-    if node.is_none() {
-        if std::env::var_os("REQUIRE_BROWSER").is_some() {
-            panic!("node is required (REQUIRE_BROWSER is set) but was not found");
-        }
-        eprintln!("skipped: node not found; install Node.js to run the JavaScript tests");
-    }
-    node
 }
 
 #[test]

@@ -120,3 +120,45 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A program on PATH.
+pub fn which(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+}
+
+/// `node`, or `None` (after printing why the test is skipped) when it is missing and not
+/// required; with `REQUIRE_BROWSER` set a missing `node` fails the test.
+pub fn node_or_skip() -> Option<PathBuf> {
+    let node = which("node");
+    if node.is_none() {
+        if std::env::var_os("REQUIRE_BROWSER").is_some() {
+            panic!("node is required (REQUIRE_BROWSER is set) but was not found");
+        }
+        eprintln!("skipped: node not found; install Node.js to run the JavaScript tests");
+    }
+    node
+}
+
+/// Builds the repository's own guide into `out`: it must succeed with no diagnostics at all.
+pub fn build_guide_into(out: &Path) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let outcome = run_in(
+        root,
+        &[
+            "build",
+            "--root",
+            &root.to_string_lossy(),
+            "--out",
+            &out.to_string_lossy(),
+        ],
+    );
+    assert_eq!(
+        outcome.code, 0,
+        "the guide does not build:\n{}",
+        outcome.stderr
+    );
+    assert_eq!(outcome.stderr, "", "the guide must build without warnings");
+}

@@ -7,7 +7,7 @@ use invest_guide::search::{self, Concepts, Hit, Index};
 use invest_guide::{BuildOptions, build_in_memory};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
@@ -189,26 +189,6 @@ fn normalisation_vectors_hold_in_rust() {
     }
 }
 
-fn which(program: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join(program))
-            .find(|p| p.is_file())
-    })
-}
-
-/// `node`, or `None` (after saying so) when it is missing and not required.
-fn node() -> Option<PathBuf> {
-    let node = which("node");
-    if node.is_none() {
-        if std::env::var_os("REQUIRE_BROWSER").is_some() {
-            panic!("node is required (REQUIRE_BROWSER is set) but was not found");
-        }
-        eprintln!("skipped: node not found; install Node.js to run the JavaScript search tests");
-    }
-    node
-}
-
 fn module_url(name: &str) -> String {
     format!(
         "file://{}",
@@ -241,7 +221,9 @@ fn run_js<T: serde::de::DeserializeOwned>(node: &Path, input: &serde_json::Value
 
 #[test]
 fn normalisation_vectors_hold_in_javascript() {
-    let Some(node) = node() else { return };
+    let Some(node) = crate::harness::node_or_skip() else {
+        return;
+    };
     let vectors = vectors();
     let input: Vec<serde_json::Value> = vectors
         .iter()
@@ -276,7 +258,9 @@ fn guide_texts() -> Vec<String> {
 
 #[test]
 fn javascript_normalises_the_whole_guide_like_rust() {
-    let Some(node) = node() else { return };
+    let Some(node) = crate::harness::node_or_skip() else {
+        return;
+    };
     let texts = guide_texts();
     let synonyms = index("zh").synonyms;
     let got: Vec<(Vec<String>, Concepts)> = run_js(
@@ -569,7 +553,9 @@ const QUERIES: &[(&str, &[&str])] = &[
 
 #[test]
 fn javascript_ranking_agrees_with_rust() {
-    let Some(node) = node() else { return };
+    let Some(node) = crate::harness::node_or_skip() else {
+        return;
+    };
     for (lang, queries) in QUERIES {
         let index_json: serde_json::Value =
             serde_json::from_slice(&guide()[&index_path(lang)]).unwrap();

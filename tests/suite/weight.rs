@@ -2,7 +2,7 @@
 //! and JS it loads stays under 50 KB compressed (gzip -9, as a host would serve it); no inline
 //! script or style, so the strict CSP holds; no URL of another origin.
 
-use crate::browser::{build_guide_into, which};
+use crate::harness::{build_guide_into, which};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::Write;
