@@ -91,6 +91,7 @@ async function main() {
       ["checker typing", (s) => checkerTyping(s, site)],
       ["checker bad value", (s) => checkerBadValue(s, site, axeSource)],
       ["checker prohibited", (s) => checkerProhibited(s, site)],
+      ["search relevance", (s) => searchRelevance(s, site)],
     ];
     if (shotsDir) jobs.unshift(["screenshots", (s) => screenshots(s, site, shotsDir)]);
     // BROWSER_ONLY=regex runs only the jobs whose name matches (while working on the theme).
@@ -310,6 +311,27 @@ async function headerOrder(page, where) {
   const start = header.slice(0, 3).join(" ");
   if (!/^a\.site-title input#site-search-q button/.test(start)) fail(where, `the header's tab order starts ${start}`);
   if (header.length < 11) fail(where, `only ${header.length} header controls reachable by Tab: ${header.join(", ")}`);
+}
+
+/** The page about a thing comes first (or in the top 3): queries in tests/browser/relevance.json. */
+async function searchRelevance(s, site) {
+  const where = "search relevance";
+  const queries = JSON.parse(await fs.readFile(new URL("./relevance.json", import.meta.url), "utf8"));
+  const { page } = await use(s, where);
+  for (const { lang, q, expect, top } of queries) {
+    try {
+      await goto(page, site, { name: where, path: `/${lang}/search/`, query: `?q=${encodeURIComponent(q)}`, waitFor: "[data-search-status]:not(:empty)" });
+      const paths = await page.evaluate(() =>
+        [...document.querySelectorAll("[data-search-results] a")].map((a) => new URL(a.href).pathname),
+      );
+      const rank = paths.indexOf(`/${lang}/${expect}`) + 1;
+      if (rank === 0 || rank > top) {
+        fail(where, `${lang} "${q}": /${lang}/${expect} is ${rank ? `#${rank}` : "absent"}, want top ${top} (got ${paths.slice(0, 3).join(", ")})`);
+      }
+    } catch (e) {
+      fail(where, `${lang} "${q}": ${e.message.split("\n")[0]}`);
+    }
+  }
 }
 
 /** Shared-link answers show the right verdict, measures and benefit. */
