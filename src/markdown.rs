@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Heading, Page, Rendered, url_path};
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What rendering one page needs to know about the rest of the site.
@@ -30,54 +30,13 @@ pub fn render(page: &Page, ctx: &Context) -> (Rendered, Vec<Diagnostic>) {
     let mut local_links = Vec::new();
     let mut external_links = Vec::new();
     let mut events: Vec<Event> = Vec::new();
-    for (event, range) in Parser::new_ext(&body, options).into_offset_iter() {
-        let event = match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let line = lines.line(range.start);
-                let dest = link(
-                    page,
-                    ctx,
-                    dest_url,
-                    line,
-                    (&mut local_links, &mut external_links),
-                    &mut problems,
-                );
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                })
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) if link_type != LinkType::Email => {
-                let line = lines.line(range.start);
-                let dest = link(
-                    page,
-                    ctx,
-                    dest_url,
-                    line,
-                    (&mut local_links, &mut external_links),
-                    &mut problems,
-                );
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                })
-            }
-            other => other,
-        };
+    for (mut event, range) in Parser::new_ext(&body, options).into_offset_iter() {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &mut event {
+            let dest = std::mem::replace(dest_url, CowStr::Borrowed(""));
+            let line = lines.line(range.start);
+            let links = (&mut local_links, &mut external_links);
+            *dest_url = link(page, ctx, dest, line, links, &mut problems);
+        }
         events.push(event);
     }
     let toc = assign_heading_ids(&mut events);

@@ -1,12 +1,11 @@
 //! Eligibility rules: the Rust and JavaScript evaluators against the same test vectors and
 //! against each other on many random answer sets; `check` reports cases that break.
 
-use crate::harness::{copy_tree, node_or_skip, run_in};
+use crate::harness::{copy_tree, node_or_skip, run_in, run_node_module};
 use invest_guide::eligibility::{Answer, Answers, Case, Rules, load};
 use invest_guide::format::Amount;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -149,16 +148,8 @@ fn javascript_evaluator_agrees_with_rust() {
         module = format!("file://{}", module.display()),
         data = data.display().to_string(),
     );
-    let script_path = tmp.path().join("run.mjs");
-    std::fs::write(&script_path, script).unwrap();
-    let output = Command::new(node).arg(&script_path).output().unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let got: Vec<invest_guide::eligibility::Outcome> =
-        serde_json::from_slice(&output.stdout).unwrap();
+    let stdout = run_node_module(&node, &script);
+    let got: Vec<invest_guide::eligibility::Outcome> = serde_json::from_slice(&stdout).unwrap();
     assert_eq!(got.len(), expected.len());
     for (i, (g, e)) in got.iter().zip(&expected).enumerate() {
         assert_eq!(g, e, "answers {:?}", inputs[i]);
@@ -252,15 +243,7 @@ if (failures.length) {{ console.error(failures.join("\n")); process.exit(1); }}
 "#,
         vectors = vectors.display().to_string(),
     );
-    let tmp = tempfile::tempdir().unwrap();
-    let path = tmp.path().join("amounts.mjs");
-    std::fs::write(&path, script).unwrap();
-    let output = Command::new(node).arg(&path).output().unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    run_node_module(&node, &script);
 }
 
 #[test]

@@ -162,3 +162,17 @@ pub fn build_guide_into(out: &Path) {
     );
     assert_eq!(outcome.stderr, "", "the guide must build without warnings");
 }
+
+/// Runs `script` as an ES module with `node`; it must succeed. Returns what it printed.
+pub fn run_node_module(node: &Path, script: &str) -> Vec<u8> {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("run.mjs");
+    fs::write(&path, script).unwrap();
+    let output = Command::new(node).arg(&path).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}

@@ -208,15 +208,7 @@ fn run_js<T: serde::de::DeserializeOwned>(node: &Path, input: &serde_json::Value
         s = module_url("search.js"),
         data = data.display().to_string(),
     );
-    let path = tmp.path().join("run.mjs");
-    std::fs::write(&path, script).unwrap();
-    let output = Command::new(node).arg(&path).output().unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
+    serde_json::from_slice(&crate::harness::run_node_module(node, &script)).unwrap()
 }
 
 #[test]
