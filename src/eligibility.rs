@@ -3,8 +3,8 @@
 
 use crate::diagnostic::Diagnostic;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -36,6 +36,8 @@ pub enum AnswerSpec {
 #[serde(deny_unknown_fields)]
 pub struct VerdictRule {
     pub id: String,
+    /// Names the UI string `elig-reason-REASON` that says why this verdict applies.
+    pub reason: String,
     pub when: Condition,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub only_measures: Option<Vec<u32>>,
@@ -47,6 +49,8 @@ pub struct MeasureRule {
     pub measure: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub benefit: Option<String>,
+    /// Names the UI string `elig-reason-REASON` that says why this result applies.
+    pub reason: String,
     pub when: Condition,
 }
 
@@ -328,6 +332,77 @@ fn validate(
                 );
             }
         }
+    }
+}
+
+/// Rules that passed validation, with the file they came from (for messages about them).
+pub struct Checked {
+    pub rules: Rules,
+    pub text: String,
+    pub path: PathBuf,
+}
+
+impl Checked {
+    /// The UI strings the checker needs, each with the rules-file text that needs it: every
+    /// rule's reason, each question, hint and choice, and each benefit.
+    fn needed(&self) -> Vec<(String, String)> {
+        let rules = &self.rules;
+        let mut keys = Vec::new();
+        for v in &rules.verdicts {
+            keys.push((
+                format!("elig-reason-{}", v.reason),
+                format!("reason: {}", v.reason),
+            ));
+        }
+        for m in &rules.measures {
+            keys.push((
+                format!("elig-reason-{}", m.reason),
+                format!("reason: {}", m.reason),
+            ));
+            if let Some(b) = &m.benefit {
+                keys.push((format!("elig-benefit-{b}"), format!("benefit: {b}")));
+            }
+        }
+        for (name, spec) in &rules.answers {
+            let at = format!("{name}:");
+            keys.push((format!("elig-q-{name}"), at.clone()));
+            keys.push((format!("elig-h-{name}"), at.clone()));
+            if let AnswerSpec::Choice { values } | AnswerSpec::Multi { values } = spec {
+                for v in values {
+                    keys.push((format!("elig-v-{name}-{v}"), at.clone()));
+                }
+            }
+        }
+        keys
+    }
+
+    /// Errors for UI strings the rules need but a language lacks, at the line that needs them.
+    pub fn check_strings(&self, strings: &crate::i18n::Bundles) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        let mut seen = BTreeSet::new();
+        for (key, needle) in self.needed() {
+            for (lang, bundle) in strings {
+                if bundle.has(&key) || !seen.insert((key.clone(), lang.clone())) {
+                    continue;
+                }
+                let line = self
+                    .text
+                    .lines()
+                    .position(|l| l.contains(&needle))
+                    .map_or(1, |i| i + 1);
+                problems.push(
+                    Diagnostic::error(
+                        &self.path,
+                        format!("UI string `{key}` is missing in `{lang}`"),
+                    )
+                    .at(line, 1)
+                    .hint(format!(
+                        "add `{key} = …` to i18n/{lang}/eligibility.ftl, or fix the name here"
+                    )),
+                );
+            }
+        }
+        problems
     }
 }
 

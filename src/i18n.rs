@@ -4,7 +4,7 @@ use crate::diagnostic::Diagnostic;
 use crate::theme::Theme;
 use fluent::concurrent::FluentBundle;
 use fluent::{FluentArgs, FluentResource, FluentValue};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Language code → its strings.
@@ -168,7 +168,7 @@ fn check_keys(
     defined: &Defined,
     problems: &mut Vec<Diagnostic>,
 ) {
-    let mut used = std::collections::BTreeSet::new();
+    let mut used = BTreeSet::new();
     let mut prefixes = Vec::new();
     for (name, file) in &theme.templates {
         let text = String::from_utf8_lossy(&file.bytes);
@@ -226,6 +226,13 @@ fn keys_in(line: &str) -> Vec<(&str, bool)> {
 }
 
 impl Strings {
+    /// Whether the language has a message `key` with a value.
+    pub fn has(&self, key: &str) -> bool {
+        self.bundle
+            .get_message(key)
+            .is_some_and(|m| m.value().is_some())
+    }
+
     /// The message `key` with `args`; `None` when the language has no such message.
     pub fn get(&self, key: &str, args: &BTreeMap<String, serde_json::Value>) -> Option<String> {
         let message = self.bundle.get_message(key)?;

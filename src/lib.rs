@@ -92,19 +92,23 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
         .iter()
         .map(|l| (l.code.clone(), l.tag.clone()))
         .collect();
-    let (strings, mut problems) = i18n::load(&theme, &languages)?;
-    timings.mark("theme and strings");
-    problems.extend(warnings);
+    let mut problems = warnings;
     let amounts = amounts(&site)?;
-    problems.extend(render_markdown(&mut site, &amounts));
-    timings.mark("markdown");
     let rules = check_eligibility(root, &site, &amounts, &mut problems);
     timings.mark("eligibility");
+    let (strings, mut string_problems) = i18n::load(&theme, &languages)?;
+    problems.append(&mut string_problems);
+    if let Some(r) = &rules {
+        problems.extend(r.check_strings(&strings));
+    }
+    timings.mark("theme and strings");
+    problems.extend(render_markdown(&mut site, &amounts));
+    timings.mark("markdown");
     fail_on_errors(&mut problems)?;
     let mut assets = theme::fingerprint(&theme);
     let mut generated = Vec::new();
-    if let Some(rules) = rules {
-        let json = serde_json::to_vec(&rules).unwrap_or_default();
+    if let Some(checked) = rules {
+        let json = serde_json::to_vec(&checked.rules).unwrap_or_default();
         generated.push((assets.add("eligibility-rules.json", &json), json));
     }
     let mut files = render::render(&site, &theme, &assets, &strings)?;
@@ -251,7 +255,7 @@ fn check_eligibility(
     site: &model::Site,
     amounts: &BTreeMap<String, format::Amount>,
     problems: &mut Vec<Diagnostic>,
-) -> Option<eligibility::Rules> {
+) -> Option<eligibility::Checked> {
     let files = site.config.eligibility.as_ref()?;
     let read = |name: &str| {
         let rel = PathBuf::from(format!("content/{name}.yaml"));
@@ -281,7 +285,11 @@ fn check_eligibility(
         )),
         Err(d) => problems.push(d),
     }
-    Some(rules)
+    Some(eligibility::Checked {
+        rules,
+        text: rules_text,
+        path: rules_path,
+    })
 }
 
 fn pages_per_language(site: &model::Site) -> Vec<(String, usize)> {

@@ -39,10 +39,18 @@ pub fn error(
             .at(line + first_line - 1, 1)
             .hint(hint);
     }
-    let hint = if message.contains("invalid type") {
+    let hint = if let Some(field) = message
+        .split("missing field `")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+    {
+        format!("add `{field}: …` to the entry that starts here")
+    } else if message.contains("invalid type") {
         "give the field a value of the expected type (quote text, write numbers without quotes)"
+            .to_string()
     } else {
         "check the indentation and quoting; a `:` inside a value needs the value in quotes"
+            .to_string()
     };
     Diagnostic::error(path, format!("invalid YAML: {message}"))
         .at(line + first_line - 1, col)
@@ -91,5 +99,12 @@ mod tests {
         let d = parse::<T>(text, Path::new("x.md"), 2, &["title"]).unwrap_err();
         assert!(d.line >= 3, "{d}");
         assert!(d.message.starts_with("invalid YAML"));
+    }
+
+    #[test]
+    fn missing_field_says_what_to_add() {
+        let d = parse::<T>("{}\n", Path::new("x.yaml"), 1, &[]).unwrap_err();
+        assert!(d.message.contains("missing field `title`"), "{}", d.message);
+        assert_eq!(d.hint, "add `title: …` to the entry that starts here");
     }
 }

@@ -17,6 +17,7 @@ not-found-text = The page you are looking for does not exist or has moved. Choos
 feed-title = Updates (Atom)
 feed-subscribe = Follow the updates with Atom
 measure-number = Measure { $number }
+measure-titled = Measure { $number }: { $title }
 group-number = Group { $number }:
 responsible-departments = Responsible departments
 county-note = County and district governments also carry out every task of the plan.

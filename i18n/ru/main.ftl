@@ -17,6 +17,7 @@ not-found-text = Такой страницы нет или она перемещ
 feed-title = Обновления (Atom)
 feed-subscribe = Подписаться на обновления (Atom)
 measure-number = Мера { $number }
+measure-titled = Мера { $number }: { $title }
 group-number = Группа { $number }:
 responsible-departments = Ответственные ведомства
 county-note = Все задачи плана выполняют также правительства уездов и районов.

@@ -16,6 +16,7 @@ not-found-text = 您要找的页面不存在或已移动。请选择语言返回
 feed-title = 更新动态（Atom）
 feed-subscribe = 通过 Atom 订阅更新
 measure-number = 第{ $number }条措施
+measure-titled = 第{ $number }条措施：{ $title }
 group-number = 第{ $number }组
 responsible-departments = 责任单位
 county-note = 各项任务均需各县区政府落实。

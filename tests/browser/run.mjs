@@ -89,6 +89,8 @@ async function main() {
       ["checker answers zh", (s) => checkerAnswers(s, site, "zh", "适用 7 条措施")],
       ["checker answers ru", (s) => checkerAnswers(s, site, "ru", "Подходят 7 мер")],
       ["checker typing", (s) => checkerTyping(s, site)],
+      ...TYPING.map((spec) => [`checker typing ${spec.lang}`, (s) => checkerTypes(s, site, spec)]),
+      ["checker conversion", (s) => checkerConversion(s, site)],
       ["checker bad value", (s) => checkerBadValue(s, site, axeSource)],
       ["checker prohibited", (s) => checkerProhibited(s, site)],
       ["search relevance", (s) => searchRelevance(s, site)],
@@ -335,6 +337,8 @@ async function searchRelevance(s, site) {
 }
 
 /** Shared-link answers show the right verdict, measures and benefit. */
+const ma = { en: "Merger or acquisition", zh: "并购", ru: "Слияние или поглощение" };
+
 async function checkerAnswers(s, site, lang, countText) {
   const where = `checker: ${lang} link with answers`;
   const { page } = await use(s, where);
@@ -345,8 +349,16 @@ async function checkerAnswers(s, site, lang, countText) {
       measures: [...document.querySelectorAll("[data-eligibility-results] [data-measure]")].map((e) => e.dataset.measure),
       keyProject: !!document.querySelector('[data-eligibility-results] [data-benefit="key-project"]'),
       count: document.querySelector("[data-eligibility-results] h3")?.textContent,
+      // Each measure and each benefit says why: its rule's reason text, not a missing key.
+      unexplained: [...document.querySelectorAll("[data-eligibility-results] [data-measure], [data-eligibility-results] [data-benefit]")]
+        .filter((e) => ![...e.querySelectorAll(".reason")].some((r) => r.textContent.trim() && !r.textContent.startsWith("elig-")))
+        .map((e) => e.dataset.measure || e.dataset.benefit),
+      headquarters: document.querySelector('[data-measure="4"] .because')?.textContent,
     }));
     if (result.verdict !== "permitted") fail(where, `verdict ${result.verdict}, want permitted`);
+    if (result.unexplained.length) fail(where, `no reason shown for ${result.unexplained.join(", ")}`);
+    // The answers that led to measure 4: the headquarters form, not the other forms chosen.
+    if (!result.headquarters || result.headquarters.includes(ma[lang])) fail(where, `measure 4 credits the wrong answers: "${result.headquarters}"`);
     // Regression: the plural template for "other" once left a stray ".5" ("7.5 measures apply").
     if (result.count !== countText) fail(where, `count heading "${result.count}", want "${countText}"`);
     for (const n of ["1", "4", "5", "9", "11", "12", "13"]) {
@@ -384,6 +396,130 @@ async function checkerTyping(s, site) {
     await cspViolations(page, where);
   } catch (e) {
     fail(where, `check aborted: ${e.message.split("\n")[0]}`);
+  }
+}
+
+/**
+ * Amounts typed as people type them, per language: each step types into a field (replacing what
+ * was there) and then expects the field's echo (`echo`), its error (`error`), and result hooks
+ * to be present (`shown`) or absent (`absent`). The texts are what a reader of that language
+ * must see, written here by hand.
+ */
+const TYPING = [
+  {
+    lang: "en",
+    steps: [
+      { field: "total_usd", type: "US$50 million", echo: "Read as $50,000,000", absent: ['[data-benefit="land-energy"]'] },
+      { field: "paid_in_usd", type: "9,999,999", echo: "Read as $9,999,999", near: "$10,000,000" },
+      { field: "paid_in_usd", type: "10M", echo: "Read as $10,000,000", shown: ['[data-measure="9"] [data-benefit="land-energy"]'] },
+      { field: "fixed_assets_cny", type: "1,500", echo: "Read as CN¥1,500: on this page a comma separates thousands", absent: ['[data-measure="8"]'] },
+      { field: "fixed_assets_cny", type: "fifty", error: "Write a number", absent: ['[data-measure="8"]'] },
+    ],
+    hash: ["total_usd=50000000", "paid_in_usd=10000000"],
+  },
+  {
+    lang: "ru",
+    steps: [
+      { field: "total_usd", type: "50 млн", echo: "Распознано как 50\u00a0000\u00a0000\u00a0$" },
+      { field: "paid_in_usd", type: "10\u00a0000\u00a0000", echo: "Распознано как 10\u00a0000\u00a0000\u00a0$", shown: ['[data-measure="9"] [data-benefit="land-energy"]'] },
+      { field: "fixed_assets_cny", type: "-5", error: "Сумма не может быть отрицательной", absent: ['[data-measure="8"]'] },
+      { field: "fixed_assets_cny", type: "1,500", echo: "Распознано как 2\u00a0CN¥: на этой странице запятая отделяет дробную часть" },
+      { field: "fixed_assets_cny", type: "５０００万", echo: "Распознано как 50\u00a0000\u00a0000\u00a0CN¥", shown: ['[data-measure="8"] [data-benefit="agent-reward"]'] },
+    ],
+    hash: ["total_usd=50000000", "paid_in_usd=10000000", "fixed_assets_cny=50000000"],
+  },
+];
+
+/** Fills a field as a person would: select what is there, type over it. */
+async function typeInto(page, field, text) {
+  await page.click(`#q-${field}`, { clickCount: 3 });
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.insertText(text);
+}
+
+/** Whether any request of the job carried an answer (a parameter name or a typed figure). */
+function leaked(log, since, hash) {
+  const words = hash.flatMap((p) => p.split("="));
+  return log.requests.slice(since).filter((url) => words.some((w) => decodeURIComponent(url).includes(w)));
+}
+
+async function checkerTypes(s, site, spec) {
+  const where = `checker: ${spec.lang} typing amounts`;
+  const { page, log } = await use(s, where);
+  try {
+    await goto(page, site, { name: where, path: `/${spec.lang}/eligibility/`, checker: true });
+    await page.waitForLoadState("networkidle");
+    const before = log.requests.length;
+    for (const step of spec.steps) {
+      const what = `"${step.type}" in ${step.field}`;
+      await typeInto(page, step.field, step.type);
+      await page.waitForTimeout(50);
+      const seen = await page.evaluate(({ field, hooks }) => {
+        const error = document.querySelector(`[data-error-for="${field}"]`);
+        return {
+          echo: document.querySelector(`[data-echo-for="${field}"]`).textContent,
+          error: error.textContent,
+          errorLive: error.getAttribute("aria-live"),
+          invalid: document.getElementById(`q-${field}`).getAttribute("aria-invalid"),
+          nearMiss: [...document.querySelectorAll(".near-miss")].map((p) => p.textContent).join(" | "),
+          hooks: Object.fromEntries(hooks.map((h) => [h, !!document.querySelector(`[data-eligibility-results] ${h}`)])),
+        };
+      }, { field: step.field, hooks: [...(step.shown || []), ...(step.absent || [])] });
+      if (step.echo && !seen.echo.startsWith(step.echo)) fail(where, `${what}: echo "${seen.echo}", want "${step.echo}…"`);
+      if (step.error) {
+        if (!seen.error.includes(step.error)) fail(where, `${what}: error "${seen.error}", want "${step.error}…"`);
+        if (seen.invalid !== "true") fail(where, `${what}: field not aria-invalid`);
+        if (!seen.errorLive) fail(where, `${what}: the error is not announced (no aria-live)`);
+      } else if (seen.error) {
+        fail(where, `${what}: unexpected error "${seen.error}"`);
+      }
+      if (step.near && !seen.nearMiss.includes(step.near)) fail(where, `${what}: no near miss naming ${step.near} (got "${seen.nearMiss}")`);
+      for (const h of step.shown || []) if (!seen.hooks[h]) fail(where, `${what}: ${h} not shown`);
+      for (const h of step.absent || []) if (seen.hooks[h]) fail(where, `${what}: ${h} shown`);
+    }
+    const hash = await page.evaluate(() => location.hash);
+    for (const part of spec.hash) if (!hash.includes(part)) fail(where, `the link ${hash} lacks ${part}`);
+    for (const url of leaked(log, before, spec.hash)) fail(where, `a request carried the answers: ${url}`);
+    if (log.requests.length > before) fail(where, `requests while the form was used: ${log.requests.slice(before).join(", ")}`);
+    await cspViolations(page, where);
+  } catch (e) {
+    fail(where, `check aborted: ${e.message.split("\n")[0]}`);
+  }
+}
+
+/**
+ * The conversion path, with a rate the test itself puts into the rules the page loads (the
+ * guide has none: the plan gives no rate). 7.1 and the date are test values, not content.
+ */
+async function checkerConversion(s, site) {
+  const where = "checker: en amount in the other currency, converted";
+  const { page, log } = await use(s, where);
+  const rules = /\/eligibility-rules\.[0-9a-f]+\.json$/;
+  await page.route(rules, async (route) => {
+    const response = await route.fetch();
+    const json = await response.json();
+    json.conversion = { cny_per_usd: 7.1, date: "2000-01-02" };
+    await route.fulfill({ response, json });
+  });
+  try {
+    await goto(page, site, { name: where, path: "/en/eligibility/", checker: true });
+    await page.waitForLoadState("networkidle");
+    const before = log.requests.length;
+    await typeInto(page, "total_usd", "¥355M");
+    await page.waitForTimeout(50);
+    const echo = await page.textContent('[data-echo-for="total_usd"]');
+    const want = "CN¥355,000,000 converted at 7.1 yuan per US dollar (rate of 2000-01-02): $50,000,000";
+    if (echo !== want) fail(where, `echo "${echo}", want "${want}"`);
+    await typeInto(page, "paid_in_usd", "10M");
+    await page.waitForSelector('[data-benefit="land-energy"]', { timeout: 5000 }).catch(() => fail(where, "the converted total did not qualify for land-energy"));
+    const hash = await page.evaluate(() => location.hash);
+    if (!hash.includes("total_usd=50000000")) fail(where, `the link holds ${hash}, want total_usd=50000000`);
+    if (log.requests.length > before) fail(where, `requests while the form was used: ${log.requests.slice(before).join(", ")}`);
+  } catch (e) {
+    fail(where, `check aborted: ${e.message.split("\n")[0]}`);
+  } finally {
+    await page.unroute(rules);
   }
 }
 

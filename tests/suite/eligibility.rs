@@ -159,6 +159,7 @@ fn javascript_evaluator_agrees_with_rust() {
 fn guide_copy() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     copy_tree(&root().join("content"), &tmp.path().join("content"));
+    copy_tree(&root().join("i18n"), &tmp.path().join("i18n"));
     std::fs::copy(root().join("site.yaml"), tmp.path().join("site.yaml")).unwrap();
     tmp
 }
@@ -251,7 +252,9 @@ fn check_warns_about_a_rule_no_case_reaches() {
     let tmp = guide_copy();
     let path = tmp.path().join("content/eligibility/rules.yaml");
     let mut text = std::fs::read_to_string(&path).unwrap();
-    text.push_str("  - measure: 12\n    when: { answer: trade, has: ge }\n");
+    text.push_str(
+        "  - measure: 12\n    reason: not-prohibited\n    when: { answer: trade, has: ge }\n",
+    );
     std::fs::write(&path, text).unwrap();
     let root = tmp.path().to_string_lossy().into_owned();
     let outcome = run_in(tmp.path(), &["check", "--root", &root]);
@@ -267,4 +270,82 @@ fn check_warns_about_a_rule_no_case_reaches() {
         run_in(tmp.path(), &["check", "--root", &root, "--strict"]).code,
         1
     );
+}
+
+/// The line of `path` (1-based) holding `needle`.
+fn line_of(path: &Path, needle: &str) -> usize {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
+
+#[test]
+fn check_names_a_reason_a_language_lacks_at_its_rule() {
+    let tmp = guide_copy();
+    let ftl = tmp.path().join("i18n/ru/eligibility.ftl");
+    let text = std::fs::read_to_string(&ftl).unwrap();
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with("elig-reason-headquarters ="))
+        .collect();
+    assert!(kept.len() < text.lines().count());
+    std::fs::write(&ftl, kept.join("\n")).unwrap();
+    let rules = tmp.path().join("content/eligibility/rules.yaml");
+    let line = line_of(&rules, "reason: headquarters");
+    let outcome = run_in(
+        tmp.path(),
+        &["check", "--root", &tmp.path().to_string_lossy()],
+    );
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    let want = format!(
+        "content/eligibility/rules.yaml:{line}:1: error: UI string `elig-reason-headquarters` is missing in `ru`"
+    );
+    assert!(outcome.stderr.contains(&want), "{}", outcome.stderr);
+    assert!(outcome.stderr.contains("i18n/ru/eligibility.ftl"));
+    // The other languages have it.
+    assert!(
+        !outcome.stderr.contains("missing in `en`"),
+        "{}",
+        outcome.stderr
+    );
+}
+
+#[test]
+fn check_requires_a_reason_for_every_rule_and_a_string_for_every_benefit() {
+    let tmp = guide_copy();
+    let path = tmp.path().join("content/eligibility/rules.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen("    reason: mergers\n", "", 1).replacen(
+            "benefit: tax-deferral",
+            "benefit: tax-deferal",
+            1,
+        ),
+    )
+    .unwrap();
+    let root = tmp.path().to_string_lossy().into_owned();
+    let outcome = run_in(tmp.path(), &["check", "--root", &root]);
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains("content/eligibility/rules.yaml:")
+            && outcome.stderr.contains("missing field `reason`")
+            && outcome.stderr.contains("add `reason: …`"),
+        "{}",
+        outcome.stderr
+    );
+    // With the reason back, the misspelt benefit has no text in any language.
+    std::fs::write(
+        &path,
+        text.replacen("benefit: tax-deferral", "benefit: tax-deferal", 1),
+    )
+    .unwrap();
+    let line = line_of(&path, "benefit: tax-deferal");
+    let outcome = run_in(tmp.path(), &["check", "--root", &root]);
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    for lang in ["zh", "en", "ru"] {
+        let want = format!(
+            "content/eligibility/rules.yaml:{line}:1: error: UI string `elig-benefit-tax-deferal` is missing in `{lang}`"
+        );
+        assert!(outcome.stderr.contains(&want), "{}", outcome.stderr);
+    }
 }

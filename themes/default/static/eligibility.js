@@ -140,7 +140,8 @@ function readAmount(page, name, currency) {
     });
     return value;
   }
-  echo.textContent = fill(page.strings["amount-read"], { amount: money(value, currency, page.lang) });
+  const reading = parsed.ambiguous ? "amount-ambiguous" : "amount-read";
+  echo.textContent = fill(page.strings[reading], { amount: money(value, currency, page.lang) });
   return value;
 }
 
@@ -156,11 +157,20 @@ function update(page, writeUrl) {
   render(page, answers);
 }
 
-/** Answer names used by the parts of `c` that hold: what led to a result. */
-function reasons(page, c, answers, out = new Set()) {
+/**
+ * What led to a result: answer name → the values that mattered (for a multiple-choice answer,
+ * the values the condition asked for; otherwise the answer itself), from the parts of `c` that hold.
+ */
+function reasons(page, c, answers, out = new Map()) {
   if (c.all) c.all.forEach((x) => reasons(page, x, answers, out));
   else if (c.any) c.any.filter((x) => page.holds(x, answers)).forEach((x) => reasons(page, x, answers, out));
-  else if (c.answer && page.holds(c, answers)) out.add(c.answer);
+  else if (c.answer && page.holds(c, answers)) {
+    const given = answers[c.answer];
+    const wanted = c.has !== undefined ? [c.has] : c.has_any;
+    const values = Array.isArray(given) && wanted ? given.filter((v) => wanted.includes(v)) : [].concat(given);
+    const seen = out.get(c.answer) || [];
+    out.set(c.answer, [...seen, ...values.filter((v) => !seen.includes(v))]);
+  }
   return out;
 }
 
@@ -172,14 +182,13 @@ function questionLabel(page, name) {
 
 function answerText(page, name, value) {
   const spec = page.rules.answers[name];
-  if (spec.type === "amount") return money(value, spec.currency, page.lang);
   const values = Array.isArray(value) ? value : [value];
-  return values
-    .map((v) => {
-      const option = page.form.querySelector(`[name="${name}"][value="${CSS.escape(v)}"], #q-${name} option[value="${CSS.escape(v)}"]`);
-      return option ? (option.labels && option.labels[0] ? option.labels[0] : option).textContent.trim() : v;
-    })
-    .join(", ");
+  if (spec.type === "amount") return new Intl.ListFormat(page.lang).format(values.map((v) => money(v, spec.currency, page.lang)));
+  const labels = values.map((v) => {
+    const option = page.form.querySelector(`[name="${name}"][value="${CSS.escape(v)}"], #q-${name} option[value="${CSS.escape(v)}"]`);
+    return option ? (option.labels && option.labels[0] ? option.labels[0] : option).textContent.trim() : v;
+  });
+  return new Intl.ListFormat(page.lang).format(labels);
 }
 
 function element(tag, attrs = {}, text) {
@@ -198,7 +207,8 @@ function render(page, answers) {
   const outcome = page.evaluate(page.rules, answers);
   const box = page.results;
   box.replaceChildren();
-  box.append(element("p", { "data-verdict": outcome.verdict, class: `verdict verdict-${outcome.verdict}` }, page.strings[`verdict-${outcome.verdict}`]));
+  const verdict = page.rules.verdicts.find((v) => v.id === outcome.verdict);
+  box.append(element("p", { "data-verdict": outcome.verdict, class: `verdict verdict-${outcome.verdict}` }, page.strings[`reason-${verdict.reason}`]));
   const count = outcome.measures.length;
   box.append(element("h3", {}, page.strings[pluralKey(page.lang, count)].replace(/\d+([.,]\d+)?/, String(count))));
   const list = element("ul", { class: "measure-results" });
@@ -215,23 +225,43 @@ function measureItem(page, number, outcome, answers) {
   title.append(element("a", { href: info.url || "#" }, info.title || String(number)));
   li.append(title);
   const rules = page.rules.measures.filter((r) => r.measure === number && page.holds(r.when, answers));
-  const used = new Set();
-  rules.forEach((r) => reasons(page, r.when, answers, used));
-  li.append(becauseText(page, used, answers));
+  const plain = rules.filter((r) => !r.benefit);
+  if (plain.length) li.append(why(page, plain, answers));
   const benefits = outcome.benefits[String(number)] || [];
   if (benefits.length) {
     const ul = element("ul", { class: "benefits" });
-    for (const b of benefits) ul.append(element("li", { "data-benefit": b }, page.strings[`benefit-${b}`]));
+    for (const b of benefits) {
+      const item = element("li", { "data-benefit": b });
+      item.append(element("strong", {}, page.strings[`benefit-${b}`]));
+      item.append(why(page, rules.filter((r) => r.benefit === b), answers));
+      ul.append(item);
+    }
     li.append(ul);
   }
-  if (info.departments) li.append(element("p", { class: "departments" }, `${page.strings.departments} ${info.departments}`));
+  if (info.departments) {
+    const list = new Intl.ListFormat(page.lang).format(info.departments.split("|"));
+    li.append(element("p", { class: "departments" }, fill(page.strings.departments, { list })));
+  }
   return li;
 }
 
-function becauseText(page, used, answers) {
-  if (used.size === 0) return element("p", { class: "because" }, page.strings.always);
-  const parts = [...used].map((name) => `${questionLabel(page, name)}: ${answerText(page, name, answers[name])}`);
-  return element("p", { class: "because" }, `${page.strings.because} ${parts.join("; ")}`);
+/** Why `rules` hold: each rule's reason, then the answers that led to it. */
+function why(page, rules, answers) {
+  const box = element("div", { class: "why" });
+  const used = new Map();
+  for (const r of rules) {
+    box.append(element("p", { class: "reason" }, page.strings[`reason-${r.reason}`]));
+    reasons(page, r.when, answers, used);
+  }
+  if (used.size > 0) {
+    box.append(element("p", { class: "because" }, page.strings.because));
+    const list = element("ul", { class: "because" });
+    for (const [name, values] of used) {
+      list.append(element("li", {}, fill(page.strings.answer, { question: questionLabel(page, name).replace(/[?？]$/, ""), answer: answerText(page, name, values) })));
+    }
+    box.append(list);
+  }
+  return box;
 }
 
 /** Benefits the visitor would get if an amount they gave reached its threshold. */
