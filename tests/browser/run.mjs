@@ -91,6 +91,7 @@ async function main() {
       ["checker typing", (s) => checkerTyping(s, site)],
       ...TYPING.map((spec) => [`checker typing ${spec.lang}`, (s) => checkerTypes(s, site, spec)]),
       ["checker conversion", (s) => checkerConversion(s, site)],
+      ["checker query string", (s) => checkerQueryString(s, site)],
       ["checker bad value", (s) => checkerBadValue(s, site, axeSource)],
       ["checker prohibited", (s) => checkerProhibited(s, site)],
       ["search relevance", (s) => searchRelevance(s, site)],
@@ -341,9 +342,14 @@ const ma = { en: "Merger or acquisition", zh: "并购", ru: "Слияние ил
 
 async function checkerAnswers(s, site, lang, countText) {
   const where = `checker: ${lang} link with answers`;
-  const { page } = await use(s, where);
+  const { page, log } = await use(s, where);
   try {
+    const since = site.log.length;
     await goto(page, site, { name: where, path: `/${lang}/eligibility/`, hash: ANSWERS, checker: true });
+    await page.waitForLoadState("networkidle");
+    // What reached the server (every target it saw, path and query): never the answers.
+    const sent = { requests: site.log };
+    for (const url of leaked(sent, since, ANSWERS.slice(1).split("&"))) fail(where, `a request carried the answers: ${url}`);
     const result = await page.evaluate(() => ({
       verdict: document.querySelector("[data-verdict]")?.dataset.verdict,
       measures: [...document.querySelectorAll("[data-eligibility-results] [data-measure]")].map((e) => e.dataset.measure),
@@ -438,9 +444,9 @@ async function typeInto(page, field, text) {
   await page.keyboard.insertText(text);
 }
 
-/** Whether any request of the job carried an answer (a parameter name or a typed figure). */
-function leaked(log, since, hash) {
-  const words = hash.flatMap((p) => p.split("="));
+/** The requests since `since` that carried an answer: a `name=value` pair, or a figure typed. */
+function leaked(log, since, pairs) {
+  const words = pairs.flatMap((p) => [p, ...p.split("=").slice(1).filter((v) => /^\d{5,}$/.test(v))]);
   return log.requests.slice(since).filter((url) => words.some((w) => decodeURIComponent(url).includes(w)));
 }
 
@@ -481,6 +487,7 @@ async function checkerTypes(s, site, spec) {
     const hash = await page.evaluate(() => location.hash);
     for (const part of spec.hash) if (!hash.includes(part)) fail(where, `the link ${hash} lacks ${part}`);
     for (const url of leaked(log, before, spec.hash)) fail(where, `a request carried the answers: ${url}`);
+    for (const url of leaked({ requests: site.log }, 0, spec.hash)) fail(where, `the server saw the answers: ${url}`);
     if (log.requests.length > before) fail(where, `requests while the form was used: ${log.requests.slice(before).join(", ")}`);
     await cspViolations(page, where);
   } catch (e) {
@@ -520,6 +527,26 @@ async function checkerConversion(s, site) {
     fail(where, `check aborted: ${e.message.split("\n")[0]}`);
   } finally {
     await page.unroute(rules);
+  }
+}
+
+/** A link typed with the answers in its query string works, and the answers move to the fragment. */
+async function checkerQueryString(s, site) {
+  const where = "checker: en answers in the query string";
+  const { page } = await use(s, where);
+  try {
+    await goto(page, site, { name: where, path: "/en/eligibility/", query: `?${ANSWERS.slice(1)}&utm_source=x`, checker: true });
+    const seen = await page.evaluate(() => ({
+      measures: [...document.querySelectorAll("[data-eligibility-results] [data-measure]")].map((e) => e.dataset.measure),
+      search: location.search,
+      hash: location.hash,
+    }));
+    if (!seen.measures.includes("4") || !seen.measures.includes("5")) fail(where, `measures ${seen.measures.join(", ")}: the answers were not read`);
+    if (seen.search !== "") fail(where, `the query string stays in the address: ${seen.search}`);
+    for (const part of ANSWERS.slice(1).split("&")) if (!seen.hash.includes(part)) fail(where, `the fragment ${seen.hash} lacks ${part}`);
+    if (seen.hash.includes("utm_source")) fail(where, `an unknown parameter was kept: ${seen.hash}`);
+  } catch (e) {
+    fail(where, `check aborted: ${e.message.split("\n")[0]}`);
   }
 }
 

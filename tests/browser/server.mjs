@@ -40,7 +40,7 @@ function matches(pattern, urlPath) {
 
 /**
  * Serves `root` on 127.0.0.1 at an ephemeral port. Resolves to {server, origin, csp, log}, where
- * `log` collects every request path the server saw.
+ * `log` collects every request target (path and query) the server saw.
  */
 export async function serve(dir) {
   const root = path.resolve(dir);
@@ -53,7 +53,7 @@ export async function serve(dir) {
   const log = [];
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, "http://127.0.0.1");
-    log.push(url.pathname);
+    log.push(req.url);
     for (const block of blocks) {
       if (matches(block.pattern, url.pathname)) for (const [n, v] of block.headers) res.setHeader(n, v);
     }

@@ -24,7 +24,8 @@ async function start(form) {
   form.hidden = false;
   document.querySelector("[data-results-section]").hidden = false;
   fillFromUrl(page);
-  update(page, false);
+  // Answers typed into a query string move to the fragment, so a reload does not send them.
+  update(page, location.search.length > 1);
   form.addEventListener("input", () => update(page, true));
   form.addEventListener("change", () => update(page, true));
   form.addEventListener("reset", () => setTimeout(() => update(page, true)));
@@ -149,7 +150,7 @@ function update(page, writeUrl) {
   const { answers, params } = readAnswers(page);
   const fragment = params.toString();
   if (writeUrl) {
-    history.replaceState(null, "", fragment ? `#${fragment}` : location.pathname);
+    history.replaceState(null, "", fragment ? `${location.pathname}#${fragment}` : location.pathname);
   }
   for (const a of document.querySelectorAll(".lang-switch a[hreflang]")) {
     a.hash = fragment;
