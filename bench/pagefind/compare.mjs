@@ -1,13 +1,15 @@
 // invest-guide's built-in search vs Pagefind on the same built site.
 //
-//   node bench/pagefind/compare.mjs [--ours DIR] [--pf NAME=DIR ...] [--json FILE]
+//   node bench/pagefind/compare.mjs [--queries FILE] [--ours DIR] [--pf NAME=DIR ...] [--json FILE]
 //
 // Defaults (PF_DIR=/tmp/pf unless set): --ours $PF_DIR/ours, --pf default=$PF_DIR/pagefind-site
 // --pf fair=$PF_DIR/pagefind-fair
 // (a setup whose folder is missing is skipped). See README.md for how the folders are made.
+// --queries defaults to tests/browser/relevance.json (invest-guide's own regression set);
+// bench/pagefind/blind.json is the independent set. Each entry: {lang, q, expect, top[, why]}.
 //
 // For each setup and language:
-//   - relevance: every query of tests/browser/relevance.json; invest-guide through its own search
+//   - relevance: every query of the query file; invest-guide through its own search
 //     page (/LANG/search/?q=...), Pagefind through its JS API (pagefind.js: options, search,
 //     data()) in a page of that language; the rank of the expected page in each.
 //   - cold first-query bytes: the first query of the language in a fresh browser context, every
@@ -44,6 +46,8 @@ const PF_DIR = process.env.PF_DIR || "/tmp/pf";
 const oursDir = opt("--ours")[0] || `${PF_DIR}/ours`;
 const pfArgs = opt("--pf").length ? opt("--pf") : [`default=${PF_DIR}/pagefind-site`, `fair=${PF_DIR}/pagefind-fair`];
 const jsonOut = opt("--json")[0];
+const queriesFile = opt("--queries")[0] ? path.resolve(opt("--queries")[0]) : path.join(REPO, "tests/browser/relevance.json");
+const queriesName = path.relative(REPO, queriesFile) || queriesFile;
 const setups = [];
 for (const a of pfArgs) {
   const [name, dir] = a.split("=");
@@ -164,10 +168,10 @@ function pagefindMore(page, from, to) {
 }
 
 // ---- main ------------------------------------------------------------------------------------
-const queries = JSON.parse(await fs.readFile(path.join(REPO, "tests/browser/relevance.json"), "utf8"));
+const queries = JSON.parse(await fs.readFile(queriesFile, "utf8"));
 const pfVersion = JSON.parse(await fs.readFile(path.join(setups[0]?.dir || oursDir, "pagefind", "pagefind-entry.json"), "utf8").catch(() => "{}")).version;
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-const results = { pagefind: pfVersion, chromium: browser.version(), ours: {}, setups: {} };
+const results = { pagefind: pfVersion, chromium: browser.version(), queries: queriesName, ours: {}, setups: {} };
 
 const rankOf = (paths, lang, expect) => paths.indexOf(`/${lang}/${expect}`) + 1;
 
@@ -270,7 +274,7 @@ const hits = (rel, lang) => {
   };
 };
 console.log(`Pagefind ${results.pagefind}, Chromium ${results.chromium}`);
-console.log(`queries: tests/browser/relevance.json (${queries.length}); @1 = expected page first, @3 = in top 3, pass = rank <= the query's "top"`);
+console.log(`queries: ${queriesName} (${queries.length}); @1 = expected page first, @3 = in top 3, pass = rank <= the query's "top"`);
 console.log(`cold KB = gzip -9 (stored size if already gzipped) of every response from page load to first results; Pagefind: host page HTML+CSS + pagefind.js, worker, wasm, entry, meta, index chunks, fragments of top 3 (top ${UI_FRAGMENTS})\n`);
 for (const [name, s] of Object.entries(results.setups)) {
   console.log(`== Pagefind setup: ${name}   (under the site's own CSP: ${s.csp.outcome})`);
@@ -295,6 +299,16 @@ for (const [name, s] of Object.entries(results.setups)) {
     if (score(o.rank) === score(p.rank)) continue;
     const mark = score(o.rank) > score(p.rank) ? "<" : ">";
     console.log(`${mark} ${o.lang} "${o.q}" -> /${o.lang}/${o.expect} (top ${o.top}): ours #${o.rank}, pagefind #${p.rank} (${p.count} results)`);
+    console.log(`    ours:     ${o.list.slice(0, 3).join("  ") || "(none)"}`);
+    console.log(`    pagefind: ${p.list.slice(0, 3).join("  ") || "(none)"}`);
+  }
+  console.log(`\nqueries where either tool misses (expected page not within the query's "top"; rank 0 = not in the first ${TOPN}):`);
+  for (const o of results.ours.rel) {
+    const p = s.rel.find((x) => x.lang === o.lang && x.q === o.q);
+    const ok = (r) => r >= 1 && r <= o.top;
+    if (ok(o.rank) && ok(p.rank)) continue;
+    const who = !ok(o.rank) && !ok(p.rank) ? "both" : ok(o.rank) ? "pagefind" : "ours";
+    console.log(`  [${who} miss] ${o.lang} "${o.q}" -> /${o.lang}/${o.expect} (top ${o.top}): ours #${o.rank}, pagefind #${p.rank} (${p.count} results)`);
     console.log(`    ours:     ${o.list.slice(0, 3).join("  ") || "(none)"}`);
     console.log(`    pagefind: ${p.list.slice(0, 3).join("  ") || "(none)"}`);
   }
