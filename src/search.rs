@@ -5,8 +5,8 @@
 //! Normalisation (the same rules, line for line, in `normalise.js`):
 //! 1. Fullwidth ASCII forms (`５００`, `ＡＢ`) fold to ASCII.
 //! 2. Text splits into Han runs, words and separators. A word is a run of letters (Unicode
-//!    `Alphabetic`, Han excepted) and ASCII digits; `-`, `‐` or `‑` between two word characters
-//!    joins parts into one hyphenated word.
+//!    `Alphabetic`, Han excepted) and ASCII digits; `-`, `‐`, `‑` or `&` between two word
+//!    characters joins parts into one hyphenated word (`M&A` is the word `m-a`).
 //! 3. A Han run gives each character and each overlapping pair, in order: `保税物` → `保`,
 //!    `保税`, `税`, `税物`, `物`. In a query, a run of two or more characters gives only its
 //!    pairs, all required; one character gives itself.
@@ -17,7 +17,9 @@
 //!    at least three letters. English: remove the longest suffix of [`EN_SUFFIXES`] (`ies`/`ied`
 //!    become `y`; no `s` is removed after `s`, `u` or `i`), then a final `e`, then one letter of
 //!    a final double consonant other than `l`, `s`, `z`. Russian: remove the longest ending of
-//!    [`RU_ENDINGS`] (nouns and adjectives, no verbs), then one of [`RU_SUFFIXES`].
+//!    [`RU_ENDINGS`] (nouns and adjectives, no verbs), then one of [`RU_SUFFIXES`], then one `н`
+//!    of a final `нн` (`запрещенн|ые` and `запрещен|а` meet).
+//! 6. In a query, concepts that are one of [`STOP_WORDS`] are dropped when others remain.
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Site;
@@ -61,6 +63,93 @@ pub const RU_ENDINGS: &[&str] = &[
 /// Russian derivational suffixes removed after the ending (`возможност|ь` → `возможн`).
 pub const RU_SUFFIXES: &[&str] = &["ост", "ионн"];
 
+/// Words a query may contain that say nothing about what is sought (`which industries are
+/// closed to foreign investors`); dropped from a query that has other words.
+pub const STOP_WORDS: &[&str] = &[
+    "about",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "by",
+    "can",
+    "do",
+    "does",
+    "for",
+    "from",
+    "how",
+    "in",
+    "into",
+    "is",
+    "me",
+    "my",
+    "of",
+    "on",
+    "or",
+    "our",
+    "than",
+    "that",
+    "the",
+    "there",
+    "these",
+    "this",
+    "those",
+    "to",
+    "was",
+    "we",
+    "what",
+    "when",
+    "where",
+    "which",
+    "who",
+    "why",
+    "with",
+    "you",
+    "your",
+    "без",
+    "вам",
+    "ваш",
+    "во",
+    "вы",
+    "где",
+    "для",
+    "до",
+    "же",
+    "за",
+    "из",
+    "или",
+    "как",
+    "какая",
+    "какие",
+    "какое",
+    "какой",
+    "когда",
+    "кто",
+    "ли",
+    "мне",
+    "мы",
+    "на",
+    "нам",
+    "наш",
+    "но",
+    "об",
+    "он",
+    "она",
+    "они",
+    "от",
+    "по",
+    "под",
+    "при",
+    "со",
+    "что",
+    "это",
+    "эта",
+    "этот",
+];
+
 const MIN_STEM: usize = 3;
 
 // ---------------------------------------------------------------------------------------------
@@ -89,7 +178,7 @@ fn is_word_char(c: char) -> bool {
 }
 
 fn is_joiner(c: char) -> bool {
-    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+    matches!(c, '-' | '\u{2010}' | '\u{2011}' | '&')
 }
 
 fn segments(text: &str) -> Vec<Segment> {
@@ -169,7 +258,11 @@ fn stem_ru(word: &str) -> String {
     let endings: Vec<(&str, &str)> = RU_ENDINGS.iter().map(|e| (*e, "")).collect();
     let suffixes: Vec<(&str, &str)> = RU_SUFFIXES.iter().map(|e| (*e, "")).collect();
     let word = strip(word, &endings, |_, _| true).unwrap_or_else(|| word.to_string());
-    strip(&word, &suffixes, |_, _| true).unwrap_or(word)
+    let mut word = strip(&word, &suffixes, |_, _| true).unwrap_or(word);
+    if word.ends_with("нн") && word.chars().count() > MIN_STEM {
+        word.pop();
+    }
+    word
 }
 
 /// The stem of one lowercased part: English or Russian rules by script, else the part itself.
@@ -225,7 +318,7 @@ pub type Concepts = Vec<Vec<Vec<String>>>;
 /// The concepts of a query before synonyms: one per Han run (its pairs, all required) and one
 /// per word (a hyphenated word: the whole word, or else all its parts).
 pub fn query_concepts(text: &str) -> Concepts {
-    parse_query(text, &[])
+    concepts(text, &[])
 }
 
 fn run_concept(chars: &[char]) -> Vec<Vec<String>> {
@@ -296,20 +389,37 @@ fn groups(synonyms: &[Vec<String>]) -> Vec<Group> {
 /// alternatives, and the characters around it form runs of their own. Then, left to right, the
 /// longest member whose concepts equal the next concepts of the query replaces them the same way.
 pub fn parse_query(text: &str, synonyms: &[Vec<String>]) -> Concepts {
+    without_stop_words(concepts(text, synonyms))
+}
+
+/// The query's concepts with synonyms applied, stop words kept (a synonym may hold one).
+fn concepts(text: &str, synonyms: &[Vec<String>]) -> Concepts {
     let groups = groups(synonyms);
-    let mut concepts = Vec::new();
+    let mut found = Vec::new();
     for segment in segments(text) {
         match segment {
-            Segment::Han(chars) => split_run(&chars, &groups, &mut concepts),
+            Segment::Han(chars) => split_run(&chars, &groups, &mut found),
             Segment::Word(parts) => {
                 let concept = word_concept(&parts);
                 if !concept.is_empty() {
-                    concepts.push(concept);
+                    found.push(concept);
                 }
             }
         }
     }
-    replace_sequences(concepts, &groups)
+    replace_sequences(found, &groups)
+}
+
+/// The concepts without those that are one stop word, unless nothing else is left.
+fn without_stop_words(concepts: Concepts) -> Concepts {
+    let stops: Vec<Vec<Vec<String>>> = STOP_WORDS.iter().map(|w| vec![vec![stem(w)]]).collect();
+    if concepts.iter().all(|c| stops.contains(c)) {
+        return concepts;
+    }
+    concepts
+        .into_iter()
+        .filter(|c| !stops.contains(c))
+        .collect()
 }
 
 fn split_run(chars: &[char], groups: &[Group], out: &mut Concepts) {

@@ -20,6 +20,17 @@ export const RU_ENDINGS = [
 /** Russian derivational suffixes removed after the ending. */
 export const RU_SUFFIXES = ["ост", "ионн"];
 
+/** Query words that say nothing about what is sought; as STOP_WORDS in src/search.rs. */
+export const STOP_WORDS = [
+  "about", "an", "and", "any", "are", "as", "at", "be", "by", "can", "do", "does", "for",
+  "from", "how", "in", "into", "is", "me", "my", "of", "on", "or", "our", "than",
+  "that", "the", "there", "these", "this", "those", "to", "was", "we", "what", "when",
+  "where", "which", "who", "why", "with", "you", "your", "без", "вам", "ваш", "во", "вы",
+  "где", "для", "до", "же", "за", "из", "или", "как", "какая", "какие", "какое", "какой",
+  "когда", "кто", "ли", "мне", "мы", "на", "нам", "наш", "но", "об", "он", "она", "они", "от",
+  "по", "под", "при", "со", "что", "это", "эта", "этот",
+];
+
 const MIN_STEM = 3;
 
 const foldCp = (cp) => (cp >= 0xff01 && cp <= 0xff5e ? cp - 0xfee0 : cp);
@@ -45,8 +56,8 @@ function isWordChar(cp) {
   return known;
 }
 
-const isJoiner = (cp) => cp === 0x2d || cp === 0x2010 || cp === 0x2011;
-const JOINERS = /[-\u2010\u2011]/;
+const isJoiner = (cp) => cp === 0x2d || cp === 0x2010 || cp === 0x2011 || cp === 0x26;
+const JOINERS = /[-\u2010\u2011&]/;
 
 /**
  * The text as segments: `{ han: [chars], offsets }` or `{ parts: [strings] }`, each with
@@ -123,7 +134,8 @@ const RU_SUFFIX_PAIRS = RU_SUFFIXES.map((e) => [e, ""]);
 
 function stemRu(word) {
   const w = strip(word, RU_ENDING_PAIRS, () => true) ?? word;
-  return strip(w, RU_SUFFIX_PAIRS, () => true) ?? w;
+  const stemmed = strip(w, RU_SUFFIX_PAIRS, () => true) ?? w;
+  return stemmed.endsWith("нн") && stemmed.length > MIN_STEM ? stemmed.slice(0, -1) : stemmed;
 }
 
 /** The stem of one lowercased part: English or Russian rules by script, else the part itself. */
@@ -267,21 +279,34 @@ function replaceSequences(concepts, groups) {
  * equal to a member's.
  */
 export function parseQuery(text, synonyms = []) {
+  return withoutStopWords(concepts(text, synonyms));
+}
+
+/** The query's concepts with synonyms applied, stop words kept (a synonym may hold one). */
+function concepts(text, synonyms) {
   const groups = prepareGroups(synonyms);
-  const concepts = [];
+  const found = [];
   for (const seg of segments(text)) {
-    if (seg.han) splitRun(seg.han, groups, concepts);
+    if (seg.han) splitRun(seg.han, groups, found);
     else {
       const concept = wordConcept(seg.parts);
-      if (concept.length > 0) concepts.push(concept);
+      if (concept.length > 0) found.push(concept);
     }
   }
-  return replaceSequences(concepts, groups);
+  return replaceSequences(found, groups);
+}
+
+let stopConcepts = null;
+/** The concepts without those that are one stop word, unless nothing else is left. */
+function withoutStopWords(concepts) {
+  stopConcepts ??= new Set(STOP_WORDS.map((w) => stem(w)));
+  const isStop = (c) => c.length === 1 && c[0].length === 1 && stopConcepts.has(c[0][0]);
+  return concepts.every(isStop) ? concepts : concepts.filter((c) => !isStop(c));
 }
 
 /** The concepts of a query before synonyms. */
 export function queryConcepts(text) {
-  return parseQuery(text, []);
+  return concepts(text, []);
 }
 
 /**
