@@ -1,5 +1,5 @@
 //! Render stage: every page through its tera template, with the page's language bound to the
-//! template functions (`t`, `url`, `section`, `asset`).
+//! template functions (`t`, `url`, `link`, `section`, `asset`).
 
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Strings;
@@ -27,6 +27,7 @@ pub fn render(
     let translations = translations(site);
     let common = common_context(site);
     let pages = by_key(site);
+    let splice = content_is_only_inserted(theme);
     let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = site
         .pages
         .par_iter()
@@ -36,9 +37,14 @@ pub fn render(
             let mut ctx = common.clone();
             ctx.insert("lang".into(), json!(page.lang));
             ctx.insert("language".into(), json!(site.config.language(&page.lang)));
+            let content = if splice {
+                CONTENT_MARK
+            } else {
+                &page.rendered.html
+            };
             ctx.insert(
                 "page".into(),
-                page_value(site, page, &translations[&page.key]),
+                page_value(site, page, content, &translations[&page.key]),
             );
             insert_navigation(&mut ctx, site, page, &pages, &listings);
             if page.is_index {
@@ -46,8 +52,11 @@ pub fn render(
                 ctx.insert("section".into(), section.unwrap_or_default());
             }
             let ctx = tera::Context::from_value(Json::Object(ctx)).unwrap_or_default();
-            let html = with_lang(&page.lang, || tera.render(&template, &ctx))
+            let mut html = with_lang(&page.lang, || tera.render(&template, &ctx))
                 .map_err(|e| template_error(theme, &template, &e, Some(page)))?;
+            if splice {
+                html = html.replace(CONTENT_MARK, &page.rendered.html);
+            }
             Ok((format!("{}index.html", page.url_path), html.into_bytes()))
         })
         .collect();
@@ -273,7 +282,22 @@ fn summary(site: &Site, page: &Page) -> Json {
     })
 }
 
-fn page_value(site: &Site, page: &Page, translations: &[Json]) -> Json {
+/// Stands for a page's HTML in the template context when templates only insert it whole
+/// (`{{ page.content | safe }}`): the HTML is put in its place after rendering, which spares
+/// tera copying the largest value of every page several times.
+const CONTENT_MARK: &str = "\u{E000}invest-guide:page.content\u{E000}";
+
+/// Whether every use of a `content` field in the theme is `{{ page.content | safe }}`.
+fn content_is_only_inserted(theme: &Theme) -> bool {
+    theme.templates.values().all(|file| {
+        let text = String::from_utf8_lossy(&file.bytes);
+        text.matches(".content").count() == text.matches("{{ page.content | safe }}").count()
+            && !text.contains("[\"content\"]")
+            && !text.contains("['content']")
+    })
+}
+
+fn page_value(site: &Site, page: &Page, content: &str, translations: &[Json]) -> Json {
     let mut value = summary(site, page);
     let extra = json!({
         "lang": page.lang,
@@ -284,7 +308,7 @@ fn page_value(site: &Site, page: &Page, translations: &[Json]) -> Json {
         "canonical": format!("{}{}", site.config.base_url, url_path(&page.key, if page.fallback { &site.config.default_language } else { &page.lang })),
         "source_tag": site.config.language(&site.config.default_language).map(|l| l.tag.as_str()),
         "source": page.source.to_string_lossy().replace('\\', "/"),
-        "content": page.rendered.html,
+        "content": content,
         "toc": page.rendered.toc,
         "translations": translations,
         "ancestors": ancestors(site, page),
@@ -444,6 +468,19 @@ fn register(
                 "url(key=\"{key}\"): no page `{key}` in language `{l}`"
             )))
         }
+    });
+    let base = site.config.base_path();
+    let links: HashMap<(String, String), Json> = site
+        .pages
+        .iter()
+        .map(|p| {
+            let link = json!({"title": p.front.title, "url": format!("{base}{}", p.url_path)});
+            ((p.lang.clone(), p.key.clone()), link)
+        })
+        .collect();
+    tera.register_function("link", move |args: &HashMap<String, Json>| {
+        let key = arg(args, "key")?;
+        Ok(links.get(&(lang(), key)).cloned().unwrap_or(Json::Null))
     });
     let entries = entries_by_id(&site.data);
     tera.register_function("by_id", move |args: &HashMap<String, Json>| {

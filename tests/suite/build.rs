@@ -206,6 +206,36 @@ fn site_templates_override_the_embedded_ones() {
     );
 }
 
+/// Templates that only insert `page.content` whole get it spliced in after rendering; a
+/// template that filters it must still see the real HTML, and the stand-in never shows.
+#[test]
+fn page_content_is_the_real_html_however_templates_use_it() {
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    let plain = site.read_out("en/news/first/index.html");
+    site.write(
+        "themes/default/templates/page.html",
+        b"{% extends \"base.html\" %}{% block main %}<p class=\"plain\">{{ page.content | striptags | trim }}</p><div>{{ page.content | safe }}</div>{% endblock main %}",
+    );
+    site.build_ok(&[]);
+    let filtered = site.read_out("en/news/first/index.html");
+    for html in [&plain, &filtered] {
+        assert!(!html.contains('\u{E000}'), "{html}");
+    }
+    let body = plain.split("<div class=\"prose\">").nth(1).unwrap();
+    let body = &body[..body.find("</div>").unwrap()];
+    assert!(body.contains("<p>"), "{body}");
+    assert!(
+        filtered.contains(&format!("<div>{body}</div>")),
+        "{filtered}"
+    );
+    // Filtered: the text of the real HTML, tags stripped.
+    let text = filtered.split("<p class=\"plain\">").nth(1).unwrap();
+    let text = &text[..text.find("</p>").unwrap()];
+    assert!(text.starts_with("Part one"), "{text}");
+    assert!(!text.contains('<'), "{text}");
+}
+
 #[test]
 fn check_writes_nothing() {
     let site = TestSite::minimal();
