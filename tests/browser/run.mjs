@@ -434,6 +434,17 @@ const TYPING = [
     ],
     hash: ["total_usd=50000000", "paid_in_usd=10000000", "fixed_assets_cny=50000000"],
   },
+  {
+    lang: "zh",
+    steps: [
+      { field: "total_usd", type: "0.5亿", echo: "识别为 US$50,000,000" },
+      { field: "paid_in_usd", type: "１０００万", echo: "识别为 US$10,000,000", shown: ['[data-measure="9"] [data-benefit="land-energy"]'] },
+      { field: "fixed_assets_cny", type: "4999万", echo: "识别为 ¥49,990,000", absent: ['[data-measure="8"]'], near: "¥50,000,000" },
+      { field: "fixed_assets_cny", type: "1,500", echo: "按 ¥1,500 理解：本页以逗号分隔千位" },
+      { field: "fixed_assets_cny", type: "五千万", error: "请输入数字" },
+    ],
+    hash: ["total_usd=50000000", "paid_in_usd=10000000"],
+  },
 ];
 
 /** Fills a field as a person would: select what is there, type over it. */
