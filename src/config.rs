@@ -27,6 +27,24 @@ pub struct Config {
     pub translations: TranslationMode,
     /// Sections that get an Atom feed per language (`updates` → `/LANG/updates/atom.xml`).
     pub feeds: Vec<String>,
+    /// When a language's search index is split.
+    pub search: SearchOptions,
+}
+
+/// `search:` in site.yaml.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchOptions {
+    /// A language whose single search index would be larger than this many bytes gets the
+    /// split form (see `search.rs`).
+    pub split_over: u64,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            split_over: 256 * 1024,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, serde::Serialize)]
@@ -96,6 +114,9 @@ struct Raw {
     eligibility: Option<EligibilityFiles>,
     #[serde(default)]
     translations: Option<String>,
+    /// Any YAML value, checked by [`search_options`] for clearer messages than serde's.
+    #[serde(default)]
+    search: Option<serde_yaml::Value>,
 }
 
 fn default_theme() -> String {
@@ -113,6 +134,7 @@ pub const KNOWN_FIELDS: &[&str] = &[
     "feeds",
     "eligibility",
     "translations",
+    "search",
 ];
 
 /// Reads and validates `ROOT/site.yaml`; `base_url` may be overridden from the command line.
@@ -179,6 +201,10 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Vec<Diagnosti
             TranslationMode::Lenient
         }
     };
+    let search = search_options(raw.search, &text).unwrap_or_else(|d| {
+        problems.push(d);
+        SearchOptions::default()
+    });
     let mut sections = BTreeMap::new();
     for (section, fields) in raw.sections {
         let mut typed = BTreeMap::new();
@@ -210,7 +236,51 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Vec<Diagnosti
         feeds: raw.feeds,
         eligibility: raw.eligibility,
         translations,
+        search,
     })
+}
+
+/// `search:` checked: a mapping whose only field, `split_over`, is a whole number of bytes.
+fn search_options(raw: Option<serde_yaml::Value>, text: &str) -> Result<SearchOptions, Diagnostic> {
+    let example = format!(
+        "write e.g. `search: {{ split_over: {} }}` (256 KiB, the default); a language whose \
+         search index is larger is split into files a query fetches only as it needs them",
+        SearchOptions::default().split_over
+    );
+    let error = |key: &str, message: String, hint: String| {
+        let line = match yaml::line_of_key(text, key) {
+            0 => yaml::line_of_key(text, "search"),
+            n => n,
+        };
+        Diagnostic::error(FILE, message).at(line, 1).hint(hint)
+    };
+    let Some(raw) = raw.filter(|r| !r.is_null()) else {
+        return Ok(SearchOptions::default());
+    };
+    let Some(fields) = raw.as_mapping() else {
+        return Err(error(
+            "search",
+            "search: must hold `split_over`".into(),
+            example,
+        ));
+    };
+    let mut options = SearchOptions::default();
+    for (key, value) in fields {
+        let key = key.as_str().unwrap_or_default();
+        if key != "split_over" {
+            let message = format!("search: unknown field `{key}`");
+            return Err(error(key, message, "did you mean `split_over`?".into()));
+        }
+        options.split_over = value.as_u64().ok_or_else(|| {
+            let shown = serde_yaml::to_string(value).unwrap_or_default();
+            let message = format!(
+                "search: split_over must be a whole number of bytes, not `{}`",
+                shown.trim()
+            );
+            error("split_over", message, example.clone())
+        })?;
+    }
+    Ok(options)
 }
 
 fn normalise_base_url(url: &str) -> String {
@@ -298,6 +368,7 @@ mod tests {
             feeds: vec![],
             eligibility: None,
             translations: TranslationMode::Lenient,
+            search: SearchOptions::default(),
         };
         assert_eq!(config.base_path(), "/guide/");
         config.base_url = "https://host/".into();

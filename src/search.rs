@@ -2,6 +2,24 @@
 //! templates mark with `data-index`), and the normalisation and ranking the browser repeats in
 //! `themes/default/static/normalise.js` and `search.js`.
 //!
+//! An index has one of two forms, chosen by size (`search: { split_over: BYTES }` in site.yaml,
+//! 256 KiB by default):
+//! - whole: `LANG/search/index.json` holds the text of every page, by section ([`Index`]); the
+//!   browser derives the postings from it as [`Postings::new`] does.
+//! - split, when the whole file would be larger than `split_over`: `index.json` is a small
+//!   [`Manifest`] (language, synonyms, shard count K, pages per chunk C). `terms/N.json` holds
+//!   the postings of every term whose [`fnv1a32`] (of its UTF-8 bytes) is N modulo K, K chosen
+//!   for about 32 KiB a shard: per page holding the term, its number (as the difference from
+//!   the previous one) and what ranking needs (title, heading, body count: `Found`).
+//!   `pages/N.json` holds pages N·C … N·C + C − 1 in URL order, C chosen for about 4 KiB a
+//!   chunk, each page with its text (for the best section, the link's anchor and the snippet)
+//!   and its parent's title. A query fetches the manifest, the shards of its terms (synonym
+//!   alternatives included), then the chunks of the results it shows, ten at a time.
+//!
+//! Ranking is one function for both forms and both languages (Rust and JavaScript): pages are
+//! ranked on page-level postings (`ranked`); a result's best section and link come from its
+//! page's text (`locate`), so shards need no section-level postings (a third of the size).
+//!
 //! Normalisation (the same rules, line for line, in `normalise.js`):
 //! 1. Fullwidth ASCII forms (`５００`, `ＡＢ`) fold to ASCII.
 //! 2. Text splits into Han runs, words and separators. A word is a run of letters (Unicode
@@ -28,7 +46,7 @@ use lol_html::{RewriteStrSettings, element, end_tag, rewrite_str, text};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
 /// English suffixes and what replaces them; the longest that leaves a stem of three letters wins.
@@ -224,14 +242,13 @@ fn keep(part: &str) -> bool {
 
 /// Strips the longest of `suffixes` that leaves at least `MIN_STEM` letters, appending its
 /// replacement; `None` when none fits.
-fn strip(
+fn strip<'a>(
     word: &str,
-    suffixes: &[(&str, &str)],
+    suffixes: impl Iterator<Item = (&'a str, &'a str)>,
     allowed: impl Fn(&str, &str) -> bool,
 ) -> Option<String> {
     let len = word.chars().count();
     suffixes
-        .iter()
         .filter(|(s, _)| word.ends_with(s) && len - s.chars().count() >= MIN_STEM)
         .filter(|(s, _)| allowed(word, s))
         .max_by_key(|(s, _)| s.chars().count())
@@ -242,7 +259,8 @@ fn stem_en(word: &str) -> String {
     let no_s_after = |w: &str, s: &str| {
         s != "s" || !(w.ends_with("ss") || w.ends_with("us") || w.ends_with("is"))
     };
-    let mut stem = strip(word, EN_SUFFIXES, no_s_after).unwrap_or_else(|| word.to_string());
+    let mut stem =
+        strip(word, EN_SUFFIXES.iter().copied(), no_s_after).unwrap_or_else(|| word.to_string());
     if stem.len() > MIN_STEM && stem.ends_with('e') {
         stem.pop();
     }
@@ -255,10 +273,9 @@ fn stem_en(word: &str) -> String {
 }
 
 fn stem_ru(word: &str) -> String {
-    let endings: Vec<(&str, &str)> = RU_ENDINGS.iter().map(|e| (*e, "")).collect();
-    let suffixes: Vec<(&str, &str)> = RU_SUFFIXES.iter().map(|e| (*e, "")).collect();
-    let word = strip(word, &endings, |_, _| true).unwrap_or_else(|| word.to_string());
-    let mut word = strip(&word, &suffixes, |_, _| true).unwrap_or(word);
+    let bare = |list: &'static [&'static str]| list.iter().map(|e| (*e, ""));
+    let word = strip(word, bare(RU_ENDINGS), |_, _| true).unwrap_or_else(|| word.to_string());
+    let mut word = strip(&word, bare(RU_SUFFIXES), |_, _| true).unwrap_or(word);
     if word.ends_with("нн") && word.chars().count() > MIN_STEM {
         word.pop();
     }
@@ -746,10 +763,10 @@ fn decode_entities(s: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // The index
 
-/// One language's search index, as written to `LANG/search/index.json`: the text of each
-/// page's marked region, by section. Postings are not stored: both sides derive them from this
-/// text with the same normaliser ([`Postings::new`], `buildPostings` in `search.js`), which
-/// keeps the file about a third of the size.
+/// One language's search index in its whole form, as written to `LANG/search/index.json`: the
+/// text of each page's marked region, by section. Postings are not stored: both sides derive
+/// them from this text with the same normaliser ([`Postings::new`], `buildPostings` in
+/// `search.js`), which keeps the file about a third of the size.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Index {
     pub lang: String,
@@ -791,65 +808,132 @@ fn index(lang: &str, synonyms: &[Vec<String>], docs: Vec<PageText>) -> Index {
 }
 
 /// Each page's parent: the page with the longest URL that is a prefix of its own, home aside.
+/// Pages are sorted by URL, so the pages whose URLs are prefixes of the current one are a
+/// stack: those of the previous page, less the ones the current URL does not start with.
 fn set_parents(pages: &mut [IndexPage], lang: &str) {
     let home = format!("{lang}/");
-    let parents: Vec<Option<usize>> = pages
-        .iter()
-        .map(|page| {
-            pages
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.url != home && p.url != page.url && page.url.starts_with(&p.url))
-                .max_by_key(|(_, p)| p.url.len())
-                .map(|(i, _)| i)
-        })
-        .collect();
-    for (page, parent) in pages.iter_mut().zip(parents) {
-        page.parent = parent;
+    let mut ancestors: Vec<(usize, String)> = Vec::new();
+    for (i, page) in pages.iter_mut().enumerate() {
+        while ancestors
+            .last()
+            .is_some_and(|(_, url)| !page.url.starts_with(url.as_str()) || *url == page.url)
+        {
+            ancestors.pop();
+        }
+        page.parent = ancestors.last().map(|(p, _)| *p);
+        if page.url != home {
+            ancestors.push((i, page.url.clone()));
+        }
     }
 }
 
-const MAX_COUNT: u32 = 15;
+// ---------------------------------------------------------------------------------------------
+// Postings
 
-/// The inverted index of an [`Index`]: term → (section, weight) with sections numbered across
-/// pages in order. Weight: body count (at most 15) × 4, + 2 if in the section's heading, + 1
-/// if in the page title (marked on the page's first section).
-pub struct Postings {
-    terms: BTreeMap<String, BTreeMap<usize, u32>>,
-    /// The page of each section.
-    section_page: Vec<usize>,
-    /// The first section of each page.
-    first_section: Vec<usize>,
+/// Most body occurrences of a term counted in one section.
+const MAX_COUNT: u32 = 15;
+/// Most body occurrences of a term counted in one page.
+const MAX_BODY: u32 = 20;
+
+/// Term → (section, weight) for each section of a page it occurs in, in section order.
+type SectionWeights = HashMap<String, Vec<(usize, u32)>>;
+
+/// The weight of each term of `page` in each section it occurs in (numbered from 0, in
+/// order): body count (at most 15) × 4, + 2 if in the section's heading, + 1 if in the page
+/// title (marked on the first section).
+fn section_weights(page: &IndexPage) -> SectionWeights {
+    let mut terms = SectionWeights::new();
+    let mut add = |term: String, sid: usize, f: &dyn Fn(u32) -> u32| {
+        let sections = terms.entry(term).or_default();
+        match sections.last_mut() {
+            Some((last, w)) if *last == sid => *w = f(*w),
+            _ => sections.push((sid, f(0))),
+        }
+    };
+    for t in tokens(&page.title) {
+        add(t, 0, &|w| w | 1);
+    }
+    for (sid, (_, heading, text)) in page.sections.iter().enumerate() {
+        for t in tokens(heading) {
+            add(t, sid, &|w| w | 2);
+        }
+        for t in tokens(text) {
+            add(t, sid, &|w| if w >> 2 < MAX_COUNT { w + 4 } else { w });
+        }
+    }
+    terms
 }
+
+/// What `page` holds of each of its terms.
+fn page_terms(page: &IndexPage) -> Vec<(String, Found)> {
+    section_weights(page)
+        .into_iter()
+        .map(|(term, sections)| (term, Found::of_sections(sections.iter().map(|(_, w)| w))))
+        .collect()
+}
+
+/// What one page holds of one term.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Found {
+    title: bool,
+    heading: bool,
+    /// Body count over all sections, at most [`MAX_BODY`].
+    count: u32,
+}
+
+impl Found {
+    /// Folded from the term's weights in the page's sections.
+    fn of_sections<'a>(weights: impl IntoIterator<Item = &'a u32>) -> Found {
+        let mut found = Found::default();
+        for w in weights {
+            found.title |= w & 1 != 0;
+            found.heading |= w & 2 != 0;
+            found.count = (found.count + (w >> 2)).min(MAX_BODY);
+        }
+        found
+    }
+
+    /// As stored in a term shard: 1 if in the title, + 2 if in a heading, + body count × 4.
+    fn packed(self) -> u32 {
+        u32::from(self.title) | u32::from(self.heading) << 1 | self.count << 2
+    }
+
+    fn unpacked(w: u32) -> Found {
+        Found {
+            title: w & 1 != 0,
+            heading: w & 2 != 0,
+            count: (w >> 2).min(MAX_BODY),
+        }
+    }
+
+    fn weight(&self) -> u32 {
+        u32::from(self.title) * TITLE + u32::from(self.heading) * HEADING + self.count.min(MAX_BODY)
+    }
+}
+
+/// The inverted index: term → the pages that hold it, in page order, with what each holds.
+/// Built from the text of a whole index, or read from the term shards of a split one.
+pub struct Postings {
+    terms: BTreeMap<String, Vec<(usize, Found)>>,
+}
+
+/// Pages tokenised at a time, so that memory stays bounded on large sites.
+const POSTINGS_BATCH: usize = 512;
 
 impl Postings {
     pub fn new(index: &Index) -> Postings {
-        let mut terms: BTreeMap<String, BTreeMap<usize, u32>> = BTreeMap::new();
-        let (mut section_page, mut first_section) = (Vec::new(), Vec::new());
-        for (i, page) in index.pages.iter().enumerate() {
-            let first = section_page.len();
-            first_section.push(first);
-            for t in tokens(&page.title) {
-                *terms.entry(t).or_default().entry(first).or_default() |= 1;
-            }
-            for (_, heading, text) in &page.sections {
-                let sid = section_page.len();
-                section_page.push(i);
-                for t in tokens(heading) {
-                    *terms.entry(t).or_default().entry(sid).or_default() |= 2;
-                }
-                for t in tokens(text) {
-                    let w = terms.entry(t).or_default().entry(sid).or_default();
-                    if *w >> 2 < MAX_COUNT {
-                        *w += 4;
-                    }
+        let mut terms: HashMap<String, Vec<(usize, Found)>> = HashMap::new();
+        for (batch, pages) in index.pages.chunks(POSTINGS_BATCH).enumerate() {
+            let found: Vec<Vec<(String, Found)>> = pages.par_iter().map(page_terms).collect();
+            for (i, page) in found.into_iter().enumerate() {
+                for (term, f) in page {
+                    let list = terms.entry(term).or_default();
+                    list.push((batch * POSTINGS_BATCH + i, f));
                 }
             }
         }
         Postings {
-            terms,
-            section_page,
-            first_section,
+            terms: terms.into_iter().collect(),
         }
     }
 
@@ -871,7 +955,7 @@ impl Postings {
 pub struct Hit {
     pub url: String,
     pub page: usize,
-    /// The best section (numbered across pages), for the snippet.
+    /// The best section (numbered from 0 within the page), for the snippet.
     pub section: usize,
     /// How many of the query's concepts the page has.
     pub matched: usize,
@@ -880,21 +964,6 @@ pub struct Hit {
 
 const TITLE: u32 = 1000;
 const HEADING: u32 = 100;
-const MAX_BODY: u32 = 20;
-
-/// What one page holds of one term.
-#[derive(Clone, Copy, Debug, Default)]
-struct Found {
-    title: bool,
-    heading: bool,
-    count: u32,
-}
-
-impl Found {
-    fn weight(&self) -> u32 {
-        u32::from(self.title) * TITLE + u32::from(self.heading) * HEADING + self.count.min(MAX_BODY)
-    }
-}
 
 /// The pages that match `query`, best first: more concepts found first, then the higher score
 /// (per concept: title 1000, heading 100, plus body count up to 20), then by URL.
@@ -906,47 +975,63 @@ pub fn search(index: &Index, query: &str) -> Vec<Hit> {
     )
 }
 
+/// The hits of a whole index.
 pub fn rank(index: &Index, postings: &Postings, concepts: &Concepts) -> Vec<Hit> {
-    let terms: BTreeSet<&str> = concepts
+    let terms = query_terms(concepts);
+    ranked(postings, concepts)
+        .iter()
+        .filter_map(|r| {
+            let page = index.pages.get(r.page)?;
+            Some(locate(r, page, &section_weights(page), &terms))
+        })
+        .collect()
+}
+
+/// Every term of a query, once.
+fn query_terms(concepts: &Concepts) -> BTreeSet<&str> {
+    concepts
         .iter()
         .flatten()
         .flatten()
         .map(String::as_str)
-        .collect();
+        .collect()
+}
+
+/// A page that matches, before its best section and link are known: those need its text,
+/// which the split form fetches only for the results shown.
+struct Ranked {
+    page: usize,
+    matched: usize,
+    score: u32,
+    /// Whether every concept found is found in the title.
+    titled: bool,
+}
+
+/// The pages that match `concepts`, best first; pages are numbered in URL order, so the page
+/// number breaks ties as the URL would.
+fn ranked(postings: &Postings, concepts: &Concepts) -> Vec<Ranked> {
     let mut pages: BTreeMap<usize, BTreeMap<&str, Found>> = BTreeMap::new();
-    let mut sections: BTreeMap<usize, u32> = BTreeMap::new();
-    for term in terms {
-        for (&sid, &w) in postings.terms.get(term).into_iter().flatten() {
-            let page = postings.section_page[sid];
-            let found = pages.entry(page).or_default().entry(term).or_default();
-            found.title |= w & 1 != 0;
-            found.heading |= w & 2 != 0;
-            found.count += w >> 2;
-            *sections.entry(sid).or_default() += (w & 2) / 2 * HEADING + (w >> 2);
+    for term in query_terms(concepts) {
+        for &(page, found) in postings.terms.get(term).into_iter().flatten() {
+            pages.entry(page).or_default().insert(term, found);
         }
     }
-    let mut hits: Vec<Hit> = pages
+    let mut hits: Vec<Ranked> = pages
         .iter()
         .filter_map(|(&page, found)| {
             let (matched, score, titled) = score(concepts, found);
-            let first = postings.first_section[page];
-            (matched > 0).then(|| {
-                let section = best_section(index, page, first, &sections);
-                let url = link(index, page, section - first, titled);
-                Hit {
-                    url,
-                    page,
-                    section,
-                    matched,
-                    score,
-                }
+            (matched > 0).then_some(Ranked {
+                page,
+                matched,
+                score,
+                titled,
             })
         })
         .collect();
     hits.sort_by(|a, b| {
         (b.matched, b.score)
             .cmp(&(a.matched, a.score))
-            .then_with(|| index.pages[a.page].url.cmp(&index.pages[b.page].url))
+            .then(a.page.cmp(&b.page))
     });
     hits
 }
@@ -973,26 +1058,258 @@ fn score(concepts: &Concepts, found: &BTreeMap<&str, Found>) -> (usize, u32, boo
     (matched, total, titled)
 }
 
-/// The page's section with the highest section score; the first one on a tie or none.
-fn best_section(index: &Index, page: usize, first: usize, scores: &BTreeMap<usize, u32>) -> usize {
-    let mut best = (first, 0);
-    for sid in first..first + index.pages[page].sections.len() {
-        let s = scores.get(&sid).copied().unwrap_or(0);
-        if s > best.1 {
-            best = (sid, s);
+/// The hit of a ranked page, from the page and its [`section_weights`]: its best section is
+/// the one with the highest score for the query's terms (heading 100, plus body count up to
+/// 15 per term), the first on a tie or none; it links there unless every concept found is in
+/// the title.
+fn locate(
+    ranked: &Ranked,
+    page: &IndexPage,
+    weights: &SectionWeights,
+    terms: &BTreeSet<&str>,
+) -> Hit {
+    let mut scores = vec![0; page.sections.len()];
+    for &(sid, w) in terms.iter().filter_map(|t| weights.get(*t)).flatten() {
+        if let Some(s) = scores.get_mut(sid) {
+            *s += (w & 2) / 2 * HEADING + (w >> 2);
         }
     }
-    best.0
+    let mut section = 0;
+    for (sid, &s) in scores.iter().enumerate() {
+        if s > scores[section] {
+            section = sid;
+        }
+    }
+    let url = match page.sections.get(section) {
+        Some((id, _, _)) if !ranked.titled && !id.is_empty() => format!("{}#{id}", page.url),
+        _ => page.url.clone(),
+    };
+    Hit {
+        url,
+        page: ranked.page,
+        section,
+        matched: ranked.matched,
+        score: ranked.score,
+    }
 }
 
-fn link(index: &Index, page: usize, section: usize, titled: bool) -> String {
-    let page = &index.pages[page];
-    let id = &page.sections[section].0;
-    if titled || id.is_empty() {
-        page.url.clone()
-    } else {
-        format!("{}#{id}", page.url)
+// ---------------------------------------------------------------------------------------------
+// The split form
+
+/// `LANG/search/index.json` of a split index: what a query needs to find the rest.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Manifest {
+    pub lang: String,
+    pub synonyms: Vec<Vec<String>>,
+    pub split: Split,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Split {
+    /// Number of term shards: a term's postings are in `terms/N.json`, N = [`fnv1a32`] of the
+    /// term modulo this.
+    pub terms: usize,
+    /// Number of pages.
+    pub pages: usize,
+    /// Pages per chunk: page P is record P mod `chunk` of `pages/(P / chunk).json`.
+    pub chunk: usize,
+}
+
+/// A term shard: term → its postings, flat: page number (the first; after it, the difference
+/// from the previous one), packed weight (`Found::packed`), and so on.
+pub type Shard = BTreeMap<String, Vec<usize>>;
+
+/// A page in a page chunk: the page as in the whole index (`P` is `&IndexPage` when
+/// writing), and its parent's title for the "section it belongs to" line, so that line needs
+/// no other chunk.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PageRecord<P = IndexPage> {
+    #[serde(flatten)]
+    pub page: P,
+    #[serde(rename = "pt", default, skip_serializing_if = "Option::is_none")]
+    pub parent_title: Option<String>,
+}
+
+/// Target size of a term shard, uncompressed; hot terms can make one larger.
+const SHARD_BYTES: usize = 32 * 1024;
+/// Target size of a page chunk: small, as the results shown rarely sit side by side.
+const CHUNK_BYTES: usize = 4 * 1024;
+
+/// FNV-1a (32 bits) of the UTF-8 bytes of `text`: which shard holds a term.
+pub fn fnv1a32(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5, |hash, b| {
+        (hash ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+fn shard_of(term: &str, shards: usize) -> usize {
+    usize::try_from(fnv1a32(term)).unwrap_or(0) % shards.max(1)
+}
+
+fn encode(postings: &[(usize, Found)]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(postings.len() * 2);
+    let mut previous = 0;
+    for &(page, found) in postings {
+        out.push(page - previous);
+        out.push(found.packed() as usize);
+        previous = page;
     }
+    out
+}
+
+fn decode(flat: &[usize]) -> Result<Vec<(usize, Found)>, String> {
+    if !flat.len().is_multiple_of(2) {
+        return Err("a postings list has an odd length".into());
+    }
+    let mut page = 0usize;
+    flat.chunks_exact(2)
+        .map(|pair| {
+            page = page.checked_add(pair[0]).ok_or("a page number overflows")?;
+            let w = u32::try_from(pair[1]).map_err(|_| "a weight is out of range")?;
+            Ok((page, Found::unpacked(w)))
+        })
+        .collect()
+}
+
+/// The files of the split form of `index`, by path below `LANG/search/`: the manifest, the
+/// term shards and the page chunks. `whole_bytes`, the size of the whole form, sizes the chunks.
+fn split(index: &Index, whole_bytes: usize) -> Result<Files, serde_json::Error> {
+    let postings = Postings::new(index);
+    let mut encoded: Vec<(&str, Vec<usize>)> = Vec::with_capacity(postings.len());
+    let mut total = 0;
+    for (term, list) in &postings.terms {
+        let flat = encode(list);
+        // `"term":[…],` as it will be written.
+        total += term.len() + serde_json::to_vec(&flat)?.len() + 4;
+        encoded.push((term, flat));
+    }
+    let shard_count = total.div_ceil(SHARD_BYTES).max(1);
+    let mut shards: Vec<BTreeMap<&str, &[usize]>> = vec![BTreeMap::new(); shard_count];
+    for (term, flat) in &encoded {
+        shards[shard_of(term, shard_count)].insert(term, flat);
+    }
+    let pages = index.pages.len();
+    let chunk = (CHUNK_BYTES * pages.max(1) / whole_bytes.max(1)).max(1);
+    let manifest = Manifest {
+        lang: index.lang.clone(),
+        synonyms: index.synonyms.clone(),
+        split: Split {
+            terms: shard_count,
+            pages,
+            chunk,
+        },
+    };
+    let mut files = vec![("index.json".to_string(), serde_json::to_vec(&manifest)?)];
+    for (n, shard) in shards.iter().enumerate() {
+        files.push((format!("terms/{n}.json"), serde_json::to_vec(shard)?));
+    }
+    for (n, pages) in index.pages.chunks(chunk).enumerate() {
+        let records: Vec<PageRecord<&IndexPage>> = pages
+            .iter()
+            .map(|page| PageRecord {
+                page,
+                parent_title: page
+                    .parent
+                    .and_then(|p| index.pages.get(p))
+                    .map(|p| p.title.clone()),
+            })
+            .collect();
+        files.push((format!("pages/{n}.json"), serde_json::to_vec(&records)?));
+    }
+    Ok(files)
+}
+
+/// `LANG/search/index.json` in either form, told apart by the manifest's `split`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum IndexFile {
+    Split(Manifest),
+    Whole(Index),
+}
+
+/// The hits of `query` in the index of `lang`, read as the browser reads it: `read` returns
+/// the bytes of a file below the site root. A split index is read only as far as the query
+/// needs: the manifest, the shards of its terms and the chunks of the pages found.
+pub fn search_files(
+    read: impl Fn(&str) -> Result<Vec<u8>, String>,
+    lang: &str,
+    query: &str,
+) -> Result<Vec<Hit>, String> {
+    let dir = format!("{lang}/search/");
+    let manifest = match read_json(&read, &format!("{dir}index.json"))? {
+        IndexFile::Whole(index) => return Ok(search(&index, query)),
+        IndexFile::Split(manifest) => manifest,
+    };
+    let Split {
+        terms: shards,
+        chunk,
+        ..
+    } = manifest.split;
+    if shards == 0 || chunk == 0 {
+        return Err(format!(
+            "{dir}index.json: no term shards or no pages per chunk"
+        ));
+    }
+    let concepts = parse_query(query, &manifest.synonyms);
+    let terms = query_terms(&concepts);
+    let postings = read_postings(&read, &dir, shards, &terms)?;
+    let mut chunks: BTreeMap<usize, Vec<PageRecord>> = BTreeMap::new();
+    ranked(&postings, &concepts)
+        .iter()
+        .map(|r| {
+            let path = format!("{dir}pages/{}.json", r.page / chunk);
+            let records = read_once(&read, &mut chunks, r.page / chunk, &path)?;
+            let record = records
+                .get(r.page % chunk)
+                .ok_or_else(|| format!("{path}: no page {}", r.page))?;
+            Ok(locate(
+                r,
+                &record.page,
+                &section_weights(&record.page),
+                &terms,
+            ))
+        })
+        .collect()
+}
+
+/// The postings of `terms`, from the shards their hashes name.
+fn read_postings(
+    read: &impl Fn(&str) -> Result<Vec<u8>, String>,
+    dir: &str,
+    shards: usize,
+    terms: &BTreeSet<&str>,
+) -> Result<Postings, String> {
+    let mut loaded: BTreeMap<usize, Shard> = BTreeMap::new();
+    let mut postings = BTreeMap::new();
+    for term in terms {
+        let n = shard_of(term, shards);
+        let path = format!("{dir}terms/{n}.json");
+        if let Some(flat) = read_once(read, &mut loaded, n, &path)?.get(*term) {
+            let list = decode(flat).map_err(|e| format!("{path}: `{term}`: {e}"))?;
+            postings.insert(term.to_string(), list);
+        }
+    }
+    Ok(Postings { terms: postings })
+}
+
+/// The file at `path` as `T`, read the first time `key` is asked for and kept in `cache`.
+fn read_once<'c, T: serde::de::DeserializeOwned>(
+    read: &impl Fn(&str) -> Result<Vec<u8>, String>,
+    cache: &'c mut BTreeMap<usize, T>,
+    key: usize,
+    path: &str,
+) -> Result<&'c T, String> {
+    Ok(match cache.entry(key) {
+        std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+        std::collections::btree_map::Entry::Vacant(e) => e.insert(read_json(read, path)?),
+    })
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(
+    read: &impl Fn(&str) -> Result<Vec<u8>, String>,
+    path: &str,
+) -> Result<T, String> {
+    serde_json::from_slice(&read(path)?).map_err(|e| format!("{path}: {e}"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1001,7 +1318,8 @@ fn link(index: &Index, page: usize, section: usize, titled: bool) -> String {
 /// Where editors keep synonym groups; loaded as data `search.synonyms`.
 pub const SYNONYMS: &str = "content/search/synonyms.yaml";
 
-/// `LANG/search/index.json` for each language that has a search page.
+/// `LANG/search/index.json` for each language that has a search page; in the split form
+/// (when the whole index would be larger than `search.split_over`) with its shards and chunks.
 pub fn build(site: &Site, files: &Files) -> Result<Files, Vec<Diagnostic>> {
     let synonyms = synonyms(site)?;
     let mut out = Vec::new();
@@ -1014,15 +1332,30 @@ pub fn build(site: &Site, files: &Files) -> Result<Files, Vec<Diagnostic>> {
             continue;
         }
         let index = index(code, &synonyms, docs(files, code)?);
-        let json = serde_json::to_vec(&index).map_err(|e| {
+        let written = index_files(&index, site.config.search.split_over).map_err(|e| {
             vec![Diagnostic::error(
                 format!("{code}/search/index.json"),
                 format!("cannot write the search index: {e}"),
             )]
         })?;
-        out.push((format!("{code}/search/index.json"), json));
+        out.extend(
+            written
+                .into_iter()
+                .map(|(name, bytes)| (format!("{code}/search/{name}"), bytes)),
+        );
     }
     Ok(out)
+}
+
+/// One language's index files, by path below `LANG/search/`: the whole form, or the split
+/// form when the whole one would be larger than `split_over` bytes.
+fn index_files(index: &Index, split_over: u64) -> Result<Files, serde_json::Error> {
+    let whole = serde_json::to_vec(index)?;
+    if u64::try_from(whole.len()).unwrap_or(u64::MAX) <= split_over {
+        Ok(vec![("index.json".to_string(), whole)])
+    } else {
+        split(index, whole.len())
+    }
 }
 
 /// A page to index: URL path, title, sections.
@@ -1159,6 +1492,85 @@ mod tests {
         let (title, sections) = extract(&page("")).unwrap().unwrap();
         assert_eq!(title, "T · Site");
         assert_eq!(sections.len(), 1);
+    }
+
+    #[test]
+    fn parents_are_the_longest_url_prefixes_other_than_home() {
+        let urls = [
+            "en/",
+            "en/a-b/",
+            "en/a/",
+            "en/a/x/",
+            "en/a/x/y/",
+            "en/a/z/",
+            "en/b/",
+        ];
+        let mut pages: Vec<IndexPage> = urls
+            .iter()
+            .map(|u| IndexPage {
+                url: u.to_string(),
+                ..IndexPage::default()
+            })
+            .collect();
+        set_parents(&mut pages, "en");
+        let parents: Vec<Option<usize>> = pages.iter().map(|p| p.parent).collect();
+        assert_eq!(parents, [None, None, None, Some(2), Some(3), Some(2), None]);
+    }
+
+    #[test]
+    fn fnv1a32_matches_the_reference_values() {
+        assert_eq!(fnv1a32(""), 0x811c_9dc5);
+        assert_eq!(fnv1a32("a"), 0xe40c_292c);
+        assert_eq!(fnv1a32("foobar"), 0xbf9c_f968);
+    }
+
+    #[test]
+    fn postings_lists_round_trip_and_bad_ones_are_errors() {
+        let found = |title, heading, count| Found {
+            title,
+            heading,
+            count,
+        };
+        let list = vec![
+            (3, found(true, false, 0)),
+            (4, found(false, true, 20)),
+            (90, found(false, false, 7)),
+        ];
+        assert_eq!(encode(&list), [3, 1, 1, 2 | 20 << 2, 86, 7 << 2]);
+        assert_eq!(decode(&encode(&list)).unwrap(), list);
+        assert!(decode(&[1, 2, 3]).is_err());
+        assert!(decode(&[usize::MAX, 1, 1, 1]).is_err());
+    }
+
+    #[test]
+    fn a_page_count_is_the_sum_of_its_section_counts_up_to_20() {
+        let page = IndexPage {
+            url: "en/x/".into(),
+            title: "Alpha".into(),
+            parent: None,
+            sections: vec![
+                (String::new(), String::new(), "beta ".repeat(18)),
+                ("h".into(), "Alpha beta".into(), "beta ".repeat(9)),
+            ],
+        };
+        let terms: BTreeMap<String, Found> = page_terms(&page).into_iter().collect();
+        // Sections count at most 15 each: 15 + 9, then the page at most 20.
+        assert_eq!(
+            terms["beta"],
+            Found {
+                title: false,
+                heading: true,
+                count: 20
+            }
+        );
+        assert_eq!(
+            terms["alpha"],
+            Found {
+                title: true,
+                heading: true,
+                count: 0
+            }
+        );
     }
 
     #[test]

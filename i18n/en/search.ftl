@@ -8,6 +8,7 @@ search-count-other = { $count } results
 search-none = No results for “{ $query }”.
 search-loading = Searching…
 search-error = The search index could not be loaded. Check your connection and try again.
+search-more = More results
 search-tips-title = Suggestions:
 search-tip-spelling = Check the spelling.
 search-tip-fewer = Try fewer or more general words.

@@ -8,6 +8,7 @@ search-count-other = { $count } результата
 search-none = По запросу «{ $query }» ничего не найдено.
 search-loading = Идёт поиск…
 search-error = Не удалось загрузить поисковый индекс. Проверьте подключение и попробуйте ещё раз.
+search-more = Ещё результаты
 search-tips-title = Советы:
 search-tip-spelling = Проверьте написание.
 search-tip-fewer = Попробуйте меньше слов или более общие слова.

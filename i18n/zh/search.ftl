@@ -8,6 +8,7 @@ search-count-other = 找到 { $count } 个结果
 search-none = 没有找到与“{ $query }”相关的结果。
 search-loading = 正在搜索…
 search-error = 无法加载搜索索引，请检查网络连接后重试。
+search-more = 更多结果
 search-tips-title = 建议：
 search-tip-spelling = 检查拼写是否正确。
 search-tip-fewer = 减少关键词，或换用更常见的词语。

@@ -190,6 +190,17 @@ fn bad_site_yaml() {
 }
 
 #[test]
+fn search_split_over_must_be_a_size_in_bytes() {
+    rejects(
+        "bad_split_over",
+        &[
+            "site.yaml:7:1: error: search: split_over must be a whole number of bytes, not `256KiB`",
+            "`search: { split_over: 262144 }`",
+        ],
+    );
+}
+
+#[test]
 fn unreadable_file() {
     // Root may read any file, so an unreadable entry is made as a dangling symlink.
     let site = TestSite::minimal();

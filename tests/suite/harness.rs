@@ -176,3 +176,32 @@ pub fn run_node_module(node: &Path, script: &str) -> Vec<u8> {
     );
     output.stdout
 }
+
+/// Chromium for the browser checks (`$CHROMIUM`, else `/usr/bin/chromium`), or `None` (after
+/// printing why the test is skipped) when it, `node` or `npm ci` in tests/browser is missing;
+/// with `REQUIRE_BROWSER` set (not empty, not `0`) a missing piece fails the test instead.
+pub fn browser_or_skip() -> Option<PathBuf> {
+    let chromium = std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules");
+    let missing = if !chromium.is_file() {
+        Some(format!("no Chromium at {}", chromium.display()))
+    } else if which("node").is_none() {
+        Some("no `node` on PATH".to_string())
+    } else if !modules.join("playwright-core/package.json").is_file() {
+        Some("tests/browser/node_modules is missing (run `npm ci` in tests/browser)".to_string())
+    } else {
+        None
+    };
+    let Some(reason) = missing else {
+        return Some(chromium);
+    };
+    let required = std::env::var("REQUIRE_BROWSER").is_ok_and(|v| !v.is_empty() && v != "0");
+    assert!(
+        !required,
+        "REQUIRE_BROWSER is set but the browser checks cannot run: {reason}"
+    );
+    println!("skipped: {reason}");
+    None
+}

@@ -1,6 +1,8 @@
 //! Search: the index built from the guide's final HTML, its size, the normalisation vectors in
 //! Rust and in JavaScript, and ranking on the real guide (Rust, and the JavaScript ranking run
-//! by Node against the same index).
+//! by Node against the same index). Then the split form: its files, the same hits as the whole
+//! form, only the files a query needs read (Rust, and search.js's loader in Node), and the
+//! search page on a split guide in Chromium (tests/browser/split.mjs).
 
 use crate::harness::TestSite;
 use invest_guide::search::{self, Concepts, Hit, Index};
@@ -196,14 +198,14 @@ fn module_url(name: &str) -> String {
     )
 }
 
-/// Runs `body` as an ES module with `n` (normalise.js), `s` (search.js) and `input` (the JSON
-/// value given) in scope; returns what it printed, parsed.
+/// Runs `body` as an ES module with `n` (normalise.js), `s` (search.js), `readFileSync` and
+/// `input` (the JSON value given) in scope; returns what it returned (awaited), as JSON.
 fn run_js<T: serde::de::DeserializeOwned>(node: &Path, input: &serde_json::Value, body: &str) -> T {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("input.json");
     std::fs::write(&data, serde_json::to_vec(input).unwrap()).unwrap();
     let script = format!(
-        "import * as n from {n:?};\nimport * as s from {s:?};\nimport {{ readFileSync }} from 'node:fs';\nconst input = JSON.parse(readFileSync({data:?}, 'utf8'));\nconst out = (() => {{ {body} }})();\nprocess.stdout.write(JSON.stringify(out));\n",
+        "import * as n from {n:?};\nimport * as s from {s:?};\nimport {{ readFileSync }} from 'node:fs';\nconst input = JSON.parse(readFileSync({data:?}, 'utf8'));\nconst out = await (async () => {{ {body} }})();\nprocess.stdout.write(JSON.stringify(out));\n",
         n = module_url("normalise.js"),
         s = module_url("search.js"),
         data = data.display().to_string(),
@@ -660,4 +662,471 @@ fn index_and_result_links_follow_a_sub_path_base_url() {
     let index: Index = serde_json::from_str(&site.read_out("en/search/index.json")).unwrap();
     // URLs in the index stay below the base path; search.js puts the base path in front.
     assert!(index.pages.iter().all(|p| p.url.starts_with("en/")));
+}
+
+// ----- The split form ----------------------------------------------------------------------------
+
+/// A copy of the guide's sources with `search: { split_over: BYTES }` added to its site.yaml.
+fn guide_copy(split_over: u64) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for dir in ["content", "i18n", "themes"] {
+        crate::harness::copy_tree(&root().join(dir), &tmp.path().join(dir));
+    }
+    let yaml = std::fs::read_to_string(root().join("site.yaml")).unwrap();
+    let yaml = format!("{yaml}\nsearch: {{ split_over: {split_over} }}\n");
+    std::fs::write(tmp.path().join("site.yaml"), yaml).unwrap();
+    tmp
+}
+
+/// The guide built with every index split (`split_over: 0`), once for all tests of this file.
+fn split_guide() -> &'static BTreeMap<String, Vec<u8>> {
+    static FILES: OnceLock<BTreeMap<String, Vec<u8>>> = OnceLock::new();
+    FILES.get_or_init(|| {
+        let copy = guide_copy(0);
+        let options = BuildOptions {
+            root: copy.path().to_path_buf(),
+            out: None,
+            base_url: None,
+            drafts: false,
+        };
+        match build_in_memory(&options) {
+            Ok(built) => built.files.into_iter().collect(),
+            Err(problems) => panic!("the split guide does not build: {problems:?}"),
+        }
+    })
+}
+
+/// `search::search_files` over `files`, with the paths it read, in order.
+fn search_in(
+    files: &BTreeMap<String, Vec<u8>>,
+    lang: &str,
+    query: &str,
+) -> (Vec<Hit>, Vec<String>) {
+    let read = std::cell::RefCell::new(Vec::new());
+    let hits = search::search_files(
+        |path| {
+            read.borrow_mut().push(path.to_string());
+            files.get(path).cloned().ok_or_else(|| format!("no {path}"))
+        },
+        lang,
+        query,
+    )
+    .unwrap_or_else(|e| panic!("{lang} {query:?}: {e}"));
+    (hits, read.into_inner())
+}
+
+/// The queries of `QUERIES` and of the browser's relevance list, as (lang, query).
+fn all_queries() -> Vec<(String, String)> {
+    #[derive(Deserialize)]
+    struct Relevance {
+        lang: String,
+        q: String,
+    }
+    let text = std::fs::read_to_string(root().join("tests/browser/relevance.json")).unwrap();
+    let relevance: Vec<Relevance> = serde_json::from_str(&text).unwrap();
+    let mut all: Vec<(String, String)> = QUERIES
+        .iter()
+        .flat_map(|(lang, qs)| qs.iter().map(|q| (lang.to_string(), q.to_string())))
+        .collect();
+    all.extend(relevance.into_iter().map(|r| (r.lang, r.q)));
+    all
+}
+
+fn manifest(files: &BTreeMap<String, Vec<u8>>, lang: &str) -> search::Manifest {
+    serde_json::from_slice(&files[&index_path(lang)])
+        .unwrap_or_else(|e| panic!("{lang}: not a split manifest: {e}"))
+}
+
+#[test]
+fn the_guide_keeps_the_whole_form_under_the_default_limit() {
+    for lang in LANGS {
+        let json: serde_json::Value = serde_json::from_slice(&guide()[&index_path(lang)]).unwrap();
+        assert!(json.get("split").is_none(), "{lang}: split");
+        assert!(json["pages"].is_array(), "{lang}: no pages");
+        assert!(
+            !guide()
+                .keys()
+                .any(|p| p.starts_with(&format!("{lang}/search/terms/"))),
+            "{lang}: shards written beside a whole index"
+        );
+    }
+}
+
+#[test]
+fn the_split_guide_finds_exactly_what_the_whole_one_finds() {
+    let queries = all_queries();
+    assert!(queries.len() >= 70, "{}", queries.len());
+    let mut found = 0;
+    for (lang, query) in &queries {
+        let whole = search::search(&index(lang), query);
+        found += usize::from(!whole.is_empty());
+        let (split, _) = search_in(split_guide(), lang, query);
+        assert_eq!(split, whole, "{lang} {query:?}");
+        // The same reader on the whole form is the same search.
+        assert_eq!(search_in(guide(), lang, query).0, whole, "{lang} {query:?}");
+    }
+    assert!(found >= 65, "only {found} queries find something");
+}
+
+#[test]
+fn a_split_query_reads_only_the_shards_of_its_terms_and_the_chunks_of_its_hits() {
+    for (lang, query) in all_queries() {
+        let split = manifest(split_guide(), &lang).split;
+        let (hits, read) = search_in(split_guide(), &lang, &query);
+        let concepts = search::parse_query(&query, &index(&lang).synonyms);
+        let mut want: Vec<String> = vec![index_path(&lang)];
+        let terms: std::collections::BTreeSet<&String> =
+            concepts.iter().flatten().flatten().collect();
+        let mut shards: Vec<usize> = terms
+            .iter()
+            .map(|t| search::fnv1a32(t) as usize % split.terms)
+            .collect();
+        shards.sort();
+        shards.dedup();
+        want.extend(
+            shards
+                .iter()
+                .map(|n| format!("{lang}/search/terms/{n}.json")),
+        );
+        let mut chunks: Vec<usize> = hits.iter().map(|h| h.page / split.chunk).collect();
+        chunks.sort();
+        chunks.dedup();
+        want.extend(
+            chunks
+                .iter()
+                .map(|n| format!("{lang}/search/pages/{n}.json")),
+        );
+        let mut got = read.clone();
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "{lang} {query:?}");
+        assert_eq!(
+            read.len(),
+            want.len(),
+            "{lang} {query:?}: a file read twice"
+        );
+    }
+}
+
+#[test]
+fn splitting_changes_nothing_outside_the_index_files() {
+    let index_file = |p: &str| {
+        LANGS
+            .iter()
+            .any(|l| p.starts_with(&format!("{l}/search/")) && p.ends_with(".json"))
+    };
+    let outside = |files: &'static BTreeMap<String, Vec<u8>>| {
+        files
+            .iter()
+            .filter(|(p, _)| !index_file(p))
+            .collect::<Vec<_>>()
+    };
+    assert!(outside(guide()) == outside(split_guide()));
+    for lang in LANGS {
+        let m = manifest(split_guide(), lang);
+        assert_eq!(m.lang, lang);
+        assert_eq!(m.synonyms, index(lang).synonyms);
+        assert_eq!(m.split.pages, index(lang).pages.len());
+    }
+}
+
+/// Writes a site of `n` short pages under `items/` (each page `i` says `alpha` i times in its
+/// body, capped by the indexer, and `item{i}` once), with a search page and `split_over`.
+fn items_site(n: usize, split_over: u64) -> TestSite {
+    let site = TestSite::minimal();
+    let yaml = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    let yaml = format!("{yaml}search: {{ split_over: {split_over} }}\n");
+    site.write("site.yaml", yaml.as_bytes());
+    site.write("content/search.en.md", b"---\ntitle: Search\n---\n");
+    site.write(
+        "content/items/_index.en.md",
+        b"---\ntitle: Item shelf\n---\n\nAll items.\n",
+    );
+    for i in 0..n {
+        let body = format!(
+            "---\ntitle: Item {i:02} zeta\n---\n\nItem{i} {}\n\n## Beta part\n\nMore words.\n",
+            "alpha ".repeat(i)
+        );
+        site.write(&format!("content/items/item-{i:02}.en.md"), body.as_bytes());
+    }
+    site
+}
+
+fn out_files(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
+    crate::harness::snapshot(&site.out())
+        .into_iter()
+        .map(|(p, b)| (p.to_string_lossy().into_owned(), b))
+        .collect()
+}
+
+#[test]
+fn a_large_index_is_split_into_term_shards_and_page_chunks() {
+    let whole_site = items_site(60, 1 << 30);
+    whole_site.build_ok(&[]);
+    let whole_files = out_files(&whole_site);
+    let whole: Index = serde_json::from_slice(&whole_files["en/search/index.json"]).unwrap();
+    let site = items_site(60, 2000);
+    site.build_ok(&[]);
+    let files = out_files(&site);
+    assert!(
+        whole_files["en/search/index.json"].len() > 2000,
+        "the fixture is too small to split"
+    );
+    let split = manifest(&files, "en").split;
+    assert_eq!(split.pages, whole.pages.len());
+    assert!(split.terms >= 1 && split.chunk > 1, "{split:?}");
+    // Exactly the shards and chunks the manifest names.
+    let mut names: Vec<&str> = files
+        .keys()
+        .filter_map(|p| p.strip_prefix("en/search/"))
+        .filter(|p| !p.starts_with("index."))
+        .collect();
+    names.sort();
+    let mut want: Vec<String> = (0..split.terms)
+        .map(|n| format!("terms/{n}.json"))
+        .collect();
+    want.extend((0..whole.pages.len().div_ceil(split.chunk)).map(|n| format!("pages/{n}.json")));
+    want.sort();
+    assert_eq!(names, want);
+    // Every term of every page is in the shard its hash names, and nowhere else.
+    let mut terms = std::collections::BTreeSet::new();
+    for page in &whole.pages {
+        terms.extend(search::tokens(&page.title));
+        for (_, heading, text) in &page.sections {
+            terms.extend(search::tokens(heading));
+            terms.extend(search::tokens(text));
+        }
+    }
+    let mut found = std::collections::BTreeSet::new();
+    for n in 0..split.terms {
+        let shard: search::Shard =
+            serde_json::from_slice(&files[&format!("en/search/terms/{n}.json")]).unwrap();
+        for term in shard.keys() {
+            assert_eq!(search::fnv1a32(term) as usize % split.terms, n, "{term}");
+            assert!(found.insert(term.clone()), "{term} in two shards");
+        }
+    }
+    assert_eq!(found, terms);
+    // Page P is record P mod C of chunk P / C, with its parent's title.
+    for (p, page) in whole.pages.iter().enumerate() {
+        let chunk: Vec<search::PageRecord> =
+            serde_json::from_slice(&files[&format!("en/search/pages/{}.json", p / split.chunk)])
+                .unwrap();
+        let record = &chunk[p % split.chunk];
+        assert_eq!(record.page.url, page.url);
+        assert_eq!(record.page.sections, page.sections);
+        let parent = page.parent.map(|i| whole.pages[i].title.clone());
+        assert_eq!(record.parent_title, parent, "{}", page.url);
+    }
+    let shelf = whole
+        .pages
+        .iter()
+        .filter(|p| {
+            p.parent
+                .is_some_and(|i| whole.pages[i].title == "Item shelf")
+        })
+        .count();
+    assert_eq!(shelf, 60);
+    for query in ["alpha", "zeta", "item7", "beta alpha", "nothing"] {
+        assert_eq!(
+            search_in(&files, "en", query).0,
+            search::search(&whole, query),
+            "{query}"
+        );
+    }
+}
+
+#[test]
+fn shards_hold_page_numbers_as_differences_and_packed_weights() {
+    let site = items_site(20, 0);
+    site.build_ok(&[]);
+    let files = out_files(&site);
+    let whole_site = items_site(20, 1 << 30);
+    whole_site.build_ok(&[]);
+    let whole: Index =
+        serde_json::from_slice(&out_files(&whole_site)["en/search/index.json"]).unwrap();
+    let split = manifest(&files, "en").split;
+    let n = search::fnv1a32("alpha") as usize % split.terms;
+    let shard: search::Shard =
+        serde_json::from_slice(&files[&format!("en/search/terms/{n}.json")]).unwrap();
+    let flat = &shard["alpha"];
+    // Item i says `alpha` i times in its first section: pages item-01 … item-19 hold it,
+    // with a body count of i capped at 15 for the section (the page cap, 20, is not reached).
+    let mut page = 0;
+    let mut seen = Vec::new();
+    for pair in flat.chunks(2) {
+        page += pair[0];
+        seen.push((whole.pages[page].url.clone(), pair[1]));
+    }
+    let want: Vec<(String, usize)> = (1..20)
+        .map(|i| (format!("en/items/item-{i:02}/"), i.min(15) * 4))
+        .collect();
+    assert_eq!(seen, want);
+    // `zeta` is in every item's title (bit 0), and `beta` in a heading of each (bit 1).
+    for (term, bits) in [("zeta", 1), ("beta", 2)] {
+        let n = search::fnv1a32(term) as usize % split.terms;
+        let shard: search::Shard =
+            serde_json::from_slice(&files[&format!("en/search/terms/{n}.json")]).unwrap();
+        let weights: Vec<usize> = shard[term].chunks(2).map(|p| p[1]).collect();
+        assert_eq!(weights, vec![bits; 20], "{term}");
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct FnvVectors {
+    vectors: Vec<FnvVector>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FnvVector {
+    text: String,
+    fnv1a32: String,
+}
+
+fn fnv_vectors() -> Vec<FnvVector> {
+    let text = std::fs::read_to_string(root().join("tests/vectors/fnv.json")).unwrap();
+    serde_json::from_str::<FnvVectors>(&text).unwrap().vectors
+}
+
+#[test]
+fn fnv_vectors_hold_in_rust_and_javascript() {
+    let vectors = fnv_vectors();
+    assert!(
+        vectors
+            .iter()
+            .any(|v| v.text.is_empty() && v.fnv1a32 == "811c9dc5")
+    );
+    assert!(
+        vectors
+            .iter()
+            .any(|v| v.text == "a" && v.fnv1a32 == "e40c292c")
+    );
+    for v in &vectors {
+        assert_eq!(
+            format!("{:08x}", search::fnv1a32(&v.text)),
+            v.fnv1a32,
+            "{:?}",
+            v.text
+        );
+    }
+    let Some(node) = crate::harness::node_or_skip() else {
+        return;
+    };
+    let texts: Vec<&str> = vectors.iter().map(|v| v.text.as_str()).collect();
+    let got: Vec<String> = run_js(
+        &node,
+        &serde_json::json!(texts),
+        "return input.map((t) => s.fnv1a32(t).toString(16).padStart(8, '0'));",
+    );
+    let want: Vec<&str> = vectors.iter().map(|v| v.fnv1a32.as_str()).collect();
+    assert_eq!(got, want);
+}
+
+#[derive(Debug, Deserialize)]
+struct JsSearch {
+    hits: Vec<Hit>,
+    read: Vec<String>,
+}
+
+/// `searchIndex` of search.js over the files in `dir`, each query on a freshly opened index,
+/// with the paths it read.
+fn js_search_files(node: &Path, dir: &Path, queries: &[(String, String)]) -> Vec<JsSearch> {
+    let got: Vec<JsSearch> = run_js(
+        node,
+        &serde_json::json!({"dir": dir, "queries": queries}),
+        "const out = [];\n\
+         for (const [lang, q] of input.queries) {\n\
+           const read = [];\n\
+           const fetchJson = async (url) => {\n\
+             read.push(url);\n\
+             return JSON.parse(readFileSync(`${input.dir}/${url}`, 'utf8'));\n\
+           };\n\
+           const index = await s.openIndex(`${lang}/search/index.json`, fetchJson, n.tokens);\n\
+           out.push({ hits: await s.searchIndex(index, q, n), read });\n\
+         }\n\
+         return out;",
+    );
+    assert_eq!(got.len(), queries.len());
+    got
+}
+
+fn assert_js_reads_like_rust(
+    node: &Path,
+    dir: &Path,
+    files: &BTreeMap<String, Vec<u8>>,
+    queries: &[(String, String)],
+) {
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    for ((lang, query), js) in queries.iter().zip(js_search_files(node, dir, queries)) {
+        let (hits, read) = search_in(files, lang, query);
+        assert_eq!(js.hits, hits, "{lang} {query:?}");
+        assert_eq!(sorted(js.read), sorted(read), "{lang} {query:?}");
+    }
+}
+
+#[test]
+fn javascript_reads_the_split_guide_like_rust() {
+    let Some(node) = crate::harness::node_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (path, bytes) in split_guide().iter().filter(|(p, _)| p.contains("/search/")) {
+        let target = dir.path().join(path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, bytes).unwrap();
+    }
+    assert_js_reads_like_rust(&node, dir.path(), split_guide(), &all_queries());
+}
+
+#[test]
+fn javascript_reads_page_chunks_of_many_pages_like_rust() {
+    let Some(node) = crate::harness::node_or_skip() else {
+        return;
+    };
+    let site = items_site(60, 2000);
+    site.build_ok(&[]);
+    let files = out_files(&site);
+    assert!(manifest(&files, "en").split.chunk > 1);
+    let queries: Vec<(String, String)> = ["alpha", "zeta", "item7 beta", "beta alpha", "nothing"]
+        .iter()
+        .map(|q| ("en".to_string(), q.to_string()))
+        .collect();
+    assert_js_reads_like_rust(&node, &site.out(), &files, &queries);
+}
+
+#[test]
+fn the_search_page_works_with_a_split_index() {
+    let Some(chromium) = crate::harness::browser_or_skip() else {
+        return;
+    };
+    let copy = guide_copy(0);
+    let out = copy.path().join("public");
+    let outcome = crate::harness::run_in(
+        copy.path(),
+        &[
+            "build",
+            "--root",
+            &copy.path().to_string_lossy(),
+            "--out",
+            &out.to_string_lossy(),
+        ],
+    );
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    let output = Command::new("node")
+        .arg(root().join("tests/browser/split.mjs"))
+        .arg(&out)
+        .env("CHROMIUM", chromium)
+        .current_dir(root().join("tests/browser"))
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the split search checks failed:\n{stdout}{stderr}"
+    );
+    println!("{stdout}");
 }

@@ -1,48 +1,68 @@
 // Search page: reads ?q=, loads the language's index (all three with ?all=1) only when there is
 // something to search, ranks pages exactly as src/search.rs does, and renders the results with
-// DOM nodes. The ranking functions are exported for the Node test runner.
+// DOM nodes. A whole index is one file; a split one (see src/search.rs) is read as far as the
+// query needs: the term shards of its words, then the page chunks of the results shown, ten at
+// a time. The ranking and loading functions are exported for the Node test runner.
 
 const TITLE = 1000;
 const HEADING = 100;
 const MAX_BODY = 20;
 const MAX_COUNT = 15;
 const MAX_SHOWN = 50;
+/** Results shown at once from a split index, whose pages are fetched for the results shown. */
+const SPLIT_SHOWN = 10;
 
-/** Term → Map(section → weight), as `Postings::new` in src/search.rs builds it. */
-export function buildPostings(index, tokens) {
-  const terms = new Map();
-  const sectionPage = [];
-  const firstSection = [];
-  const list = (term) => {
-    let sections = terms.get(term);
-    if (!sections) terms.set(term, (sections = new Map()));
-    return sections;
+/**
+ * Adds the weights of the terms of `page` (number `n`) to `terms`, term → [[page, section,
+ * weight], …] in order, as `section_weights` in src/search.rs does for one page: body count
+ * (at most 15) × 4, + 2 in the section's heading, + 1 in the page title (on the first section).
+ */
+function weigh(page, n, tokens, terms) {
+  const entry = (term, sid) => {
+    let list = terms.get(term);
+    if (!list) terms.set(term, (list = []));
+    let last = list[list.length - 1];
+    if (!last || last[0] !== n || last[1] !== sid) list.push((last = [n, sid, 0]));
+    return last;
   };
-  index.pages.forEach((page, i) => {
-    const first = sectionPage.length;
-    firstSection.push(first);
-    for (const t of tokens(page.t)) {
-      const l = list(t);
-      l.set(first, (l.get(first) || 0) | 1);
-    }
-    for (const [, heading, text] of page.s) {
-      const sid = sectionPage.length;
-      sectionPage.push(i);
-      for (const t of tokens(heading)) {
-        const l = list(t);
-        l.set(sid, (l.get(sid) || 0) | 2);
-      }
-      for (const t of tokens(text)) {
-        const l = list(t);
-        const w = l.get(sid) || 0;
-        if (w >> 2 < MAX_COUNT) l.set(sid, w + 4);
-      }
+  for (const t of tokens(page.t)) entry(t, 0)[2] |= 1;
+  page.s.forEach(([, heading, text], sid) => {
+    for (const t of tokens(heading)) entry(t, sid)[2] |= 2;
+    for (const t of tokens(text)) {
+      const e = entry(t, sid);
+      if (e[2] >> 2 < MAX_COUNT) e[2] += 4;
     }
   });
-  return { terms, sectionPage, firstSection };
+  return terms;
 }
 
-const weight = (f) => (f.title ? TITLE : 0) + (f.heading ? HEADING : 0) + Math.min(f.count, MAX_BODY);
+/** Page → weight (title bit, heading bit, body count at most 20 × 4) of a term's section entries. */
+function pageWeights(entries) {
+  const pages = new Map();
+  for (const [page, , w] of entries) {
+    const before = pages.get(page) || 0;
+    const count = Math.min((before >> 2) + (w >> 2), MAX_BODY);
+    pages.set(page, (before & 3) | (w & 3) | (count << 2));
+  }
+  return pages;
+}
+
+/** The section weights of a whole index (as `Postings::new` in src/search.rs reads them). */
+export function buildPostings(index, tokens) {
+  const sections = new Map();
+  index.pages.forEach((page, n) => weigh(page, n, tokens, sections));
+  return { sections };
+}
+
+/** What ranking needs of `terms` in a whole index: term → Map(page → weight). */
+function wholePostings(postings, terms) {
+  return { terms: new Map(terms.map((t) => [t, pageWeights(postings.sections.get(t) || [])])) };
+}
+
+/** A term's section entries on page `n` of a whole index. */
+const wholeSections = (postings, n) => (term) => (postings.sections.get(term) || []).filter((e) => e[0] === n);
+
+const weight = (w) => (w & 1 ? TITLE : 0) + (w & 2 ? HEADING : 0) + Math.min(w >> 2, MAX_BODY);
 
 /** [concepts found, score, whether every concept found is found in the title]. */
 function scorePage(concepts, found) {
@@ -54,9 +74,9 @@ function scorePage(concepts, found) {
     let inTitle = false;
     for (const alternative of concept) {
       const all = alternative.map((t) => found.get(t));
-      if (all.length === 0 || all.some((f) => !f)) continue;
+      if (all.length === 0 || all.some((w) => w === undefined)) continue;
       best = Math.max(best, Math.min(...all.map(weight)));
-      inTitle ||= all.every((f) => f.title);
+      inTitle ||= all.every((w) => (w & 1) !== 0);
     }
     if (best > 0) matched++;
     total += best;
@@ -65,62 +85,163 @@ function scorePage(concepts, found) {
   return [matched, total, titled];
 }
 
-function bestSection(index, page, first, scores) {
-  let best = first;
-  let bestScore = 0;
-  for (let sid = first; sid < first + index.pages[page].s.length; sid++) {
-    const s = scores.get(sid) || 0;
-    if (s > bestScore) [best, bestScore] = [sid, s];
-  }
-  return best;
-}
-
-function link(index, page, section, titled) {
-  const p = index.pages[page];
-  const id = p.s[section][0];
-  return titled || id === "" ? p.u : `${p.u}#${id}`;
-}
-
-const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
-
-/** The pages matching `concepts`, best first: as `rank` in src/search.rs. */
-export function rank(index, postings, concepts) {
+/** The pages matching `concepts`, best first, without their links: as `ranked` in src/search.rs. */
+function ranked(postings, concepts) {
   const pages = new Map();
-  const sections = new Map();
   for (const term of new Set(concepts.flat(2))) {
-    for (const [sid, w] of postings.terms.get(term) || []) {
-      const page = postings.sectionPage[sid];
+    for (const [page, w] of postings.terms.get(term) || []) {
       if (!pages.has(page)) pages.set(page, new Map());
-      const found = pages.get(page);
-      if (!found.has(term)) found.set(term, { title: false, heading: false, count: 0 });
-      const f = found.get(term);
-      f.title ||= (w & 1) !== 0;
-      f.heading ||= (w & 2) !== 0;
-      f.count += w >> 2;
-      sections.set(sid, (sections.get(sid) || 0) + (w & 2 ? HEADING : 0) + (w >> 2));
+      pages.get(page).set(term, w);
     }
   }
   const hits = [];
   for (const [page, found] of pages) {
     const [matched, score, titled] = scorePage(concepts, found);
-    if (matched === 0) continue;
-    const first = postings.firstSection[page];
-    const section = bestSection(index, page, first, sections);
-    hits.push({ url: link(index, page, section - first, titled), page, section, matched, score });
+    if (matched > 0) hits.push({ page, matched, score, titled });
   }
-  return hits.sort((a, b) =>
-    b.matched - a.matched || b.score - a.score || compare(index.pages[a.page].u, index.pages[b.page].u));
+  return hits.sort((a, b) => b.matched - a.matched || b.score - a.score || a.page - b.page);
 }
 
-/** Hits of several indexes (`[{ index, postings, ... }]`) merged, best first, each with its entry. */
-export function searchAll(entries, text, normalise) {
-  const hits = [];
-  for (const entry of entries) {
-    const concepts = normalise.parseQuery(text, entry.index.synonyms);
-    for (const hit of rank(entry.index, entry.postings, concepts)) hits.push({ ...hit, entry, concepts });
+/**
+ * The hit's best section and link, from its page (`u`, `s`) and `sectionsOf(term)`, the term's
+ * [page, section, weight] entries on that page: as `locate` in src/search.rs.
+ */
+function locate(hit, page, terms, sectionsOf) {
+  const scores = page.s.map(() => 0);
+  for (const term of terms) {
+    for (const [, sid, w] of sectionsOf(term)) {
+      if (sid < scores.length) scores[sid] += (w & 2 ? HEADING : 0) + (w >> 2);
+    }
   }
-  const pageUrl = (hit) => hit.entry.index.pages[hit.page].u;
-  return hits.sort((a, b) => b.matched - a.matched || b.score - a.score || compare(pageUrl(a), pageUrl(b)));
+  let section = 0;
+  scores.forEach((s, sid) => {
+    if (s > scores[section]) section = sid;
+  });
+  const id = page.s.length > 0 ? page.s[section][0] : "";
+  const url = hit.titled || id === "" ? page.u : `${page.u}#${id}`;
+  return { url, page: hit.page, section, matched: hit.matched, score: hit.score };
+}
+
+/** The hits of a whole index, best first: as `rank` in src/search.rs. */
+export function rank(index, postings, concepts) {
+  const terms = [...new Set(concepts.flat(2))];
+  return ranked(wholePostings(postings, terms), concepts).map((hit) =>
+    locate(hit, index.pages[hit.page], terms, wholeSections(postings, hit.page)));
+}
+
+/** FNV-1a (32 bits) of the UTF-8 bytes of `text`, as `fnv1a32` in src/search.rs. */
+export function fnv1a32(text) {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash;
+}
+
+/** `load()`, remembered by key, and forgotten if it fails so that a retry fetches again. */
+function once(cache, key, load) {
+  if (!cache.has(key)) {
+    const promise = load();
+    promise.catch(() => cache.delete(key));
+    cache.set(key, promise);
+  }
+  return cache.get(key);
+}
+
+/** A whole index: everything in memory. */
+function wholeIndex(index, tokens) {
+  const postings = buildPostings(index, tokens);
+  return {
+    lang: index.lang,
+    synonyms: index.synonyms,
+    split: false,
+    postings: async (terms) => wholePostings(postings, terms),
+    page: async (n) => {
+      const page = index.pages[n];
+      const parent = index.pages[page.p];
+      return { record: parent ? { ...page, pt: parent.t } : page, sectionsOf: wholeSections(postings, n) };
+    },
+  };
+}
+
+/** A split index: `manifest` read from `url`; shards and page chunks fetched when needed. */
+function splitIndex(manifest, url, fetchJson, tokens) {
+  const base = url.slice(0, url.lastIndexOf("/") + 1);
+  const { terms: shardCount, chunk } = manifest.split;
+  const shards = new Map();
+  const chunks = new Map();
+  const shard = (n) => once(shards, n, () => fetchJson(`${base}terms/${n}.json`));
+  return {
+    lang: manifest.lang,
+    synonyms: manifest.synonyms,
+    split: true,
+    async postings(terms) {
+      const loaded = await Promise.all(terms.map((t) => shard(fnv1a32(t) % shardCount)));
+      const found = new Map();
+      terms.forEach((term, i) => {
+        if (Object.hasOwn(loaded[i], term)) found.set(term, decode(loaded[i][term]));
+      });
+      return { terms: found };
+    },
+    async page(n) {
+      const c = Math.floor(n / chunk);
+      const record = (await once(chunks, c, () => fetchJson(`${base}pages/${c}.json`)))[n % chunk];
+      const sections = weigh(record, n, tokens, new Map());
+      return { record, sectionsOf: (term) => sections.get(term) || [] };
+    },
+  };
+}
+
+/** A shard's postings list ([page delta, weight, …]) as Map(page → weight). */
+function decode(flat) {
+  const pages = new Map();
+  let page = 0;
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    page += flat[i];
+    pages.set(page, flat[i + 1]);
+  }
+  return pages;
+}
+
+/**
+ * The index at `url`, whole or split, as { lang, synonyms, split, postings(terms), page(n) }:
+ * postings gives what ranking needs of the terms, page the page's record (with its parent's
+ * title) and `sectionsOf` for `locate`. `fetchJson(url)` reads a file (the page fetches it;
+ * the Node tests read it).
+ */
+export async function openIndex(url, fetchJson, tokens) {
+  const file = await fetchJson(url);
+  return file.split ? splitIndex(file, url, fetchJson, tokens) : wholeIndex(file, tokens);
+}
+
+const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Hits of several opened indexes (`[{ ...index, ... }]`) merged, best first, each with its
+ * entry and concepts but without its link. Page URLs start with `LANG/`, so comparing that
+ * and then the page number orders ties by URL.
+ */
+export async function searchAll(entries, text, normalise) {
+  const lists = await Promise.all(
+    entries.map(async (entry) => {
+      const concepts = normalise.parseQuery(text, entry.synonyms);
+      const postings = await entry.postings([...new Set(concepts.flat(2))]);
+      return ranked(postings, concepts).map((hit) => ({ ...hit, entry, concepts }));
+    }),
+  );
+  return lists.flat().sort((a, b) =>
+    b.matched - a.matched || b.score - a.score || compare(`${a.entry.lang}/`, `${b.entry.lang}/`) || a.page - b.page);
+}
+
+/** The hit with its link, best section and page record (fetched if the index is split). */
+async function resolve(hit) {
+  const { record, sectionsOf } = await hit.entry.page(hit.page);
+  const located = locate(hit, record, new Set(hit.concepts.flat(2)), sectionsOf);
+  return { ...hit, ...located, record };
+}
+
+/** Every hit of `text` in one opened index with its link: as `search_files` in src/search.rs. */
+export async function searchIndex(index, text, normalise) {
+  const hits = await Promise.all((await searchAll([index], text, normalise)).map(resolve));
+  return hits.map(({ url, page, section, matched, score }) => ({ url, page, section, matched, score }));
 }
 
 // ----- The page -----------------------------------------------------------------------------
@@ -169,10 +290,10 @@ function snippet(text, terms, normalise) {
   return p;
 }
 
+/** One result, from a resolved hit: title, where it is, snippet. */
 function item(hit, ui, normalise) {
-  const { index } = hit.entry;
-  const page = index.pages[hit.page];
-  const section = page.s[hit.section - hit.entry.postings.firstSection[hit.page]];
+  const page = hit.record;
+  const section = page.s[hit.section] || ["", "", ""];
   const li = el("li", "search-hit");
   li.lang = hit.entry.tag;
   const title = el("h2", "search-hit-title");
@@ -182,10 +303,10 @@ function item(hit, ui, normalise) {
   li.append(title);
   const where = [];
   if (ui.all.checked) where.push(hit.entry.name);
-  if (page.p !== undefined) where.push(index.pages[page.p].t);
+  if (page.pt !== undefined) where.push(page.pt);
   if (hit.url.includes("#") && section[1]) where.push(section[1]);
   if (where.length > 0) li.append(el("p", "search-hit-section", where.join(" › ")));
-  const text = section[2] || page.s[0][2];
+  const text = section[2] || (page.s.length > 0 ? page.s[0][2] : "");
   if (text) li.append(snippet(text, new Set(hit.concepts.flat(2)), normalise));
   return li;
 }
@@ -196,18 +317,46 @@ function countText(ui, n) {
   return (ui.results.dataset[key] || ui.results.dataset.countOther).replace("{count}", String(n));
 }
 
-function render(ui, hits, query, normalise) {
-  ui.results.replaceChildren();
-  ui.empty.hidden = hits.length > 0;
+/** The results of run `run`: the first `batch` of `hits`, and a button for the next ones. */
+async function render(ui, run, hits, query, normalise, batch) {
   ui.allButton.hidden = ui.all.checked;
   if (hits.length === 0) {
+    ui.results.replaceChildren();
+    ui.empty.hidden = false;
     ui.status.textContent = ui.results.dataset.none.replace("{query}", query);
     return;
   }
+  const last = Math.min(hits.length, MAX_SHOWN);
+  const first = await Promise.all(hits.slice(0, batch).map(resolve));
+  if (run !== ui.runs) return;
   const ol = el("ol", "search-hits");
-  for (const hit of hits.slice(0, MAX_SHOWN)) ol.append(item(hit, ui, normalise));
-  ui.results.append(ol);
+  for (const hit of first) ol.append(item(hit, ui, normalise));
+  ui.results.replaceChildren(ol);
+  ui.empty.hidden = true;
+  if (batch < last) ui.results.append(moreButton(ui, run, hits.slice(0, last), ol, normalise));
   ui.status.textContent = countText(ui, hits.length);
+}
+
+/** "More results": the next batch of `hits` (a split index fetches their pages), then focus on the first. */
+function moreButton(ui, run, hits, ol, normalise) {
+  const button = el("button", "search-more", ui.results.dataset.more);
+  button.type = "button";
+  button.addEventListener("click", async () => {
+    const from = ol.children.length;
+    button.disabled = true;
+    try {
+      const next = await Promise.all(hits.slice(from, from + SPLIT_SHOWN).map(resolve));
+      if (run !== ui.runs) return;
+      for (const hit of next) ol.append(item(hit, ui, normalise));
+      button.disabled = false;
+      button.hidden = ol.children.length >= hits.length;
+      ol.children[from].querySelector("a").focus();
+    } catch {
+      button.disabled = false;
+      if (run === ui.runs) ui.status.textContent = ui.results.dataset.error;
+    }
+  });
+  return button;
 }
 
 function setup(results) {
@@ -237,19 +386,16 @@ function setup(results) {
   };
 }
 
-/** The index at `meta.url` with its postings, fetched once. */
+async function fetchJson(url) {
+  const r = await fetch(url, { credentials: "same-origin" });
+  if (!r.ok) throw new Error(`${url}: ${r.status}`);
+  return r.json();
+}
+
+/** The index at `meta.url`, opened once. */
 function load(ui, meta, normalise) {
-  if (!ui.loaded.has(meta.url)) {
-    const promise = fetch(meta.url, { credentials: "same-origin" })
-      .then((r) => {
-        if (!r.ok) throw new Error(`${meta.url}: ${r.status}`);
-        return r.json();
-      })
-      .then((index) => ({ ...meta, index, postings: buildPostings(index, normalise.tokens) }));
-    promise.catch(() => ui.loaded.delete(meta.url));
-    ui.loaded.set(meta.url, promise);
-  }
-  return ui.loaded.get(meta.url);
+  return once(ui.loaded, meta.url, () =>
+    openIndex(meta.url, fetchJson, normalise.tokens).then((index) => ({ ...index, ...meta })));
 }
 
 async function run(ui) {
@@ -261,15 +407,25 @@ async function run(ui) {
     ui.status.textContent = "";
     return;
   }
-  ui.status.textContent = ui.results.dataset.loading;
+  // The status line says only how a search ended, so it changes once per search (and a script
+  // can wait for it); the results area shows that one is under way.
+  ui.status.textContent = "";
+  ui.results.replaceChildren(el("p", "search-loading", ui.results.dataset.loading));
+  ui.results.setAttribute("aria-busy", "true");
   try {
     const normalise = await import(ui.results.dataset.normaliseUrl);
     const wanted = ui.all.checked ? [ui.own, ...ui.indexes.filter((x) => x.lang !== ui.own.lang)] : [ui.own];
     const entries = await Promise.all(wanted.map((meta) => load(ui, meta, normalise)));
+    const hits = await searchAll(entries, query, normalise);
     if (run !== ui.runs) return;
-    render(ui, searchAll(entries, query, normalise), query, normalise);
+    const batch = entries.some((e) => e.split) ? SPLIT_SHOWN : MAX_SHOWN;
+    await render(ui, run, hits, query, normalise, batch);
   } catch {
-    if (run === ui.runs) ui.status.textContent = ui.results.dataset.error;
+    if (run !== ui.runs) return;
+    ui.results.replaceChildren();
+    ui.status.textContent = ui.results.dataset.error;
+  } finally {
+    if (run === ui.runs) ui.results.removeAttribute("aria-busy");
   }
 }
 
