@@ -1010,6 +1010,9 @@ struct Ranked {
 /// The pages that match `concepts`, best first; pages are numbered in URL order, so the page
 /// number breaks ties as the URL would.
 fn ranked(postings: &Postings, concepts: &Concepts) -> Vec<Ranked> {
+    let concepts = &split_runs(concepts, |t| {
+        postings.terms.get(t).is_some_and(|l| !l.is_empty())
+    });
     let mut pages: BTreeMap<usize, BTreeMap<&str, Found>> = BTreeMap::new();
     for term in query_terms(concepts) {
         for &(page, found) in postings.terms.get(term).into_iter().flatten() {
@@ -1034,6 +1037,48 @@ fn ranked(postings: &Postings, concepts: &Concepts) -> Vec<Ranked> {
             .then(a.page.cmp(&b.page))
     });
     hits
+}
+
+/// The concepts with each Han run split where the index lacks a pair: a run typed without
+/// spaces (`税收优惠`) holds pairs across its words (`收优`) that no text has, so the run
+/// becomes one concept per stretch of pairs the index has (`税收`, `优惠`). A character left
+/// alone between missing pairs (`的` in `投资的行业`) is dropped; a run with no pair the index
+/// has stays as it is.
+fn split_runs(concepts: &Concepts, has: impl Fn(&str) -> bool) -> Concepts {
+    let mut out = Vec::new();
+    for concept in concepts {
+        let [pairs] = concept.as_slice() else {
+            out.push(concept.clone());
+            continue;
+        };
+        if !is_run_of_pairs(pairs) || pairs.iter().all(|p| has(p)) {
+            out.push(concept.clone());
+            continue;
+        }
+        let stretches: Vec<Vec<String>> = pairs
+            .split(|p| !has(p))
+            .filter(|s| !s.is_empty())
+            .map(<[String]>::to_vec)
+            .collect();
+        if stretches.is_empty() {
+            out.push(concept.clone());
+        } else {
+            out.extend(stretches.into_iter().map(|s| vec![s]));
+        }
+    }
+    out
+}
+
+/// Whether `terms` are the overlapping pairs of one Han run (`保税`, `税物`, `物流`).
+fn is_run_of_pairs(terms: &[String]) -> bool {
+    let pairs: Option<Vec<[char; 2]>> = terms
+        .iter()
+        .map(|t| match t.chars().collect::<Vec<_>>()[..] {
+            [a, b] if is_han(a) && is_han(b) => Some([a, b]),
+            _ => None,
+        })
+        .collect();
+    pairs.is_some_and(|p| p.len() >= 2 && p.windows(2).all(|w| w[0][1] == w[1][0]))
 }
 
 /// (concepts found, score, whether every concept found is found in the title).

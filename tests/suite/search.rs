@@ -319,6 +319,36 @@ fn chinese_words_inside_longer_runs_are_found() {
     );
 }
 
+/// A run typed without spaces holds pairs across its words (`收优`, `行贷`) that no page has;
+/// the query splits there instead of finding nothing.
+#[test]
+fn chinese_words_typed_together_are_found_on_the_page_with_both() {
+    let index = index("zh");
+    // 税收 is only on measure 10, which also has 优惠; 银行 and 贷款 are only on measure 11.
+    let hits = search::search(&index, "税收优惠");
+    assert!(
+        urls(&hits)[0].starts_with("zh/measures/10-incentives/"),
+        "{:?}",
+        urls(&hits)
+    );
+    assert_eq!(hits[0].matched, 2);
+    let hits = search::search(&index, "银行贷款");
+    assert!(
+        urls(&hits)[0].starts_with("zh/measures/11-investor-services/"),
+        "{:?}",
+        urls(&hits)
+    );
+    // A run whose pairs are all on some page is not split: 物流中心 needs all of them, so a
+    // page with 物流 alone does not match it.
+    let whole = search::search(&index, "物流中心");
+    assert!(whole.iter().all(|h| h.matched == 1));
+    assert_eq!(whole[0].url, "zh/bonded-logistics-center/");
+    let logistics = search::search(&index, "物流");
+    assert!(logistics.len() > whole.len(), "{:?}", urls(&logistics));
+    // Nothing is found for a run none of whose pairs any page has.
+    assert!(search::search(&index, "饕餮").is_empty());
+}
+
 #[test]
 fn chinese_synonym_finds_the_other_name() {
     let index = index("zh");
@@ -510,6 +540,11 @@ const QUERIES: &[(&str, &[&str])] = &[
             "负面清单",
             "并购重组",
             "investment",
+            "税收优惠",
+            "收购国企",
+            "银行贷款",
+            "禁止投资的行业",
+            "用地指标",
         ],
     ),
     (
@@ -526,6 +561,8 @@ const QUERIES: &[(&str, &[&str])] = &[
             "non-performing assets",
             "the",
             "保税",
+            "which industries are closed to foreign investors",
+            "M&A",
         ],
     ),
     (
@@ -541,6 +578,8 @@ const QUERIES: &[(&str, &[&str])] = &[
             "квота",
             "Ёлка",
             "inVEST",
+            "запрещенные отрасли",
+            "льготы для инвесторов",
         ],
     ),
 ];

@@ -85,8 +85,43 @@ function scorePage(concepts, found) {
   return [matched, total, titled];
 }
 
+const HAN_PAIR = /^[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}]{2}$/u;
+
+/** Whether `terms` are the overlapping pairs of one Han run: as `is_run_of_pairs`. */
+function isRunOfPairs(terms) {
+  if (terms.length < 2 || !terms.every((t) => HAN_PAIR.test(t))) return false;
+  const chars = terms.map((t) => [...t]);
+  return chars.every((c, i) => i === 0 || chars[i - 1][1] === c[0]);
+}
+
+/** Each Han run split where the index lacks a pair: as `split_runs` in src/search.rs. */
+function splitRuns(concepts, has) {
+  const out = [];
+  for (const concept of concepts) {
+    const pairs = concept.length === 1 ? concept[0] : null;
+    if (!pairs || !isRunOfPairs(pairs) || pairs.every(has)) {
+      out.push(concept);
+      continue;
+    }
+    const stretches = [];
+    let current = [];
+    for (const pair of pairs) {
+      if (has(pair)) {
+        current.push(pair);
+      } else if (current.length > 0) {
+        stretches.push(current);
+        current = [];
+      }
+    }
+    if (current.length > 0) stretches.push(current);
+    out.push(...(stretches.length ? stretches.map((s) => [s]) : [concept]));
+  }
+  return out;
+}
+
 /** The pages matching `concepts`, best first, without their links: as `ranked` in src/search.rs. */
-function ranked(postings, concepts) {
+function ranked(postings, queryConcepts) {
+  const concepts = splitRuns(queryConcepts, (t) => (postings.terms.get(t)?.size ?? 0) > 0);
   const pages = new Map();
   for (const term of new Set(concepts.flat(2))) {
     for (const [page, w] of postings.terms.get(term) || []) {
