@@ -1043,12 +1043,22 @@ fn ranked(postings: &Postings, concepts: &Concepts) -> Vec<Ranked> {
 /// spaces (`税收优惠`) holds pairs across its words (`收优`) that no text has, so the run
 /// becomes one concept per stretch of pairs the index has (`税收`, `优惠`). A character left
 /// alone between missing pairs (`的` in `投资的行业`) is dropped; a run with no pair the index
-/// has stays as it is.
+/// has stays as it is. In a concept of several alternatives (a synonym group), an alternative
+/// that is such a run keeps the pairs the index has, all required.
 fn split_runs(concepts: &Concepts, has: impl Fn(&str) -> bool) -> Concepts {
     let mut out = Vec::new();
     for concept in concepts {
         let [pairs] = concept.as_slice() else {
-            out.push(concept.clone());
+            // A synonym's alternatives stay one concept: each keeps the pairs the index has.
+            let present = |alternative: &Vec<String>| {
+                let kept: Vec<String> = alternative.iter().filter(|p| has(p)).cloned().collect();
+                if is_run_of_pairs(alternative) && !kept.is_empty() {
+                    kept
+                } else {
+                    alternative.clone()
+                }
+            };
+            out.push(concept.iter().map(present).collect());
             continue;
         };
         if !is_run_of_pairs(pairs) || pairs.iter().all(|p| has(p)) {

@@ -338,6 +338,14 @@ fn chinese_words_typed_together_are_found_on_the_page_with_both() {
         "{:?}",
         urls(&hits)
     );
+    // A synonym's alternatives keep the pairs pages have: the group of 用地指标 names forms the
+    // plan does not use, and measure 9 has 用地 and 指标.
+    let hits = search::search(&index, "用地指标");
+    assert!(
+        urls(&hits)[0].starts_with("zh/measures/09-factor-guarantees/"),
+        "{:?}",
+        urls(&hits)
+    );
     // A run whose pairs are all on some page is not split: 物流中心 needs all of them, so a
     // page with 物流 alone does not match it.
     let whole = search::search(&index, "物流中心");

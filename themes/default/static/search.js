@@ -98,8 +98,16 @@ function isRunOfPairs(terms) {
 function splitRuns(concepts, has) {
   const out = [];
   for (const concept of concepts) {
-    const pairs = concept.length === 1 ? concept[0] : null;
-    if (!pairs || !isRunOfPairs(pairs) || pairs.every(has)) {
+    if (concept.length > 1) {
+      const present = (alternative) => {
+        const kept = alternative.filter(has);
+        return isRunOfPairs(alternative) && kept.length > 0 ? kept : alternative;
+      };
+      out.push(concept.map(present));
+      continue;
+    }
+    const pairs = concept[0];
+    if (!isRunOfPairs(pairs) || pairs.every(has)) {
       out.push(concept);
       continue;
     }
