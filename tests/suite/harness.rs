@@ -185,14 +185,20 @@ pub fn browser_or_skip() -> Option<PathBuf> {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
     let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules");
+    let module_missing = ["playwright-core/package.json", "axe-core/axe.min.js"]
+        .into_iter()
+        .find(|m| !modules.join(m).is_file());
     let missing = if !chromium.is_file() {
-        Some(format!("no Chromium at {}", chromium.display()))
+        Some(format!(
+            "no Chromium at {} (apt-get install chromium, or set CHROMIUM)",
+            chromium.display()
+        ))
     } else if which("node").is_none() {
-        Some("no `node` on PATH".to_string())
-    } else if !modules.join("playwright-core/package.json").is_file() {
-        Some("tests/browser/node_modules is missing (run `npm ci` in tests/browser)".to_string())
+        Some("no `node` on PATH (apt-get install nodejs)".to_string())
     } else {
-        None
+        module_missing.map(|m| {
+            format!("tests/browser/node_modules/{m} is missing (run `npm ci` in tests/browser)")
+        })
     };
     let Some(reason) = missing else {
         return Some(chromium);
@@ -204,4 +210,25 @@ pub fn browser_or_skip() -> Option<PathBuf> {
     );
     println!("skipped: {reason}");
     None
+}
+
+/// Runs `tests/browser/SCRIPT` with Node and `args`, driving `chromium`; fails the test, with
+/// the script's output, unless it succeeds. Returns what it printed.
+pub fn run_browser_script(chromium: &Path, script: &str, args: &[&std::ffi::OsStr]) -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let output = Command::new("node")
+        .arg(dir.join(script))
+        .args(args)
+        .env("CHROMIUM", chromium)
+        .current_dir(&dir)
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "{script} failed (exit {:?}):\n{stdout}{stderr}",
+        output.status.code()
+    );
+    stdout.into_owned()
 }

@@ -1162,18 +1162,6 @@ fn the_search_page_works_with_a_split_index() {
         ],
     );
     assert_eq!(outcome.code, 0, "{}", outcome.stderr);
-    let output = Command::new("node")
-        .arg(root().join("tests/browser/split.mjs"))
-        .arg(&out)
-        .env("CHROMIUM", chromium)
-        .current_dir(root().join("tests/browser"))
-        .output()
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the split search checks failed:\n{stdout}{stderr}"
-    );
+    let stdout = crate::harness::run_browser_script(&chromium, "split.mjs", &[out.as_os_str()]);
     println!("{stdout}");
 }
