@@ -308,24 +308,48 @@ fn word_tokens(parts: &[String]) -> (Option<String>, Vec<String>) {
 /// The tokens the index holds for `text`, in order, repeats included.
 pub fn tokens(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    each_token(text, |t| out.push(t.to_string()));
+    out
+}
+
+thread_local! {
+    /// A word's tokens, by its parts: words repeat, and stemming allocates.
+    static WORD_TOKENS: RefCell<HashMap<Vec<String>, Vec<String>>> = RefCell::new(HashMap::new());
+}
+
+/// Calls `f` with each token of `text`, in order, as [`tokens`] returns them, without
+/// allocating a string per token: the index builder's inner loop.
+pub fn each_token(text: &str, mut f: impl FnMut(&str)) {
+    let mut han = String::new();
     for segment in segments(text) {
         match segment {
             Segment::Han(chars) => {
                 for (i, c) in chars.iter().enumerate() {
-                    out.push(c.to_string());
+                    han.clear();
+                    han.push(*c);
+                    f(&han);
                     if let Some(next) = chars.get(i + 1) {
-                        out.push(format!("{c}{next}"));
+                        han.push(*next);
+                        f(&han);
                     }
                 }
             }
-            Segment::Word(parts) => {
+            Segment::Word(parts) => WORD_TOKENS.with(|cache| {
+                let mut cache = cache.borrow_mut();
+                if let Some(known) = cache.get(&parts) {
+                    known.iter().for_each(|t| f(t));
+                    return;
+                }
                 let (whole, kept) = word_tokens(&parts);
-                out.extend(whole);
-                out.extend(kept);
-            }
+                let all: Vec<String> = whole.into_iter().chain(kept).collect();
+                all.iter().for_each(|t| f(t));
+                if cache.len() >= 1 << 16 {
+                    cache.clear();
+                }
+                cache.insert(parts, all);
+            }),
         }
     }
-    out
 }
 
 /// What a query asks for: each concept must be found for a full match; a concept is found
@@ -843,23 +867,22 @@ type SectionWeights = HashMap<String, Vec<(usize, u32)>>;
 /// title (marked on the first section).
 fn section_weights(page: &IndexPage) -> SectionWeights {
     let mut terms = SectionWeights::new();
-    let mut add = |term: String, sid: usize, f: &dyn Fn(u32) -> u32| {
-        let sections = terms.entry(term).or_default();
+    let mut add = |term: &str, sid: usize, f: &dyn Fn(u32) -> u32| {
+        let Some(sections) = terms.get_mut(term) else {
+            terms.insert(term.to_string(), vec![(sid, f(0))]);
+            return;
+        };
         match sections.last_mut() {
             Some((last, w)) if *last == sid => *w = f(*w),
             _ => sections.push((sid, f(0))),
         }
     };
-    for t in tokens(&page.title) {
-        add(t, 0, &|w| w | 1);
-    }
+    each_token(&page.title, |t| add(t, 0, &|w| w | 1));
     for (sid, (_, heading, text)) in page.sections.iter().enumerate() {
-        for t in tokens(heading) {
-            add(t, sid, &|w| w | 2);
-        }
-        for t in tokens(text) {
-            add(t, sid, &|w| if w >> 2 < MAX_COUNT { w + 4 } else { w });
-        }
+        each_token(heading, |t| add(t, sid, &|w| w | 2));
+        each_token(text, |t| {
+            add(t, sid, &|w| if w >> 2 < MAX_COUNT { w + 4 } else { w })
+        });
     }
     terms
 }
