@@ -22,20 +22,9 @@ for n in "${SIZES[@]}"; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "N must be a positive whole number, got '$n'" >&2; exit 2; }
 done
 
-# Trees and outputs go to a RAM-backed folder when there is one with room (/dev/shm), so that
-# the figures measure the tools rather than the disk: creating thousands of small files on
-# this VM's disk costs 0.4-2 ms each, and varies a lot. BENCH_TMPDIR=DIR overrides.
-pick_tmp() {
-  if [ -n "${BENCH_TMPDIR:-}" ]; then echo "$BENCH_TMPDIR"; return; fi
-  local free_kb
-  free_kb=$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')
-  if [ -w /dev/shm ] && [ "${free_kb:-0}" -gt 4000000 ]; then echo /dev/shm; else echo "${TMPDIR:-/tmp}"; fi
-}
-BASE_TMP=$(pick_tmp)
-WORK=$(mktemp -d "$BASE_TMP/invest-guide-bench.XXXXXX")
-cleanup() { rm -rf "$WORK"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+make_work invest-guide-bench
 
 echo "== building release binaries"
 if ! cargo build --release --quiet || ! cargo build --release --quiet --example bare_markdown; then

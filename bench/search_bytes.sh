@@ -30,16 +30,9 @@ if [ -n "$missing" ]; then
 fi
 export CHROMIUM
 
-pick_tmp() {
-  if [ -n "${BENCH_TMPDIR:-}" ]; then echo "$BENCH_TMPDIR"; return; fi
-  local free_kb
-  free_kb=$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')
-  if [ -w /dev/shm ] && [ "${free_kb:-0}" -gt 4000000 ]; then echo /dev/shm; else echo "${TMPDIR:-/tmp}"; fi
-}
-WORK=$(mktemp -d "$(pick_tmp)/invest-guide-search-bytes.XXXXXX")
-cleanup() { rm -rf "$WORK"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+make_work invest-guide-search-bytes
 
 echo "== building the release binary"
 cargo build --release --quiet

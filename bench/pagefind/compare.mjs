@@ -27,7 +27,7 @@ import { createRequire } from "node:module";
 const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 const require = createRequire(path.join(REPO, "tests/browser/package.json"));
 const { chromium } = require("playwright-core");
-const { parseHeaders } = await import(path.join(REPO, "tests/browser/server.mjs"));
+const { parseHeaders, TYPES } = await import(path.join(REPO, "tests/browser/server.mjs"));
 
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
@@ -60,15 +60,6 @@ for (const a of pfArgs) {
 }
 
 // ---- a static server that logs what it sent --------------------------------------------------
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".json": "application/json",
-  ".svg": "image/svg+xml",
-  ".wasm": "application/wasm",
-};
 
 /**
  * Serves `dir` as tests/browser/server.mjs does (the headers of its `_headers` file), and logs

@@ -5,7 +5,7 @@ import http from "node:http";
 import fs from "node:fs/promises";
 import path from "node:path";
 
-const TYPES = {
+export const TYPES = {
   ".html": "text/html; charset=utf-8",
   ".css": "text/css; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
@@ -17,6 +17,7 @@ const TYPES = {
   ".png": "image/png",
   ".ico": "image/x-icon",
   ".webp": "image/webp",
+  ".wasm": "application/wasm",
 };
 
 /** Parses a Netlify / Cloudflare Pages `_headers` file into [{pattern, headers: [[name, value]]}]. */
