@@ -224,11 +224,7 @@ fn validate(
     path: &Path,
     problems: &mut Vec<Diagnostic>,
 ) {
-    let line_of = |needle: &str| {
-        text.lines()
-            .position(|l| l.contains(needle))
-            .map_or(1, |i| i + 1)
-    };
+    let line_of = |needle: &str| line_containing(text, needle);
     let operators = [
         c.always.is_some(),
         c.all.is_some(),
@@ -335,6 +331,13 @@ fn validate(
     }
 }
 
+/// The first line (1-based) of `text` that contains `needle`; 1 when none does.
+fn line_containing(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map_or(1, |i| i + 1)
+}
+
 /// Rules that passed validation, with the file they came from (for messages about them).
 pub struct Checked {
     pub rules: Rules,
@@ -385,11 +388,7 @@ impl Checked {
                 if bundle.has(&key) || !seen.insert((key.clone(), lang.clone())) {
                     continue;
                 }
-                let line = self
-                    .text
-                    .lines()
-                    .position(|l| l.contains(&needle))
-                    .map_or(1, |i| i + 1);
+                let line = line_containing(&self.text, &needle);
                 problems.push(
                     Diagnostic::error(
                         &self.path,
@@ -430,10 +429,7 @@ pub fn run_cases(rules: &Rules, cases: &[Case], text: &str, path: &Path) -> Vec<
             benefits: case.benefits.clone(),
         };
         if got != want {
-            let line = text
-                .lines()
-                .position(|l| l.contains(&case.name))
-                .map_or(1, |i| i + 1);
+            let line = line_containing(text, &case.name);
             problems.push(
                 Diagnostic::error(
                     path,

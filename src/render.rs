@@ -453,31 +453,27 @@ fn register(
             .cloned()
             .ok_or_else(|| tera::Error::msg(format!("section(key=\"{key}\"): no such section")))
     });
-    let keys: std::collections::BTreeSet<(String, String)> = site
-        .pages
-        .iter()
-        .map(|p| (p.lang.clone(), p.key.clone()))
-        .collect();
+    // (language, key) → title and URL of every page: `url` and `link` look pages up here.
+    let links: Arc<HashMap<(String, String), Json>> = Arc::new(
+        site.pages
+            .iter()
+            .map(|p| {
+                let link = json!({"title": p.front.title, "url": format!("{base}{}", p.url_path)});
+                ((p.lang.clone(), p.key.clone()), link)
+            })
+            .collect(),
+    );
+    let pages = Arc::clone(&links);
     tera.register_function("url", move |args: &HashMap<String, Json>| {
         let key = arg(args, "key")?;
         let l = lang();
-        if keys.contains(&(l.clone(), key.clone())) {
-            Ok(Json::from(format!("{base}{}", url_path(&key, &l))))
-        } else {
-            Err(tera::Error::msg(format!(
+        match pages.get(&(l.clone(), key.clone())) {
+            Some(link) => Ok(link["url"].clone()),
+            None => Err(tera::Error::msg(format!(
                 "url(key=\"{key}\"): no page `{key}` in language `{l}`"
-            )))
+            ))),
         }
     });
-    let base = site.config.base_path();
-    let links: HashMap<(String, String), Json> = site
-        .pages
-        .iter()
-        .map(|p| {
-            let link = json!({"title": p.front.title, "url": format!("{base}{}", p.url_path)});
-            ((p.lang.clone(), p.key.clone()), link)
-        })
-        .collect();
     tera.register_function("link", move |args: &HashMap<String, Json>| {
         let key = arg(args, "key")?;
         Ok(links.get(&(lang(), key)).cloned().unwrap_or(Json::Null))
