@@ -86,26 +86,29 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
-        .map(|c| (levenshtein(word, c), c))
+        .map(|c| (strsim::levenshtein(word, c), c))
         .filter(|(d, c)| *d <= (c.chars().count() / 3).max(2))
         .min()
         .map(|(_, c)| c)
 }
 
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            let next = (row[j + 1] + 1).min(row[j] + 1).min(prev + cost);
-            prev = row[j + 1];
-            row[j + 1] = next;
-        }
+/// Maps byte offsets of a body to 1-based lines of its source file.
+pub struct LineIndex {
+    starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str, first_line: usize) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts, first_line }
     }
-    row[b.len()]
+
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|s| *s <= offset) + self.first_line - 1
+    }
 }
 
 #[cfg(test)]
@@ -128,5 +131,13 @@ mod tests {
         assert_eq!(d.to_string(), "content/a.en.md:3:7: error: bad — fix it");
         let d = Diagnostic::warning("site.yaml", "odd");
         assert_eq!(d.to_string(), "site.yaml: warning: odd");
+    }
+
+    #[test]
+    fn line_index_counts_from_the_body_start() {
+        let idx = LineIndex::new("a\nb\nc", 5);
+        assert_eq!(idx.line(0), 5);
+        assert_eq!(idx.line(2), 6);
+        assert_eq!(idx.line(4), 7);
     }
 }

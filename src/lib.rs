@@ -9,6 +9,7 @@ pub mod eligibility;
 pub mod format;
 mod frontmatter;
 mod fsx;
+mod hash;
 mod i18n;
 mod links;
 mod load;
@@ -44,7 +45,7 @@ pub struct Report {
     pub pages: Vec<(String, usize)>,
     pub warnings: Vec<Diagnostic>,
     /// Coverage of every page in every language.
-    pub translations: Vec<translations::Row>,
+    pub translations: Vec<model::Row>,
     /// Links to other sites: (source file, line, URL). Listed by `check`, never fetched.
     pub external_links: Vec<(PathBuf, usize, String)>,
     /// Time spent in each stage, in pipeline order.

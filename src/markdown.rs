@@ -1,7 +1,7 @@
 //! Markdown stage: shortcodes, pulldown-cmark, heading ids, table of contents and
 //! resolution of `@/path.md` links to the page of the same language.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::model::{Heading, Page, Rendered, url_path};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::{BTreeMap, BTreeSet};
@@ -200,25 +200,6 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
-/// Maps byte offsets of a body to 1-based lines of its source file.
-pub struct LineIndex {
-    starts: Vec<usize>,
-    first_line: usize,
-}
-
-impl LineIndex {
-    pub fn new(text: &str, first_line: usize) -> Self {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        LineIndex { starts, first_line }
-    }
-
-    pub fn line(&self, offset: usize) -> usize {
-        self.starts.partition_point(|s| *s <= offset) + self.first_line - 1
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,13 +213,5 @@ mod tests {
             "кто-может-воспользоваться"
         );
         assert_eq!(slugify("!!!"), "section");
-    }
-
-    #[test]
-    fn line_index_counts_from_the_body_start() {
-        let idx = LineIndex::new("a\nb\nc", 5);
-        assert_eq!(idx.line(0), 5);
-        assert_eq!(idx.line(2), 6);
-        assert_eq!(idx.line(4), 7);
     }
 }

@@ -14,7 +14,7 @@ pub struct Site {
     /// YAML data files under `content/`, nested by path (`content/a/b.yaml` → `data.a.b`).
     pub data: serde_json::Value,
     /// Per page and language: is the translation there and up to date?
-    pub translations: Vec<crate::translations::Row>,
+    pub translations: Vec<Row>,
 }
 
 #[derive(Clone, Debug)]
@@ -93,6 +93,43 @@ impl Page {
             self.front.title.clone(),
             self.key.clone(),
         )
+    }
+}
+
+/// Translation coverage: one page in one language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub key: String,
+    pub lang: String,
+    pub status: Status,
+    /// The file to create or edit.
+    pub file: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// The default-language source itself.
+    Source,
+    Ok,
+    Missing,
+    /// The source changed since the translation was last marked as reviewed.
+    Stale,
+    /// Shown from the default language (sites with `translations: fallback`).
+    Fallback,
+    /// Not marked with `translated_from`, on a site that does not require it.
+    Untracked,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Source => "source",
+            Status::Ok => "ok",
+            Status::Missing => "missing",
+            Status::Stale => "stale",
+            Status::Fallback => "fallback",
+            Status::Untracked => "untracked",
+        }
     }
 }
 

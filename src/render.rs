@@ -103,7 +103,7 @@ fn compile(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
         hasher.extend_from_slice(&file.bytes);
         hasher.push(0);
     }
-    let hash = crate::theme::fnv1a(&hasher);
+    let hash = crate::hash::fnv1a64(&hasher);
     let mut cache = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((cached, tera)) = cache.as_ref()
         && *cached == hash

@@ -3,8 +3,8 @@
 //! the page's language, so a policy change is one edit.
 
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::LineIndex;
 use crate::format::{Amount, money};
-use crate::markdown::LineIndex;
 use crate::model::Page;
 use std::collections::BTreeMap;
 

@@ -136,7 +136,10 @@ impl Assets {
     pub fn add(&mut self, name: &str, bytes: &[u8]) -> String {
         let url = match name.rsplit_once('.') {
             Some((stem, ext)) if matches!(ext, "css" | "js" | "json") => {
-                format!("assets/{stem}.{:08x}.{ext}", fnv1a(bytes) as u32)
+                format!(
+                    "assets/{stem}.{:08x}.{ext}",
+                    crate::hash::fnv1a64(bytes) as u32
+                )
             }
             _ => format!("assets/{name}"),
         };
@@ -145,26 +148,9 @@ impl Assets {
     }
 }
 
-/// FNV-1a, 64-bit: a stable content hash for cache-busting names (not for security).
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        hash ^= u64::from(*b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fnv1a_matches_the_reference_vectors() {
-        // Vectors from the FNV reference (draft-eastlake-fnv): "" and "a".
-        assert_eq!(fnv1a(b""), 0xcbf29ce484222325);
-        assert_eq!(fnv1a(b"a"), 0xaf63dc4c8601ec8c);
-    }
 
     #[test]
     fn embedded_theme_has_the_base_templates() {

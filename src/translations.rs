@@ -4,64 +4,21 @@
 use crate::config::{Config, TranslationMode};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Page, url_path};
+pub use crate::model::{Row, Status};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-/// One page in one language.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Row {
-    pub key: String,
-    pub lang: String,
-    pub status: Status,
-    /// The file to create or edit.
-    pub file: PathBuf,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
-    /// The default-language source itself.
-    Source,
-    Ok,
-    Missing,
-    /// The source changed since the translation was last marked as reviewed.
-    Stale,
-    /// Shown from the default language (sites with `translations: fallback`).
-    Fallback,
-    /// Not marked with `translated_from`, on a site that does not require it.
-    Untracked,
-}
-
-impl Status {
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Source => "source",
-            Status::Ok => "ok",
-            Status::Missing => "missing",
-            Status::Stale => "stale",
-            Status::Fallback => "fallback",
-            Status::Untracked => "untracked",
-        }
-    }
-}
 
 /// Short content hash of a source file, ignoring line endings, a BOM and its own
 /// `translated_from` line.
 pub fn source_hash(text: &str) -> String {
-    // FNV-1a over the lines, each ended by `\n`, without building a copy of the text.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut feed = |bytes: &[u8]| {
-        for b in bytes {
-            hash ^= u64::from(*b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    };
+    let mut hash = crate::hash::Fnv64::new();
     for line in text.trim_start_matches('\u{feff}').lines() {
         if !line.starts_with("translated_from:") {
-            feed(line.trim_end_matches('\r').as_bytes());
-            feed(b"\n");
+            hash.write(line.trim_end_matches('\r').as_bytes());
+            hash.write(b"\n");
         }
     }
-    format!("{:08x}", hash as u32)
+    format!("{:08x}", hash.finish() as u32)
 }
 
 /// The file of `key` in `lang`, as an editor would name it.
