@@ -346,6 +346,12 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// The rules as the browser's checker reads them: (fingerprinted path, JSON).
+    pub(crate) fn file(self, assets: &mut crate::theme::Assets) -> (String, Vec<u8>) {
+        let json = serde_json::to_vec(&self.rules).unwrap_or_default();
+        (assets.add("eligibility-rules.json", &json), json)
+    }
+
     /// The UI strings the checker needs, each with the rules-file text that needs it: every
     /// rule's reason, each question, hint and choice, and each benefit.
     fn needed(&self) -> Vec<(String, String)> {
@@ -475,4 +481,48 @@ fn unreached(rules: &Rules, cases: &[Case], path: &Path) -> Vec<Diagnostic> {
                 .hint("add a case whose answers meet it; if none can, the rule is unreachable and should be fixed")
         })
         .collect()
+}
+
+/// Eligibility stage: validates the rules `site.yaml` names (`eligibility: {rules, cases}`)
+/// against the thresholds and the UI strings, and runs the test cases through the evaluator.
+/// Returns the checked rules (none if the site has no checker, or they are broken) and the
+/// problems found.
+pub(crate) fn check(
+    site: &crate::model::Site,
+    amounts: &crate::format::Amounts,
+    strings: &crate::i18n::Bundles,
+) -> (Option<Checked>, Vec<Diagnostic>) {
+    let Some(files) = &site.config.eligibility else {
+        return (None, Vec::new());
+    };
+    let text = |name: &str| {
+        let path = PathBuf::from(format!("content/{name}.yaml"));
+        match site.data_text.get(&path) {
+            Some(text) => Ok((path, text.as_str())),
+            None => Err(
+                Diagnostic::error(&path, "cannot read the file: it does not exist")
+                    .hint("create it, or fix `eligibility:` in site.yaml"),
+            ),
+        }
+    };
+    let ((rules_path, rules_text), (cases_path, cases_text)) =
+        match (text(&files.rules), text(&files.cases)) {
+            (Ok(r), Ok(c)) => (r, c),
+            (r, c) => return (None, r.err().into_iter().chain(c.err()).collect()),
+        };
+    let rules = match load(rules_text, &rules_path, amounts) {
+        Ok(rules) => rules,
+        Err(problems) => return (None, problems),
+    };
+    let mut problems = match crate::yaml::parse::<Vec<Case>>(cases_text, &cases_path, 1, &[]) {
+        Ok(cases) => run_cases(&rules, &cases, cases_text, &cases_path),
+        Err(d) => vec![d],
+    };
+    let checked = Checked {
+        rules,
+        text: rules_text.to_string(),
+        path: rules_path,
+    };
+    problems.extend(checked.check_strings(strings));
+    (Some(checked), problems)
 }

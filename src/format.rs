@@ -1,7 +1,13 @@
 //! Figures written the way each language writes them: `5000万美元`, `US$50 million`,
 //! `50 млн долларов США`.
 
+use crate::diagnostic::Diagnostic;
+use crate::model::Site;
 use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The named figures of a site, by name.
+pub type Amounts = BTreeMap<String, Amount>;
 
 /// A named figure of the policy, read from the site's thresholds data file.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -10,6 +16,34 @@ pub struct Amount {
     pub currency: Currency,
     #[serde(default)]
     pub source: String,
+}
+
+/// The named figures of the data file `thresholds:` in `site.yaml` names (none if it names
+/// none): read by shortcodes and by the eligibility rules.
+pub(crate) fn thresholds(site: &Site) -> Result<Amounts, Vec<Diagnostic>> {
+    let Some(name) = &site.config.thresholds else {
+        return Ok(Amounts::new());
+    };
+    let mut node = &site.data;
+    for part in name.split('/') {
+        node = node.get(part).unwrap_or(&serde_json::Value::Null);
+    }
+    let path = format!("content/{name}.yaml");
+    if node.is_null() {
+        return Err(vec![
+            Diagnostic::error("site.yaml", format!("thresholds: no data file {path}"))
+                .hint("create it or fix the `thresholds:` entry in site.yaml"),
+        ]);
+    }
+    serde_json::from_value(node.clone()).map_err(|e| {
+        vec![
+            Diagnostic::error(
+                &path,
+                format!("a figure is not `amount:` plus `currency: USD|CNY`: {e}"),
+            )
+            .hint("write each figure as `name: {amount: 50000000, currency: USD}`"),
+        ]
+    })
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 //! UI strings: one Fluent bundle per language, read from the theme's `i18n/LANG/*.ftl`.
 
+use crate::config::Language;
 use crate::diagnostic::Diagnostic;
 use crate::theme::Theme;
 use fluent::concurrent::FluentBundle;
@@ -17,14 +18,14 @@ pub struct Strings {
 /// Parses the `.ftl` files of every site language. Returns the bundles and warnings (unused
 /// keys); errors for syntax errors, keys templates use but a language lacks, and plural forms a
 /// language needs but a message lacks.
-pub fn load(
+pub(crate) fn load(
     theme: &Theme,
-    languages: &[(String, String)],
+    languages: &[Language],
 ) -> Result<(Bundles, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut all = BTreeMap::new();
     let mut problems = Vec::new();
     let mut defined: Defined = BTreeMap::new();
-    for (code, tag) in languages {
+    for Language { code, tag, .. } in languages {
         let langid = tag.parse().or_else(|_| code.parse()).unwrap_or_default();
         let mut bundle = FluentBundle::new_concurrent(vec![langid]);
         bundle.set_use_isolating(false);
@@ -164,7 +165,7 @@ fn plural_problems(
 /// reported as warnings (a key used as `t(key="prefix-" ~ x)` counts as a prefix).
 fn check_keys(
     theme: &Theme,
-    languages: &[(String, String)],
+    languages: &[Language],
     defined: &Defined,
     problems: &mut Vec<Diagnostic>,
 ) {
@@ -179,7 +180,7 @@ fn check_keys(
                     continue;
                 }
                 used.insert(key.to_string());
-                for (code, _) in languages {
+                for Language { code, .. } in languages {
                     if !defined
                         .get(key)
                         .is_some_and(|d| d.iter().any(|(l, _)| l == code))

@@ -1,7 +1,29 @@
 //! invest-guide: a static site generator for multilingual investor guides.
 //!
-//! A build is a pipeline of stages, each taking data and returning data:
-//! config → load → markdown → render → links → write.
+//! A build is a pipeline of stages, each a function from data to data (`ARCHITECTURE.md`
+//! draws it with each stage's input and output):
+//!
+//! 1. [`config::load`]: `site.yaml` → `Config`
+//! 2. [`load::load`]: `content/` → `Sources` (pages as written, data files)
+//! 3. [`translations::check`]: pages → `Coverage` (a row per page and language; stand-ins for
+//!    missing translations where the site allows them)
+//! 4. [`load::assemble`]: sources and stand-ins → `Site` (generated section pages, unique URLs,
+//!    fixed order)
+//! 5. [`theme::load`], [`i18n::load`]: the embedded theme with the site's files over it →
+//!    `Theme`, UI strings
+//! 6. [`format::thresholds`], [`eligibility::check`]: the named figures; the checker's rules,
+//!    validated and run against their test cases
+//! 7. [`markdown::render`]: `Site` → one `Rendered` per page (HTML, headings, links)
+//! 8. [`render::render`]: pages through their templates → page files
+//! 9. [`output::extras`], [`output::statics`]: sitemap, feeds, robots, headers; the theme's
+//!    static files
+//! 10. [`search::build`]: the final HTML → one search index per language
+//! 11. [`links::check`]: every local link and anchor must lead to a built file
+//! 12. [`output::publish`]: all files into a staging folder, swapped in whole
+//!
+//! Every stage returns the problems it found; the pipeline stops where going on would make no
+//! sense, and nothing is written unless every stage succeeded.
+#![warn(unreachable_pub)]
 
 mod config;
 pub mod diagnostic;
@@ -26,11 +48,11 @@ pub mod translations;
 mod yaml;
 
 use diagnostic::Diagnostic;
-use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+pub use model::Files;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// What to build, from the command line.
 pub struct BuildOptions {
     pub root: PathBuf,
     /// `None` for `check`: validate everything, write nothing.
@@ -45,16 +67,13 @@ pub struct Report {
     pub pages: Vec<(String, usize)>,
     pub warnings: Vec<Diagnostic>,
     /// Coverage of every page in every language.
-    pub translations: Vec<model::Row>,
+    pub translations: Vec<translations::Row>,
     /// Links to other sites: (source file, line, URL). Listed by `check`, never fetched.
     pub external_links: Vec<(PathBuf, usize, String)>,
     /// Time spent in each stage, in pipeline order.
     pub timings: Vec<(&'static str, Duration)>,
     pub elapsed: Duration,
-    started: Instant,
 }
-
-pub use render::Files;
 
 /// A built site, not yet written anywhere: what `serve` holds in memory.
 pub struct Built {
@@ -63,234 +82,179 @@ pub struct Built {
     pub report: Report,
 }
 
+/// What one build may keep for the next: `serve` holds one between rebuilds.
+#[derive(Default)]
+pub(crate) struct Cache {
+    templates: render::TemplateCache,
+}
+
 /// Runs the whole pipeline and, if `options.out` is set, publishes the result there.
 /// On failure returns every problem found, errors and warnings, and writes nothing.
 pub fn build(options: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
+    let started = Instant::now();
     let built = build_in_memory(options)?;
+    let mut report = built.report;
     if let Some(out) = &options.out {
         output::publish(out, &built.files).map_err(|d| vec![d])?;
+        report
+            .timings
+            .push(("write", started.elapsed() - report.elapsed));
     }
-    let mut report = built.report;
-    report.elapsed = report.started.elapsed();
+    report.elapsed = started.elapsed();
     Ok(report)
 }
 
-/// Every stage but writing: config → load → markdown → render → links.
+/// Every stage but writing.
 pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
-    let started = Instant::now();
-    let root = &options.root;
-    let config = config::load(root, options.base_url.as_deref())?;
-    let load_options = load::Options {
-        drafts: options.drafts,
-    };
-    let (mut site, warnings) = load::load(root, config, &load_options)?;
-    let mut timings = Timings::new(started);
-    timings.mark("load");
-    let theme = theme::load(root, &site.config.theme)?;
-    let languages: Vec<(String, String)> = site
-        .config
-        .languages
-        .iter()
-        .map(|l| (l.code.clone(), l.tag.clone()))
-        .collect();
-    let mut problems = warnings;
-    let amounts = amounts(&site)?;
-    let rules = check_eligibility(root, &site, &amounts, &mut problems);
-    timings.mark("eligibility");
-    let (strings, mut string_problems) = i18n::load(&theme, &languages)?;
-    problems.append(&mut string_problems);
-    if let Some(r) = &rules {
-        problems.extend(r.check_strings(&strings));
-    }
-    timings.mark("theme and strings");
-    problems.extend(render_markdown(&mut site, &amounts));
-    timings.mark("markdown");
-    fail_on_errors(&mut problems)?;
+    build_with(options, &mut Cache::default())
+}
+
+/// Every stage but writing, in pipeline order, reusing what `cache` holds.
+pub(crate) fn build_with(
+    options: &BuildOptions,
+    cache: &mut Cache,
+) -> Result<Built, Vec<Diagnostic>> {
+    let root = options.root.as_path();
+    let mut run = Run::start();
+    let config = run.stage("config", || config::load(root, options.base_url.as_deref()))?;
+    let sources = run.collect_from("load", || load::load(root, &config, options.drafts))?;
+    let coverage = run.collect("translations", || {
+        translations::check(&sources.pages, &config)
+    });
+    let site = run.collect("site", || {
+        load::assemble(config, sources, coverage.fallbacks)
+    });
+    run.stop_on_errors()?;
+    let theme = run.stage("theme", || theme::load(root, &site.config.theme))?;
+    let strings = run.collect_from("strings", || i18n::load(&theme, &site.config.languages))?;
+    let amounts = run.stage("thresholds", || format::thresholds(&site))?;
+    let rules = run.collect("eligibility", || {
+        eligibility::check(&site, &amounts, &strings)
+    });
+    let pages = run.collect("markdown", || markdown::render(&site, &amounts));
+    run.stop_on_errors()?;
+    let templates = run.stage("templates", || cache.templates.compile(&theme))?;
     let mut assets = theme::fingerprint(&theme);
-    let mut generated = Vec::new();
-    if let Some(checked) = rules {
-        let json = serde_json::to_vec(&checked.rules).unwrap_or_default();
-        generated.push((assets.add("eligibility-rules.json", &json), json));
-    }
-    let mut files = render::render(&site, &theme, &assets, &strings)?;
-    timings.mark("templates");
-    files.append(&mut generated);
-    output::extras(&site, &theme, &assets, &mut files);
-    files.extend(search::build(&site, &files)?);
-    timings.mark("search index");
-    problems.extend(links::check(&site, &files));
+    let rules_file = rules.map(|checked| checked.file(&mut assets));
+    let inputs = render::Inputs {
+        theme: &theme,
+        assets: &assets,
+        strings: &strings,
+        templates: &templates,
+    };
+    let mut files = run.stage("render", || render::render(&site, &pages, &inputs))?;
+    files.extend(rules_file);
+    files.extend(run.timed("extras", || output::extras(&site, &pages)));
+    files.extend(output::statics(&theme, &assets));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let index = run.stage("search index", || search::build(&site, &files))?;
+    files.extend(index);
+    run.check("links", || links::check(&site, &pages, &files));
     if options.out.is_none() {
         // An editor's concern: `check` and `serve` report orphans, `build` does not look.
-        problems.extend(links::orphans(&site, &files));
+        run.check("orphans", || links::orphans(&site, &files));
     }
-    timings.mark("links");
-    fail_on_errors(&mut problems)?;
+    run.stop_on_errors()?;
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(Built {
-        files,
-        report: Report {
-            pages: pages_per_language(&site),
-            warnings: problems,
-            translations: site.translations.clone(),
-            timings: timings.stages,
-            external_links: site
-                .pages
-                .iter()
-                .flat_map(|p| {
-                    let source = p.source.clone();
-                    p.rendered
-                        .external_links
-                        .iter()
-                        .map(move |(url, line)| (source.clone(), *line, url.clone()))
-                })
-                .collect(),
-            elapsed: started.elapsed(),
-            started,
-        },
-    })
+    let report = Report {
+        pages: pages_per_language(&site),
+        translations: coverage.rows,
+        external_links: external_links(&site, &pages),
+        warnings: std::mem::take(&mut run.problems),
+        elapsed: run.started.elapsed(),
+        timings: run.timings,
+    };
+    Ok(Built { files, report })
 }
 
-/// Stage timings, as Zola prints them.
-struct Timings {
+/// Marks translations as reviewed against their current source (all of them if `files` is
+/// empty); returns the files that changed.
+pub fn mark_translations(root: &Path, files: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
+    let config = config::load(root, None)?;
+    translations::mark_reviewed(root, &config, files)
+}
+
+/// Around the stages: the time each took and the problems found so far.
+struct Run {
+    started: Instant,
     last: Instant,
-    stages: Vec<(&'static str, Duration)>,
+    timings: Vec<(&'static str, Duration)>,
+    problems: Vec<Diagnostic>,
 }
 
-impl Timings {
-    fn new(started: Instant) -> Self {
-        Timings {
-            last: started,
-            stages: Vec::new(),
+impl Run {
+    fn start() -> Self {
+        let now = Instant::now();
+        Run {
+            started: now,
+            last: now,
+            timings: Vec::new(),
+            problems: Vec::new(),
         }
     }
 
     fn mark(&mut self, stage: &'static str) {
         let now = Instant::now();
-        self.stages.push((stage, now - self.last));
+        self.timings.push((stage, now - self.last));
         self.last = now;
     }
-}
 
-fn fail_on_errors(problems: &mut Vec<Diagnostic>) -> Result<(), Vec<Diagnostic>> {
-    if problems.iter().any(Diagnostic::is_error) {
-        Err(std::mem::take(problems))
-    } else {
-        Ok(())
+    /// A stage that either succeeds or fails with its problems (and those found before).
+    fn stage<T>(
+        &mut self,
+        name: &'static str,
+        stage: impl FnOnce() -> Result<T, Vec<Diagnostic>>,
+    ) -> Result<T, Vec<Diagnostic>> {
+        let result = stage();
+        self.mark(name);
+        result.map_err(|mut found| {
+            self.problems.append(&mut found);
+            std::mem::take(&mut self.problems)
+        })
     }
-}
 
-/// Markdown → HTML for every page, in parallel.
-fn render_markdown(
-    site: &mut model::Site,
-    amounts: &BTreeMap<String, format::Amount>,
-) -> Vec<Diagnostic> {
-    let keys: BTreeSet<(String, String)> = site
-        .pages
-        .iter()
-        .map(|p| (p.key.clone(), p.lang.clone()))
-        .collect();
-    let ctx = markdown::Context {
-        pages: &keys,
-        base_path: site.config.base_path(),
-        languages: site
-            .config
-            .languages
-            .iter()
-            .map(|l| l.code.as_str())
-            .collect(),
-        amounts,
-    };
-    let results: Vec<_> = site
-        .pages
-        .par_iter()
-        .map(|p| markdown::render(p, &ctx))
-        .collect();
-    let mut problems = Vec::new();
-    for (page, (rendered, mut diagnostics)) in site.pages.iter_mut().zip(results) {
-        page.rendered = rendered;
-        problems.append(&mut diagnostics);
+    /// A stage that always has an output and reports problems beside it.
+    fn collect<T>(
+        &mut self,
+        name: &'static str,
+        stage: impl FnOnce() -> (T, Vec<Diagnostic>),
+    ) -> T {
+        let (value, mut found) = stage();
+        self.mark(name);
+        self.problems.append(&mut found);
+        value
     }
-    problems
-}
 
-/// The named figures of the data file `thresholds` in `site.yaml`.
-fn amounts(site: &model::Site) -> Result<BTreeMap<String, format::Amount>, Vec<Diagnostic>> {
-    let Some(name) = &site.config.thresholds else {
-        return Ok(BTreeMap::new());
-    };
-    let mut node = &site.data;
-    for part in name.split('/') {
-        node = node.get(part).unwrap_or(&serde_json::Value::Null);
+    /// A stage that only reports problems.
+    fn check(&mut self, name: &'static str, stage: impl FnOnce() -> Vec<Diagnostic>) {
+        self.collect(name, || ((), stage()));
     }
-    let path = format!("content/{name}.yaml");
-    if node.is_null() {
-        return Err(vec![
-            Diagnostic::error("site.yaml", format!("thresholds: no data file {path}"))
-                .hint("create it or fix the `thresholds:` entry in site.yaml"),
-        ]);
+
+    /// A stage that finds no problems.
+    fn timed<T>(&mut self, name: &'static str, stage: impl FnOnce() -> T) -> T {
+        self.collect(name, || (stage(), Vec::new()))
     }
-    serde_json::from_value(node.clone()).map_err(|e| {
-        vec![
-            Diagnostic::error(
-                &path,
-                format!("a figure is not `amount:` plus `currency: USD|CNY`: {e}"),
-            )
-            .hint("write each figure as `name: {amount: 50000000, currency: USD}`"),
-        ]
-    })
-}
 
-/// Marks translations as reviewed against their current source (all of them if `files` is
-/// empty); returns the files that changed.
-pub fn mark_translations(
-    root: &std::path::Path,
-    files: &[PathBuf],
-) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
-    let config = config::load(root, None)?;
-    translations::mark_reviewed(root, &config, files)
-}
+    /// A stage that may fail at once, or succeed with problems beside its output.
+    fn collect_from<T>(
+        &mut self,
+        name: &'static str,
+        stage: impl FnOnce() -> Result<(T, Vec<Diagnostic>), Vec<Diagnostic>>,
+    ) -> Result<T, Vec<Diagnostic>> {
+        self.stage(name, stage).map(|(value, mut found)| {
+            self.problems.append(&mut found);
+            value
+        })
+    }
 
-/// Validates the eligibility rules and runs their test vectors, if the site has them.
-fn check_eligibility(
-    root: &std::path::Path,
-    site: &model::Site,
-    amounts: &BTreeMap<String, format::Amount>,
-    problems: &mut Vec<Diagnostic>,
-) -> Option<eligibility::Checked> {
-    let files = site.config.eligibility.as_ref()?;
-    let read = |name: &str| {
-        let rel = PathBuf::from(format!("content/{name}.yaml"));
-        fsx::read_text(&root.join(&rel), &rel).map(|text| (rel, text))
-    };
-    let ((rules_path, rules_text), (cases_path, cases_text)) =
-        match (read(&files.rules), read(&files.cases)) {
-            (Ok(r), Ok(c)) => (r, c),
-            (r, c) => {
-                problems.extend(r.err().into_iter().chain(c.err()));
-                return None;
-            }
-        };
-    let rules = match eligibility::load(&rules_text, &rules_path, amounts) {
-        Ok(rules) => rules,
-        Err(mut d) => {
-            problems.append(&mut d);
-            return None;
+    /// Fails with every problem found so far if one of them is an error.
+    fn stop_on_errors(&mut self) -> Result<(), Vec<Diagnostic>> {
+        if self.problems.iter().any(Diagnostic::is_error) {
+            Err(std::mem::take(&mut self.problems))
+        } else {
+            Ok(())
         }
-    };
-    match yaml::parse::<Vec<eligibility::Case>>(&cases_text, &cases_path, 1, &[]) {
-        Ok(cases) => problems.extend(eligibility::run_cases(
-            &rules,
-            &cases,
-            &cases_text,
-            &cases_path,
-        )),
-        Err(d) => problems.push(d),
     }
-    Some(eligibility::Checked {
-        rules,
-        text: rules_text,
-        path: rules_path,
-    })
 }
 
 fn pages_per_language(site: &model::Site) -> Vec<(String, usize)> {
@@ -300,6 +264,19 @@ fn pages_per_language(site: &model::Site) -> Vec<(String, usize)> {
         .map(|l| {
             let n = site.pages.iter().filter(|p| p.lang == l.code).count();
             (l.code.clone(), n)
+        })
+        .collect()
+}
+
+fn external_links(site: &model::Site, pages: &[model::Rendered]) -> Vec<(PathBuf, usize, String)> {
+    site.pages
+        .iter()
+        .zip(pages)
+        .flat_map(|(page, rendered)| {
+            rendered
+                .external_links
+                .iter()
+                .map(|(url, line)| (page.source.clone(), *line, url.clone()))
         })
         .collect()
 }

@@ -2,25 +2,27 @@
 //! in the built site.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::Site;
-use crate::render::Files;
+use crate::model::{Files, Rendered, Site};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub fn check(site: &Site, files: &Files) -> Vec<Diagnostic> {
+/// Link stage: every local link of every page (`pages[i]` is the Markdown stage's output for
+/// `site.pages[i]`) must name a file of the built site and, with `#anchor`, a heading of it.
+pub(crate) fn check(site: &Site, pages: &[Rendered], files: &Files) -> Vec<Diagnostic> {
     let base = site.config.base_path();
     let outputs: BTreeSet<String> = files.iter().map(|(p, _)| format!("{base}{p}")).collect();
     let anchors: BTreeMap<String, BTreeSet<&str>> = site
         .pages
         .iter()
-        .map(|p| {
-            let ids = p.rendered.toc.iter().map(|h| h.id.as_str()).collect();
+        .zip(pages)
+        .map(|(p, rendered)| {
+            let ids = rendered.toc.iter().map(|h| h.id.as_str()).collect();
             (format!("{base}{}", p.url_path), ids)
         })
         .collect();
     let mut problems = Vec::new();
-    for page in &site.pages {
+    for (page, rendered) in site.pages.iter().zip(pages) {
         let here = format!("{base}{}", page.url_path);
-        for (dest, line) in &page.rendered.local_links {
+        for (dest, line) in &rendered.local_links {
             let (path, fragment) = match dest.split_once('#') {
                 Some((p, f)) => (p, Some(f)),
                 None => (dest.as_str(), None),
@@ -99,7 +101,7 @@ fn normalise(path: &str) -> String {
 
 /// Pages that no page of another key links to (translations link each other through the
 /// language switcher, so they do not count). Home and section pages are never orphans.
-pub fn orphans(site: &Site, files: &Files) -> Vec<Diagnostic> {
+pub(crate) fn orphans(site: &Site, files: &Files) -> Vec<Diagnostic> {
     let base = site.config.base_path();
     let key_of: BTreeMap<String, &str> = site
         .pages

@@ -12,17 +12,23 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
-pub struct Options {
-    pub drafts: bool,
+/// What the load stage read: every page as written (drafts left out unless asked for) and the
+/// data files.
+pub(crate) struct Sources {
+    pub(crate) pages: Vec<Page>,
+    pub(crate) data: Json,
+    pub(crate) data_text: BTreeMap<PathBuf, String>,
 }
 
-/// Reads every page and data file under `ROOT/content`.
-/// Returns the site and the warnings found on the way.
-pub fn load(
+/// Load stage: reads every page and data file under `ROOT/content` and checks what one file,
+/// or the files together, can show before anything is rendered: file names, front matter,
+/// languages, references to data. Returns what it read and the problems found (errors
+/// among them); fails at once only when there is no `content/` folder.
+pub(crate) fn load(
     root: &Path,
-    config: Config,
-    options: &Options,
-) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+    config: &Config,
+    drafts: bool,
+) -> Result<(Sources, Vec<Diagnostic>), Vec<Diagnostic>> {
     let content = root.join("content");
     if !content.is_dir() {
         return Err(vec![
@@ -31,10 +37,10 @@ pub fn load(
         ]);
     }
     let (markdown, yaml_files, mut problems) = list_files(root, &content);
-    let data = load_data(root, &yaml_files, &mut problems);
+    let (data, data_text) = load_data(root, &yaml_files, &mut problems);
     let results: Vec<Result<Option<Page>, Vec<Diagnostic>>> = markdown
         .par_iter()
-        .map(|rel| read_page(root, rel, &config, options))
+        .map(|rel| read_page(root, rel, config, drafts))
         .collect();
     let mut pages = Vec::new();
     for result in results {
@@ -44,14 +50,30 @@ pub fn load(
             Err(mut d) => problems.append(&mut d),
         }
     }
-    check_refs(&pages, &config, &data, &mut problems);
-    let translations = crate::translations::check(&mut pages, &config, &mut problems);
+    check_refs(&pages, config, &data, &mut problems);
+    let sources = Sources {
+        pages,
+        data,
+        data_text,
+    };
+    Ok((sources, problems))
+}
+
+/// Site stage: the pages as written, the translation stage's stand-ins for missing
+/// translations, and a generated page for each home or section that has no `_index` file,
+/// sorted by key and then language order. Reports two files claiming one URL and `site.yaml`
+/// entries naming a page that does not exist.
+pub(crate) fn assemble(
+    config: Config,
+    sources: Sources,
+    fallbacks: Vec<Page>,
+) -> (Site, Vec<Diagnostic>) {
+    let mut pages = sources.pages;
+    pages.extend(fallbacks);
     add_generated_pages(&mut pages, &config);
+    let mut problems = Vec::new();
     check_unique_urls(&pages, &mut problems);
     check_site_keys(&pages, &config, &mut problems);
-    if problems.iter().any(Diagnostic::is_error) {
-        return Err(problems);
-    }
     let order: BTreeMap<&str, usize> = config
         .languages
         .iter()
@@ -62,10 +84,10 @@ pub fn load(
     let site = Site {
         config,
         pages,
-        data,
-        translations,
+        data: sources.data,
+        data_text: sources.data_text,
     };
-    Ok((site, problems))
+    (site, problems)
 }
 
 /// Markdown and YAML files below `content/`, relative to the root and sorted.
@@ -105,7 +127,7 @@ fn read_page(
     root: &Path,
     rel: &Path,
     config: &Config,
-    options: &Options,
+    drafts: bool,
 ) -> Result<Option<Page>, Vec<Diagnostic>> {
     let (dir, slug, lang) = name_parts(rel, config)?;
     let is_source = lang == config.default_language;
@@ -123,7 +145,7 @@ fn read_page(
         false => config.sections.get(&dir).unwrap_or(&no_fields),
     };
     let front = frontmatter::parse(split.yaml, rel, fields)?;
-    if front.draft && !options.drafts {
+    if front.draft && !drafts {
         return Ok(None);
     }
     let key = if dir.is_empty() {
@@ -149,7 +171,6 @@ fn read_page(
         front,
         body: split.body.to_string(),
         body_line: split.body_line,
-        rendered: Default::default(),
     }))
 }
 
@@ -203,8 +224,13 @@ fn valid_slug(s: &str) -> bool {
 }
 
 /// Data files nested by path: `content/eligibility/thresholds.yaml` → `data.eligibility.thresholds`.
-fn load_data(root: &Path, files: &[PathBuf], problems: &mut Vec<Diagnostic>) -> Json {
+fn load_data(
+    root: &Path,
+    files: &[PathBuf],
+    problems: &mut Vec<Diagnostic>,
+) -> (Json, BTreeMap<PathBuf, String>) {
     let mut data = serde_json::Map::new();
+    let mut texts = BTreeMap::new();
     for rel in files {
         let text = match fsx::read_text(&root.join(rel), rel) {
             Ok(text) => text,
@@ -239,8 +265,9 @@ fn load_data(root: &Path, files: &[PathBuf], problems: &mut Vec<Diagnostic>) -> 
                 ),
             );
         }
+        texts.insert(rel.clone(), text);
     }
-    Json::Object(data)
+    (Json::Object(data), texts)
 }
 
 fn insert_nested(map: &mut serde_json::Map<String, Json>, parts: &[String], value: Json) -> bool {
@@ -355,7 +382,6 @@ fn add_generated_pages(pages: &mut Vec<Page>, config: &Config) {
             },
             body: String::new(),
             body_line: 1,
-            rendered: Default::default(),
         });
     }
 }

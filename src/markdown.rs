@@ -2,21 +2,58 @@
 //! resolution of `@/path.md` links to the page of the same language.
 
 use crate::diagnostic::{Diagnostic, LineIndex};
-use crate::model::{Heading, Page, Rendered, url_path};
+use crate::format::Amounts;
+use crate::model::{Heading, Page, Rendered, Site, url_path};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use std::collections::{BTreeMap, BTreeSet};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
 
-/// What rendering one page needs to know about the rest of the site.
-pub struct Context<'a> {
-    /// (key, lang) of every page.
-    pub pages: &'a BTreeSet<(String, String)>,
-    pub base_path: &'a str,
-    pub languages: Vec<&'a str>,
-    /// Named figures for `{{ amount(name="…") }}`.
-    pub amounts: &'a BTreeMap<String, crate::format::Amount>,
+/// Markdown stage: every page's body to HTML, in parallel. Returns one [`Rendered`] per page
+/// of `site.pages`, in the same order, and the problems found (shortcodes, `@/` links).
+pub(crate) fn render(site: &Site, amounts: &Amounts) -> (Vec<Rendered>, Vec<Diagnostic>) {
+    let pages: BTreeSet<(&str, &str)> = site
+        .pages
+        .iter()
+        .map(|p| (p.key.as_str(), p.lang.as_str()))
+        .collect();
+    let ctx = Context {
+        pages: &pages,
+        base_path: site.config.base_path(),
+        languages: site
+            .config
+            .languages
+            .iter()
+            .map(|l| l.code.as_str())
+            .collect(),
+        amounts,
+    };
+    let results: Vec<_> = site
+        .pages
+        .par_iter()
+        .map(|p| render_page(p, &ctx))
+        .collect();
+    let mut problems = Vec::new();
+    let rendered = results
+        .into_iter()
+        .map(|(rendered, mut found)| {
+            problems.append(&mut found);
+            rendered
+        })
+        .collect();
+    (rendered, problems)
 }
 
-pub fn render(page: &Page, ctx: &Context) -> (Rendered, Vec<Diagnostic>) {
+/// What rendering one page needs to know about the rest of the site.
+struct Context<'a> {
+    /// (key, lang) of every page.
+    pages: &'a BTreeSet<(&'a str, &'a str)>,
+    base_path: &'a str,
+    languages: Vec<&'a str>,
+    /// Named figures for `{{ amount(name="…") }}`.
+    amounts: &'a Amounts,
+}
+
+fn render_page(page: &Page, ctx: &Context) -> (Rendered, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let body = crate::shortcode::expand(page, ctx.amounts, &mut problems);
     let lines = LineIndex::new(&body, page.body_line);
@@ -114,8 +151,8 @@ fn resolve_internal(target: &str, lang: &str, ctx: &Context) -> Result<String, S
         Some((key, l)) if ctx.languages.contains(&l) => (key, l),
         _ => (stem, lang),
     };
-    if !ctx.pages.contains(&(key.to_string(), lang.to_string())) {
-        let any_lang = ctx.pages.iter().any(|(k, _)| k == key);
+    if !ctx.pages.contains(&(key, lang)) {
+        let any_lang = ctx.pages.iter().any(|(k, _)| *k == key);
         return Err(match any_lang {
             true => format!("content/{key}.{lang}.md does not exist yet: translate the page"),
             false => format!(

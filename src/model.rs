@@ -5,6 +5,9 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+/// Output files: path below the output folder → content.
+pub type Files = Vec<(String, Vec<u8>)>;
+
 /// Everything the load stage found in a site root.
 #[derive(Debug)]
 pub struct Site {
@@ -13,8 +16,9 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// YAML data files under `content/`, nested by path (`content/a/b.yaml` → `data.a.b`).
     pub data: serde_json::Value,
-    /// Per page and language: is the translation there and up to date?
-    pub translations: Vec<Row>,
+    /// The text of each data file, by its path below the site root (`content/a/b.yaml`), for
+    /// stages that point at a line of it.
+    pub data_text: BTreeMap<PathBuf, String>,
 }
 
 #[derive(Clone, Debug)]
@@ -41,7 +45,6 @@ pub struct Page {
     pub body_line: usize,
     /// URL path below the base path, e.g. `en/measures/01-negative-list/`.
     pub url_path: String,
-    pub rendered: Rendered,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -66,7 +69,8 @@ pub struct FrontMatter {
     pub lines: BTreeMap<String, usize>,
 }
 
-/// The Markdown stage's output for one page.
+/// The Markdown stage's output for one page. The stage returns one per page of
+/// [`Site::pages`], in the same order.
 #[derive(Clone, Debug, Default)]
 pub struct Rendered {
     pub html: String,

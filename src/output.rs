@@ -1,18 +1,20 @@
-//! Write stage: sitemap, robots, headers, static files, then an all-or-nothing publish that
-//! swaps a fully written staging folder in place of the previous output.
+//! Output: the files every site gets besides its pages (sitemap, feeds, robots, headers, the
+//! theme's static files), and the write stage: an all-or-nothing publish that swaps a fully
+//! written staging folder in place of the previous output.
 
 use crate::diagnostic::Diagnostic;
 use crate::fsx;
-use crate::model::{Site, url_path};
-use crate::render::Files;
+use crate::model::{Files, Page, Rendered, Site, url_path};
 use crate::theme::{Assets, Theme};
 use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// The files every site gets besides its pages.
-pub fn extras(site: &Site, theme: &Theme, assets: &Assets, files: &mut Files) {
+/// Extras stage: the sitemap, robots.txt, `_headers` and an Atom feed per feed section and
+/// language (`pages[i]` is the Markdown stage's output for `site.pages[i]`).
+pub(crate) fn extras(site: &Site, pages: &[Rendered]) -> Files {
+    let mut files = Files::new();
     files.push(("sitemap.xml".into(), sitemap(site).into_bytes()));
     files.push(("robots.txt".into(), robots(site).into_bytes()));
     files.push(("_headers".into(), headers(site).into_bytes()));
@@ -22,13 +24,19 @@ pub fn extras(site: &Site, theme: &Theme, assets: &Assets, files: &mut Files) {
                 "{}atom.xml",
                 url_path(&format!("{feed}/_index"), &lang.code)
             );
-            files.push((path, atom(site, feed, &lang.code).into_bytes()));
+            files.push((path, atom(site, pages, feed, &lang.code).into_bytes()));
         }
     }
-    for (name, file) in &theme.statics {
-        files.push((assets.urls[name].clone(), file.bytes.clone()));
-    }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// The theme's static files, under their fingerprinted names.
+pub(crate) fn statics(theme: &Theme, assets: &Assets) -> Files {
+    theme
+        .statics
+        .iter()
+        .map(|(name, file)| (assets.urls[name].clone(), file.bytes.clone()))
+        .collect()
 }
 
 fn sitemap(site: &Site) -> String {
@@ -82,14 +90,15 @@ fn sitemap(site: &Site) -> String {
 }
 
 /// An Atom feed of the dated pages of section `dir` in `lang`, newest first.
-fn atom(site: &Site, dir: &str, lang: &str) -> String {
+fn atom(site: &Site, pages: &[Rendered], dir: &str, lang: &str) -> String {
     let base = &site.config.base_url;
-    let mut entries: Vec<_> = site
+    let mut entries: Vec<(&Page, &Rendered)> = site
         .pages
         .iter()
-        .filter(|p| p.dir == dir && p.lang == lang && !p.is_index)
+        .zip(pages)
+        .filter(|(p, _)| p.dir == dir && p.lang == lang && !p.is_index)
         .collect();
-    entries.sort_by(|a, b| (&b.front.date, &a.key).cmp(&(&a.front.date, &b.key)));
+    entries.sort_by(|(a, _), (b, _)| (&b.front.date, &a.key).cmp(&(&a.front.date, &b.key)));
     let index = site
         .pages
         .iter()
@@ -97,7 +106,7 @@ fn atom(site: &Site, dir: &str, lang: &str) -> String {
     let title = index.map_or(dir, |p| p.front.title.as_str());
     let site_title = site.config.language(lang).map_or("", |l| l.title.as_str());
     let feed_url = format!("{base}{}", url_path(&format!("{dir}/_index"), lang));
-    let stamp = |p: &crate::model::Page| {
+    let stamp = |p: &Page| {
         atom_time(
             p.front
                 .updated
@@ -108,7 +117,7 @@ fn atom(site: &Site, dir: &str, lang: &str) -> String {
     };
     let updated = entries
         .iter()
-        .map(|p| stamp(p))
+        .map(|(p, _)| stamp(p))
         .max()
         .unwrap_or_else(|| atom_time("1970-01-01"));
     let mut out = format!(
@@ -117,7 +126,7 @@ fn atom(site: &Site, dir: &str, lang: &str) -> String {
         escape(site_title),
         escape(site_title),
     );
-    for p in entries {
+    for (p, rendered) in entries {
         let url = format!("{base}{}", p.url_path);
         let _ = write!(
             out,
@@ -131,7 +140,7 @@ fn atom(site: &Site, dir: &str, lang: &str) -> String {
         let _ = writeln!(
             out,
             "    <content type=\"html\">{}</content>\n  </entry>",
-            escape(&p.rendered.html)
+            escape(&rendered.html)
         );
     }
     out.push_str("</feed>\n");
@@ -169,9 +178,9 @@ fn headers(site: &Site) -> String {
     )
 }
 
-/// Writes `files` into a staging folder beside `out`, then swaps it in. If anything fails, the
-/// previous `out` is left exactly as it was.
-pub fn publish(out: &Path, files: &Files) -> Result<(), Diagnostic> {
+/// Write stage: writes `files` into a staging folder beside `out`, then swaps it in. If
+/// anything fails, the previous `out` is left exactly as it was.
+pub(crate) fn publish(out: &Path, files: &Files) -> Result<(), Diagnostic> {
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -1,9 +1,15 @@
-//! Render stage: every page through its tera template, with the page's language bound to the
-//! template functions (`t`, `url`, `link`, `section`, `asset`).
+//! Render stage: every page through its tera template. In: the site, the Markdown stage's
+//! HTML, the theme, its fingerprinted asset names and the UI strings. Out: one
+//! `LANG/…/index.html` per page, plus the root `index.html` and `404.html`.
+//!
+//! Templates are compiled once (and kept between `serve` rebuilds by a [`TemplateCache`]),
+//! then bound to each language: the template functions (`t`, `url`, `link`, `section`,
+//! `asset`, `by_id`) and filters (`local_date`, `money`) of a language's templates answer for
+//! that language, so no state is shared between pages.
 
 use crate::diagnostic::Diagnostic;
-use crate::i18n::Strings;
-use crate::model::{Page, Site, url_path};
+use crate::i18n::{Bundles, Strings};
+use crate::model::{Files, Page, Rendered, Site, url_path};
 use crate::theme::{Assets, Theme};
 use rayon::prelude::*;
 use serde_json::{Value as Json, json};
@@ -11,54 +17,42 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use tera::Tera;
 
-/// Output files (path below the output folder → content).
-pub type Files = Vec<(String, Vec<u8>)>;
+/// What rendering needs besides the site and its pages.
+pub(crate) struct Inputs<'a> {
+    pub(crate) theme: &'a Theme,
+    pub(crate) assets: &'a Assets,
+    pub(crate) strings: &'a Bundles,
+    pub(crate) templates: &'a Tera,
+}
 
-pub fn render(
+/// Render stage: `pages[i]` is the Markdown stage's output for `site.pages[i]`.
+pub(crate) fn render(
     site: &Site,
-    theme: &Theme,
-    assets: &Assets,
-    strings: &BTreeMap<String, Arc<Strings>>,
+    pages: &[Rendered],
+    inputs: &Inputs,
 ) -> Result<Files, Vec<Diagnostic>> {
-    let base = compile(theme)?;
     let listings = Arc::new(listings(site));
-    let mut tera = base;
-    register(&mut tera, site, assets, &listings, strings);
-    let translations = translations(site);
-    let common = common_context(site);
-    let pages = by_key(site);
-    let splice = content_is_only_inserted(theme);
+    let bound = bind(site, inputs, &listings);
+    let shared = Shared {
+        site,
+        theme: inputs.theme,
+        bound: &bound,
+        listings: &listings,
+        translations: translations(site),
+        by_key: by_key(site),
+        splice: content_is_only_inserted(inputs.theme),
+    };
+    let common = tera::Context::from_value(Json::Object(common_context(site))).unwrap_or_default();
+    // One context per worker, holding the data every page shares; each page replaces its own
+    // entries, so the shared data is copied once per worker rather than once per page.
     let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = site
         .pages
         .par_iter()
-        .map(|page| {
-            let template = choose_template(page, theme)?;
-            // Built as a JSON map and handed over whole: `Context::insert` would copy each value.
-            let mut ctx = common.clone();
-            ctx.insert("lang".into(), json!(page.lang));
-            ctx.insert("language".into(), json!(site.config.language(&page.lang)));
-            let content = if splice {
-                CONTENT_MARK
-            } else {
-                &page.rendered.html
-            };
-            ctx.insert(
-                "page".into(),
-                page_value(site, page, content, &translations[&page.key]),
-            );
-            insert_navigation(&mut ctx, site, page, &pages, &listings);
-            if page.is_index {
-                let section = listings[&page.lang].get(&page.dir).cloned();
-                ctx.insert("section".into(), section.unwrap_or_default());
-            }
-            let ctx = tera::Context::from_value(Json::Object(ctx)).unwrap_or_default();
-            let mut html = with_lang(&page.lang, || tera.render(&template, &ctx))
-                .map_err(|e| template_error(theme, &template, &e, Some(page)))?;
-            if splice {
-                html = html.replace(CONTENT_MARK, &page.rendered.html);
-            }
-            Ok((format!("{}index.html", page.url_path), html.into_bytes()))
-        })
+        .zip(pages)
+        .map_init(
+            || common.clone(),
+            |ctx, (page, rendered)| shared.page(ctx, page, rendered),
+        )
         .collect();
     let mut files = Vec::with_capacity(results.len() + 2);
     let mut problems = Vec::new();
@@ -68,20 +62,11 @@ pub fn render(
             Err(d) => problems.push(d),
         }
     }
-    for name in ["404.html", "index.html"] {
-        let template = if name == "index.html" {
-            "root.html"
-        } else {
-            name
-        };
-        let lang = &site.config.default_language;
-        let mut ctx = common.clone();
-        ctx.insert("lang".into(), json!(lang));
-        ctx.insert("language".into(), json!(site.config.language(lang)));
-        let ctx = tera::Context::from_value(Json::Object(ctx)).unwrap_or_default();
-        match with_lang(lang, || tera.render(template, &ctx)) {
+    let mut ctx = common;
+    for (name, template) in [("404.html", "404.html"), ("index.html", "root.html")] {
+        match shared.root_file(&mut ctx, template) {
             Ok(html) => files.push((name.to_string(), html.into_bytes())),
-            Err(e) => problems.push(template_error(theme, template, &e, None)),
+            Err(d) => problems.push(d),
         }
     }
     if problems.is_empty() {
@@ -91,28 +76,93 @@ pub fn render(
     }
 }
 
+/// What every page's render reads.
+struct Shared<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    /// Language → the templates bound to it.
+    bound: &'a BTreeMap<String, Tera>,
+    listings: &'a Listings,
+    translations: Translations,
+    by_key: ByKey<'a>,
+    splice: bool,
+}
+
+impl Shared<'_> {
+    fn page(
+        &self,
+        ctx: &mut tera::Context,
+        page: &Page,
+        rendered: &Rendered,
+    ) -> Result<(String, Vec<u8>), Diagnostic> {
+        let site = self.site;
+        let template = choose_template(page, self.theme)?;
+        let content = if self.splice {
+            CONTENT_MARK
+        } else {
+            &rendered.html
+        };
+        let mut own = Map::new();
+        own.insert("lang".into(), json!(page.lang));
+        own.insert("language".into(), json!(site.config.language(&page.lang)));
+        let translations = &self.translations[&page.key];
+        let value = page_value(site, page, rendered, content, translations);
+        own.insert("page".into(), value);
+        insert_navigation(&mut own, site, page, &self.by_key, self.listings);
+        if page.is_index {
+            let section = self.listings[&page.lang].get(&page.dir).cloned();
+            own.insert("section".into(), section.unwrap_or_default());
+        } else {
+            ctx.remove("section");
+        }
+        ctx.extend(tera::Context::from_value(Json::Object(own)).unwrap_or_default());
+        let mut html = self.bound[&page.lang]
+            .render(&template, ctx)
+            .map_err(|e| template_error(self.theme, &template, &e, Some(page)))?;
+        if self.splice {
+            html = html.replace(CONTENT_MARK, &rendered.html);
+        }
+        Ok((format!("{}index.html", page.url_path), html.into_bytes()))
+    }
+
+    /// A file at the root of the output (`index.html`, `404.html`), in the default language.
+    fn root_file(&self, ctx: &mut tera::Context, template: &str) -> Result<String, Diagnostic> {
+        let lang = &self.site.config.default_language;
+        ctx.insert("lang", lang);
+        ctx.insert("language", &self.site.config.language(lang));
+        self.bound[lang]
+            .render(template, ctx)
+            .map_err(|e| template_error(self.theme, template, &e, None))
+    }
+}
+
 /// The last compiled templates and the hash of their sources: `serve` rebuilds often and
 /// templates change rarely, and parsing them is a fifth of a small site's build.
-static COMPILED: std::sync::Mutex<Option<(u64, Tera)>> = std::sync::Mutex::new(None);
+#[derive(Default)]
+pub struct TemplateCache {
+    compiled: Option<(u64, Tera)>,
+}
 
-fn compile(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
-    let mut hasher = Vec::new();
-    for (name, file) in &theme.templates {
-        hasher.extend_from_slice(name.as_bytes());
-        hasher.push(0);
-        hasher.extend_from_slice(&file.bytes);
-        hasher.push(0);
+impl TemplateCache {
+    /// The theme's templates, compiled, from the cache when their sources are unchanged.
+    pub(crate) fn compile(&mut self, theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
+        let mut hash = crate::hash::Fnv64::new();
+        for (name, file) in &theme.templates {
+            hash.write(name.as_bytes());
+            hash.write(&[0]);
+            hash.write(&file.bytes);
+            hash.write(&[0]);
+        }
+        let hash = hash.finish();
+        if let Some((cached, tera)) = &self.compiled
+            && *cached == hash
+        {
+            return Ok(tera.clone());
+        }
+        let tera = compile_uncached(theme)?;
+        self.compiled = Some((hash, tera.clone()));
+        Ok(tera)
     }
-    let hash = crate::hash::fnv1a64(&hasher);
-    let mut cache = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((cached, tera)) = cache.as_ref()
-        && *cached == hash
-    {
-        return Ok(tera.clone());
-    }
-    let tera = compile_uncached(theme)?;
-    *cache = Some((hash, tera.clone()));
-    Ok(tera)
 }
 
 fn compile_uncached(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
@@ -297,7 +347,13 @@ fn content_is_only_inserted(theme: &Theme) -> bool {
     })
 }
 
-fn page_value(site: &Site, page: &Page, content: &str, translations: &[Json]) -> Json {
+fn page_value(
+    site: &Site,
+    page: &Page,
+    rendered: &Rendered,
+    content: &str,
+    translations: &[Json],
+) -> Json {
     let mut value = summary(site, page);
     let extra = json!({
         "lang": page.lang,
@@ -309,7 +365,7 @@ fn page_value(site: &Site, page: &Page, content: &str, translations: &[Json]) ->
         "source_tag": site.config.language(&site.config.default_language).map(|l| l.tag.as_str()),
         "source": page.source.to_string_lossy().replace('\\', "/"),
         "content": content,
-        "toc": page.rendered.toc,
+        "toc": rendered.toc,
         "translations": translations,
         "ancestors": ancestors(site, page),
     });
@@ -404,38 +460,60 @@ fn listings(site: &Site) -> Listings {
     out
 }
 
-thread_local! {
-    /// The language of the page this thread is rendering: tera functions cannot see the
-    /// context, and one set of templates serves every language.
-    static LANG: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-}
-
-fn with_lang<T>(lang: &str, f: impl FnOnce() -> T) -> T {
-    LANG.with(|l| lang.clone_into(&mut l.borrow_mut()));
-    f()
-}
-
-fn lang() -> String {
-    LANG.with(|l| l.borrow().clone())
-}
-
-/// Template functions and filters; per-language data is looked up by the current language.
-fn register(
-    tera: &mut Tera,
-    site: &Site,
-    assets: &Assets,
-    listings: &Arc<Listings>,
-    strings: &BTreeMap<String, Arc<Strings>>,
-) {
-    let base = site.config.base_path().to_string();
-    let asset_urls: BTreeMap<String, String> = assets
-        .urls
+/// The compiled templates bound to each language of the site.
+fn bind(site: &Site, inputs: &Inputs, listings: &Arc<Listings>) -> BTreeMap<String, Tera> {
+    let base = site.config.base_path();
+    let lookups = Lookups {
+        assets: Arc::new(
+            inputs
+                .assets
+                .urls
+                .iter()
+                .map(|(k, v)| (k.clone(), format!("{base}{v}")))
+                .collect(),
+        ),
+        listings: Arc::clone(listings),
+        links: Arc::new(
+            site.pages
+                .iter()
+                .map(|p| {
+                    let link =
+                        json!({"title": p.front.title, "url": format!("{base}{}", p.url_path)});
+                    ((p.lang.clone(), p.key.clone()), link)
+                })
+                .collect(),
+        ),
+        entries: Arc::new(entries_by_id(&site.data)),
+    };
+    site.config
+        .languages
         .iter()
-        .map(|(k, v)| (k.clone(), format!("{base}{v}")))
-        .collect();
+        .map(|l| {
+            let mut tera = inputs.templates.clone();
+            let strings = inputs.strings.get(&l.code).cloned();
+            register(&mut tera, &l.code, &lookups, strings);
+            register_filters(&mut tera, &l.code);
+            (l.code.clone(), tera)
+        })
+        .collect()
+}
+
+/// What the template functions look up, shared by every language's templates.
+struct Lookups {
+    /// Asset name → URL with the base path.
+    assets: Arc<BTreeMap<String, String>>,
+    listings: Arc<Listings>,
+    /// (language, key) → title and URL of every page: `url` and `link` look pages up here.
+    links: Arc<HashMap<(String, String), Json>>,
+    entries: Arc<BTreeMap<(String, String), Json>>,
+}
+
+/// The template functions of `lang`'s templates.
+fn register(tera: &mut Tera, lang: &str, lookups: &Lookups, strings: Option<Arc<Strings>>) {
+    let assets = Arc::clone(&lookups.assets);
     tera.register_function("asset", move |args: &HashMap<String, Json>| {
         let path = arg(args, "path")?;
-        asset_urls
+        assets
             .get(&path)
             .map(|u| Json::from(u.as_str()))
             .ok_or_else(|| {
@@ -444,41 +522,34 @@ fn register(
                 ))
             })
     });
-    let listings = Arc::clone(listings);
+    let listings = Arc::clone(&lookups.listings);
+    let l = lang.to_string();
     tera.register_function("section", move |args: &HashMap<String, Json>| {
         let key = arg(args, "key")?;
         listings
-            .get(&lang())
+            .get(&l)
             .and_then(|own| own.get(&key))
             .cloned()
             .ok_or_else(|| tera::Error::msg(format!("section(key=\"{key}\"): no such section")))
     });
-    // (language, key) → title and URL of every page: `url` and `link` look pages up here.
-    let links: Arc<HashMap<(String, String), Json>> = Arc::new(
-        site.pages
-            .iter()
-            .map(|p| {
-                let link = json!({"title": p.front.title, "url": format!("{base}{}", p.url_path)});
-                ((p.lang.clone(), p.key.clone()), link)
-            })
-            .collect(),
-    );
-    let pages = Arc::clone(&links);
+    let links = Arc::clone(&lookups.links);
+    let l = lang.to_string();
     tera.register_function("url", move |args: &HashMap<String, Json>| {
         let key = arg(args, "key")?;
-        let l = lang();
-        match pages.get(&(l.clone(), key.clone())) {
+        match links.get(&(l.clone(), key.clone())) {
             Some(link) => Ok(link["url"].clone()),
             None => Err(tera::Error::msg(format!(
                 "url(key=\"{key}\"): no page `{key}` in language `{l}`"
             ))),
         }
     });
+    let links = Arc::clone(&lookups.links);
+    let l = lang.to_string();
     tera.register_function("link", move |args: &HashMap<String, Json>| {
         let key = arg(args, "key")?;
-        Ok(links.get(&(lang(), key)).cloned().unwrap_or(Json::Null))
+        Ok(links.get(&(l.clone(), key)).cloned().unwrap_or(Json::Null))
     });
-    let entries = entries_by_id(&site.data);
+    let entries = Arc::clone(&lookups.entries);
     tera.register_function("by_id", move |args: &HashMap<String, Json>| {
         let (data, id) = (arg(args, "data")?, arg(args, "id")?);
         entries
@@ -490,13 +561,37 @@ fn register(
                 ))
             })
     });
+    let l = lang.to_string();
+    tera.register_function("t", move |args: &HashMap<String, Json>| {
+        let key = arg(args, "key")?;
+        let rest: BTreeMap<String, Json> = args
+            .iter()
+            .filter(|(k, _)| k.as_str() != "key")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        strings
+            .as_ref()
+            .and_then(|s| s.get(&key, &rest))
+            .map(Json::from)
+            .ok_or_else(|| {
+                tera::Error::msg(format!(
+                    "no UI string `{key}` for `{l}`: add `{key} = …` to i18n/{l}/main.ftl"
+                ))
+            })
+    });
+}
+
+/// The filters of `lang`'s templates: dates and figures as that language writes them.
+fn register_filters(tera: &mut Tera, lang: &str) {
+    let l = lang.to_string();
     tera.register_filter(
         "local_date",
         move |value: &Json, _: &HashMap<String, Json>| {
             let text = value.as_str().unwrap_or_default();
-            Ok(Json::from(crate::format::local_date(text, &lang())))
+            Ok(Json::from(crate::format::local_date(text, &l)))
         },
     );
+    let l = lang.to_string();
     tera.register_filter(
         "money",
         move |value: &Json, args: &HashMap<String, Json>| {
@@ -512,28 +607,9 @@ fn register(
                     )));
                 }
             };
-            Ok(Json::from(crate::format::money(amount, currency, &lang())))
+            Ok(Json::from(crate::format::money(amount, currency, &l)))
         },
     );
-    let strings = strings.clone();
-    tera.register_function("t", move |args: &HashMap<String, Json>| {
-        let key = arg(args, "key")?;
-        let l = lang();
-        let rest: BTreeMap<String, Json> = args
-            .iter()
-            .filter(|(k, _)| k.as_str() != "key")
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        strings
-            .get(&l)
-            .and_then(|s| s.get(&key, &rest))
-            .map(Json::from)
-            .ok_or_else(|| {
-                tera::Error::msg(format!(
-                    "no UI string `{key}` for `{l}`: add `{key} = …` to i18n/{l}/main.ftl"
-                ))
-            })
-    });
 }
 
 /// (data file, id) → entry, for every data file that is a list of entries with an `id`.

@@ -40,8 +40,8 @@
 //! 6. In a query, concepts that are one of [`STOP_WORDS`] are dropped when others remain.
 
 use crate::diagnostic::Diagnostic;
+use crate::model::Files;
 use crate::model::Site;
-use crate::render::Files;
 use lol_html::{RewriteStrSettings, element, end_tag, rewrite_str, text};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -8,7 +8,7 @@
 //! answer a request.
 
 use crate::diagnostic::{self, Diagnostic, Severity};
-use crate::{BuildOptions, Report, build_in_memory};
+use crate::{BuildOptions, Cache, Report, build_with};
 use std::collections::{BTreeMap, HashMap};
 use std::convert::Infallible;
 use std::fmt;
@@ -107,13 +107,21 @@ pub fn run(options: &Options, mut report: impl FnMut(Event)) -> Result<Infallibl
     };
     let shared = Arc::new(Shared::new(local.ip().is_loopback()));
     let mut watcher = Watcher::new(&options.root);
-    rebuild(&build, &shared, &mut watcher, None, &mut report);
+    let mut cache = Cache::default();
+    rebuild(&build, &mut cache, &shared, &mut watcher, None, &mut report);
     let acceptor = Arc::clone(&shared);
     thread::spawn(move || accept(&listener, &acceptor));
     loop {
         thread::sleep(POLL);
         if let Some(changed) = watcher.changed() {
-            rebuild(&build, &shared, &mut watcher, Some(changed), &mut report);
+            rebuild(
+                &build,
+                &mut cache,
+                &shared,
+                &mut watcher,
+                Some(changed),
+                &mut report,
+            );
         }
     }
 }
@@ -121,13 +129,14 @@ pub fn run(options: &Options, mut report: impl FnMut(Event)) -> Result<Infallibl
 /// Builds and swaps the result in, or keeps the last good site and publishes the errors.
 fn rebuild(
     options: &BuildOptions,
+    cache: &mut Cache,
     shared: &Shared,
     watcher: &mut Watcher,
     mut changed: Option<PathBuf>,
     report: &mut impl FnMut(Event),
 ) {
     loop {
-        match build_in_memory(options) {
+        match build_with(options, cache) {
             Ok(built) => {
                 shared.publish(built.files);
                 let changed = changed.as_deref();

@@ -26,77 +26,98 @@ fn file_of(key: &str, lang: &str) -> PathBuf {
     PathBuf::from(format!("content/{key}.{lang}.md"))
 }
 
-/// Checks every page against its default-language source; adds fallback copies where the site
-/// allows them. Returns the coverage table.
-pub fn check(pages: &mut Vec<Page>, config: &Config, problems: &mut Vec<Diagnostic>) -> Vec<Row> {
-    let default = config.default_language.as_str();
-    let mut by_key: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+/// The translation stage's findings.
+pub(crate) struct Coverage {
+    /// Every page in every language, with its status.
+    pub(crate) rows: Vec<Row>,
+    /// Copies of default-language pages standing in for missing translations (sites with
+    /// `translations: fallback` only).
+    pub(crate) fallbacks: Vec<Page>,
+}
+
+/// Translation stage: checks every page against its default-language source (missing, stale,
+/// not marked as reviewed) and makes a stand-in copy of the source for each missing
+/// translation where the site allows it. Returns the coverage and the problems found.
+pub(crate) fn check(pages: &[Page], config: &Config) -> (Coverage, Vec<Diagnostic>) {
+    let mut by_key: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
     for (i, page) in pages.iter().enumerate() {
-        by_key
-            .entry(page.key.clone())
-            .or_default()
-            .insert(page.lang.clone(), i);
+        by_key.entry(&page.key).or_default().insert(&page.lang, i);
     }
-    let mut rows = Vec::new();
-    let mut copies = Vec::new();
+    let mut coverage = Coverage {
+        rows: Vec::new(),
+        fallbacks: Vec::new(),
+    };
+    let mut problems = Vec::new();
     for (key, langs) in &by_key {
-        let Some(&source) = langs.get(default) else {
-            let (lang, &i) = langs.iter().next().expect("a key has a page");
-            problems.push(
-                Diagnostic::warning(
-                    &pages[i].source,
-                    format!("no {default} source for this {lang} page"),
-                )
-                .hint(format!(
-                    "create {} (the default language is the source of every translation)",
-                    file_of(key, default).display()
-                )),
-            );
-            continue;
-        };
-        rows.push(Row {
-            key: key.clone(),
-            lang: default.into(),
-            status: Status::Source,
-            file: pages[source].source.clone(),
-        });
-        for lang in config
-            .languages
-            .iter()
-            .map(|l| l.code.as_str())
-            .filter(|l| *l != default)
-        {
-            let row = match langs.get(lang) {
-                Some(&i) => compare(&pages[i], &pages[source], config.translations, problems),
-                None if config.translations == TranslationMode::Lenient => continue,
-                None if config.translations == TranslationMode::Fallback => {
-                    copies.push(fallback_copy(&pages[source], lang));
-                    Row {
-                        key: key.clone(),
-                        lang: lang.into(),
-                        status: Status::Fallback,
-                        file: file_of(key, lang),
-                    }
-                }
-                None => {
-                    let missing = file_of(key, lang);
-                    problems.push(
-                        Diagnostic::error(&missing, "this translation is missing")
-                            .hint(format!("translate {} into it, then run `invest-guide translations --mark-reviewed {}`", pages[source].source.display(), missing.display())),
-                    );
-                    Row {
-                        key: key.clone(),
-                        lang: lang.into(),
-                        status: Status::Missing,
-                        file: missing,
-                    }
-                }
-            };
-            rows.push(row);
-        }
+        check_key(key, langs, pages, config, &mut coverage, &mut problems);
     }
-    pages.extend(copies);
-    rows
+    (coverage, problems)
+}
+
+/// The rows of one page in every language; a fallback copy or a problem for each missing one.
+fn check_key(
+    key: &str,
+    langs: &BTreeMap<&str, usize>,
+    pages: &[Page],
+    config: &Config,
+    coverage: &mut Coverage,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let default = config.default_language.as_str();
+    let Some(&source) = langs.get(default) else {
+        let (lang, &i) = langs.iter().next().expect("a key has a page");
+        problems.push(
+            Diagnostic::warning(
+                &pages[i].source,
+                format!("no {default} source for this {lang} page"),
+            )
+            .hint(format!(
+                "create {} (the default language is the source of every translation)",
+                file_of(key, default).display()
+            )),
+        );
+        return;
+    };
+    coverage.rows.push(Row {
+        key: key.to_string(),
+        lang: default.into(),
+        status: Status::Source,
+        file: pages[source].source.clone(),
+    });
+    for lang in config
+        .languages
+        .iter()
+        .map(|l| l.code.as_str())
+        .filter(|l| *l != default)
+    {
+        let row = match langs.get(lang) {
+            Some(&i) => compare(&pages[i], &pages[source], config.translations, problems),
+            None if config.translations == TranslationMode::Lenient => continue,
+            None if config.translations == TranslationMode::Fallback => {
+                coverage.fallbacks.push(fallback_copy(&pages[source], lang));
+                Row {
+                    key: key.to_string(),
+                    lang: lang.into(),
+                    status: Status::Fallback,
+                    file: file_of(key, lang),
+                }
+            }
+            None => {
+                let missing = file_of(key, lang);
+                problems.push(
+                    Diagnostic::error(&missing, "this translation is missing")
+                        .hint(format!("translate {} into it, then run `invest-guide translations --mark-reviewed {}`", pages[source].source.display(), missing.display())),
+                );
+                Row {
+                    key: key.to_string(),
+                    lang: lang.into(),
+                    status: Status::Missing,
+                    file: missing,
+                }
+            }
+        };
+        coverage.rows.push(row);
+    }
 }
 
 fn compare(
