@@ -284,50 +284,68 @@ fn validate(
         );
         return;
     };
-    let values: Vec<&String> =
+    match spec {
+        AnswerSpec::Choice { values } | AnswerSpec::Multi { values } => {
+            let multi = matches!(spec, AnswerSpec::Multi { .. });
+            check_choices(c, &name, values, multi, &mut fail);
+        }
+        AnswerSpec::Amount { .. } => resolve_amount(c, &name, amounts, &mut fail),
+    }
+}
+
+/// Reports an operator that does not fit a choice answer, and a value it does not offer.
+fn check_choices(
+    c: &Condition,
+    name: &str,
+    allowed: &[String],
+    multi: bool,
+    fail: &mut impl FnMut(&str, String, String),
+) {
+    if (multi && (c.is.is_some() || c.one_of.is_some()))
+        || (!multi && (c.has.is_some() || c.has_any.is_some()))
+        || c.gte.is_some()
+    {
+        fail(&format!("answer: {name}"), format!("this operator does not fit the answer `{name}`"),
+            "use is/in for single-choice answers, has/has_any for multiple-choice ones, gte for amounts".into());
+    }
+    let values =
         c.is.iter()
             .chain(c.has.iter())
             .chain(c.one_of.iter().flatten())
-            .chain(c.has_any.iter().flatten())
-            .collect();
-    match spec {
-        AnswerSpec::Choice { values: allowed } | AnswerSpec::Multi { values: allowed } => {
-            let multi = matches!(spec, AnswerSpec::Multi { .. });
-            if (multi && (c.is.is_some() || c.one_of.is_some()))
-                || (!multi && (c.has.is_some() || c.has_any.is_some()))
-                || c.gte.is_some()
-            {
-                fail(&format!("answer: {name}"), format!("this operator does not fit the answer `{name}`"),
-                    "use is/in for single-choice answers, has/has_any for multiple-choice ones, gte for amounts".into());
-            }
-            for v in values {
-                if !allowed.contains(v) {
-                    fail(
-                        &format!("answer: {name}"),
-                        format!("`{v}` is not a value of `{name}`"),
-                        format!("values: {}", allowed.join(", ")),
-                    );
-                }
-            }
+            .chain(c.has_any.iter().flatten());
+    for v in values {
+        if !allowed.contains(v) {
+            fail(
+                &format!("answer: {name}"),
+                format!("`{v}` is not a value of `{name}`"),
+                format!("values: {}", allowed.join(", ")),
+            );
         }
-        AnswerSpec::Amount { .. } => {
-            if let Some(figure) = &c.gte {
-                match amounts.get(figure) {
-                    Some(a) => c.gte_amount = Some(a.amount),
-                    None => fail(
-                        figure,
-                        format!("no figure `{figure}` in the thresholds data"),
-                        "add it to the thresholds file or fix the name".into(),
-                    ),
-                }
-            } else if c.answered.is_none() {
-                fail(
-                    &format!("answer: {name}"),
-                    format!("`{name}` is an amount"),
-                    "compare it with `gte: FIGURE`".into(),
-                );
-            }
+    }
+}
+
+/// Resolves `gte: FIGURE` of an amount answer to the figure's value.
+fn resolve_amount(
+    c: &mut Condition,
+    name: &str,
+    amounts: &BTreeMap<String, crate::format::Amount>,
+    fail: &mut impl FnMut(&str, String, String),
+) {
+    if let Some(figure) = &c.gte {
+        match amounts.get(figure) {
+            Some(a) => c.gte_amount = Some(a.amount),
+            None => fail(
+                figure,
+                format!("no figure `{figure}` in the thresholds data"),
+                "add it to the thresholds file or fix the name".into(),
+            ),
         }
+    } else if c.answered.is_none() {
+        fail(
+            &format!("answer: {name}"),
+            format!("`{name}` is an amount"),
+            "compare it with `gte: FIGURE`".into(),
+        );
     }
 }
 

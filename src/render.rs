@@ -561,6 +561,11 @@ fn register(tera: &mut Tera, lang: &str, lookups: &Lookups, strings: Option<Arc<
                 ))
             })
     });
+    register_strings(tera, lang, strings);
+}
+
+/// `t(key=…, …)`: a UI string of `lang`, with its arguments.
+fn register_strings(tera: &mut Tera, lang: &str, strings: Option<Arc<Strings>>) {
     let l = lang.to_string();
     tera.register_function("t", move |args: &HashMap<String, Json>| {
         let key = arg(args, "key")?;
