@@ -99,7 +99,7 @@ pub struct EligibilityFiles {
 struct Raw {
     base_url: String,
     default_language: String,
-    languages: serde_yaml::Mapping,
+    languages: yaml_serde::Mapping,
     #[serde(default = "default_theme")]
     theme: String,
     #[serde(default)]
@@ -116,7 +116,7 @@ struct Raw {
     translations: Option<String>,
     /// Any YAML value, checked by [`search_options`] for clearer messages than serde's.
     #[serde(default)]
-    search: Option<serde_yaml::Value>,
+    search: Option<yaml_serde::Value>,
 }
 
 fn default_theme() -> String {
@@ -152,7 +152,7 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Vec<Diagnosti
     let mut languages = Vec::new();
     for (key, value) in raw.languages {
         let code = key.as_str().unwrap_or_default().to_string();
-        match serde_yaml::from_value::<Language>(value) {
+        match yaml_serde::from_value::<Language>(value) {
             Ok(mut lang) => {
                 if lang.tag.is_empty() {
                     lang.tag = code.clone();
@@ -241,7 +241,7 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Vec<Diagnosti
 }
 
 /// `search:` checked: a mapping whose only field, `split_over`, is a whole number of bytes.
-fn search_options(raw: Option<serde_yaml::Value>, text: &str) -> Result<SearchOptions, Diagnostic> {
+fn search_options(raw: Option<yaml_serde::Value>, text: &str) -> Result<SearchOptions, Diagnostic> {
     let example = format!(
         "write e.g. `search: {{ split_over: {} }}` (256 KiB, the default); a language whose \
          search index is larger is split into files a query fetches only as it needs them",
@@ -272,7 +272,7 @@ fn search_options(raw: Option<serde_yaml::Value>, text: &str) -> Result<SearchOp
             return Err(error(key, message, "did you mean `split_over`?".into()));
         }
         options.split_over = value.as_u64().ok_or_else(|| {
-            let shown = serde_yaml::to_string(value).unwrap_or_default();
+            let shown = yaml_serde::to_string(value).unwrap_or_default();
             let message = format!(
                 "search: split_over must be a whole number of bytes, not `{}`",
                 shown.trim()

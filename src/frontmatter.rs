@@ -6,9 +6,9 @@ use crate::diagnostic::{Diagnostic, nearest};
 use crate::model::FrontMatter;
 use crate::yaml;
 use serde_json::Value as Json;
-use serde_yaml::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
+use yaml_serde::Value;
 
 pub const COMMON: &[&str] = &[
     "title",
@@ -69,7 +69,7 @@ pub fn parse(
     let value: Value = yaml::parse(yaml_text, path, 2, COMMON).map_err(|d| vec![d])?;
     let map = match value {
         Value::Mapping(map) => map,
-        Value::Null => serde_yaml::Mapping::new(),
+        Value::Null => yaml_serde::Mapping::new(),
         _ => {
             return Err(vec![
                 Diagnostic::error(

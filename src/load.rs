@@ -239,7 +239,7 @@ fn load_data(
                 continue;
             }
         };
-        let value: Json = match serde_yaml::from_str(&text) {
+        let value: Json = match yaml_serde::from_str(&text) {
             Ok(v) => v,
             Err(e) => {
                 problems.push(crate::yaml::error(&e, &text, rel, 1, &[]));

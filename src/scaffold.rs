@@ -156,7 +156,7 @@ impl Known {
             let Ok(split) = frontmatter::split(&text, &entry.path()) else {
                 continue;
             };
-            let Ok(fields) = serde_yaml::from_str::<serde_yaml::Mapping>(split.yaml) else {
+            let Ok(fields) = yaml_serde::from_str::<yaml_serde::Mapping>(split.yaml) else {
                 continue;
             };
             known.add(&fields);
@@ -164,7 +164,7 @@ impl Known {
         known
     }
 
-    fn add(&mut self, fields: &serde_yaml::Mapping) {
+    fn add(&mut self, fields: &yaml_serde::Mapping) {
         for (key, value) in fields {
             let Some(key) = key.as_str() else { continue };
             self.dated |= key == "date";
@@ -249,7 +249,7 @@ fn field_line(root: &Path, name: &str, field: &FieldType, known: &Known) -> Stri
 fn data_ids(root: &Path, file: &str) -> Vec<String> {
     let path = root.join("content").join(format!("{file}.yaml"));
     let text = fs::read_to_string(path).unwrap_or_default();
-    let entries: Vec<serde_yaml::Value> = serde_yaml::from_str(&text).unwrap_or_default();
+    let entries: Vec<yaml_serde::Value> = yaml_serde::from_str(&text).unwrap_or_default();
     entries
         .iter()
         .filter_map(|e| e.get("id").and_then(|id| id.as_str()).map(str::to_string))

@@ -12,11 +12,11 @@ pub fn parse<T: DeserializeOwned>(
     first_line: usize,
     known: &[&str],
 ) -> Result<T, Diagnostic> {
-    serde_yaml::from_str(text).map_err(|e| error(&e, text, path, first_line, known))
+    yaml_serde::from_str(text).map_err(|e| error(&e, text, path, first_line, known))
 }
 
 pub fn error(
-    e: &serde_yaml::Error,
+    e: &yaml_serde::Error,
     text: &str,
     path: &Path,
     first_line: usize,
@@ -99,6 +99,43 @@ mod tests {
         let d = parse::<T>(text, Path::new("x.md"), 2, &["title"]).unwrap_err();
         assert!(d.line >= 3, "{d}");
         assert!(d.message.starts_with("invalid YAML"));
+    }
+
+    // Guards the parser swap (serde_yaml → yaml_serde): these keep their line:col and wording.
+    #[test]
+    fn parser_errors_keep_their_positions_in_the_file() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)] // only deserialised, to provoke errors
+        struct Page {
+            title: String,
+            count: Option<u32>,
+            items: Option<Vec<Item>>,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)] // only deserialised, to provoke errors
+        struct Item {
+            name: String,
+            amount: f64,
+        }
+        let at = |text: &str| {
+            let d = parse::<Page>(text, Path::new("x.md"), 2, &[]).unwrap_err();
+            (d.line, d.col, d.message)
+        };
+        let (line, col, message) = at("title: a\nitems:\n  - name: x\n\t  amount: 1\n");
+        assert_eq!((line, col), (5, 1), "{message}");
+        assert!(message.contains("tab character"), "{message}");
+        let (line, col, message) = at("title: a\ncount: many\n");
+        assert_eq!((line, col), (3, 8), "{message}");
+        let items =
+            "title: a\nitems:\n  - name: x\n    amount: 1.5\n  - name: y\n    amount: lots\n";
+        assert_eq!(
+            at(items),
+            (
+                7,
+                13,
+                "invalid YAML: items[1].amount: invalid type: string \"lots\", expected f64".into()
+            )
+        );
     }
 
     #[test]

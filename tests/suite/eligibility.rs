@@ -12,7 +12,7 @@ fn root() -> &'static Path {
 }
 
 fn rules() -> Rules {
-    let amounts: BTreeMap<String, Amount> = serde_yaml::from_str(
+    let amounts: BTreeMap<String, Amount> = yaml_serde::from_str(
         &std::fs::read_to_string(root().join("content/eligibility/thresholds.yaml")).unwrap(),
     )
     .unwrap();
@@ -22,7 +22,7 @@ fn rules() -> Rules {
 
 fn cases() -> Vec<Case> {
     let text = std::fs::read_to_string(root().join("content/eligibility/cases.yaml")).unwrap();
-    serde_yaml::from_str(&text).unwrap()
+    yaml_serde::from_str(&text).unwrap()
 }
 
 #[test]
