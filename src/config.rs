@@ -149,37 +149,7 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Vec<Diagnosti
     let text = crate::fsx::read_text(&path, Path::new(FILE)).map_err(|d| vec![d])?;
     let raw: Raw = yaml::parse(&text, Path::new(FILE), 1, KNOWN_FIELDS).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
-    let mut languages = Vec::new();
-    for (key, value) in raw.languages {
-        let code = key.as_str().unwrap_or_default().to_string();
-        match yaml_serde::from_value::<Language>(value) {
-            Ok(mut lang) => {
-                if lang.tag.is_empty() {
-                    lang.tag = code.clone();
-                }
-                lang.code = code;
-                languages.push(lang);
-            }
-            Err(e) => problems.push(
-                Diagnostic::error(FILE, format!("language `{code}`: {e}"))
-                    .at(yaml::line_of_key(&text, &code), 1)
-                    .hint("each language needs `name` and `title` (and may set `tag`)"),
-            ),
-        }
-    }
-    if !languages.iter().any(|l| l.code == raw.default_language) {
-        problems.push(
-            Diagnostic::error(
-                FILE,
-                format!(
-                    "default_language `{}` is not one of the languages",
-                    raw.default_language
-                ),
-            )
-            .at(yaml::line_of_key(&text, "default_language"), 1)
-            .hint("add it under `languages:` or pick a declared one"),
-        );
-    }
+    let languages = languages(raw.languages, &raw.default_language, &text, &mut problems);
     let base_url = normalise_base_url(base_url.unwrap_or(&raw.base_url));
     if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
         problems.push(
@@ -188,40 +158,12 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Vec<Diagnosti
                 .hint("write it like https://invest.example.org/ or https://host/sub-path/"),
         );
     }
-    let translations = match raw.translations.as_deref() {
-        None => TranslationMode::Lenient,
-        Some("strict") => TranslationMode::Strict,
-        Some("fallback") => TranslationMode::Fallback,
-        Some(other) => {
-            problems.push(
-                Diagnostic::error(FILE, format!("translations: `{other}` is not a mode"))
-                    .at(yaml::line_of_key(&text, "translations"), 1)
-                    .hint("write `translations: strict` (every page in every language) or `translations: fallback`"),
-            );
-            TranslationMode::Lenient
-        }
-    };
+    let translations = translation_mode(raw.translations.as_deref(), &text, &mut problems);
     let search = search_options(raw.search, &text).unwrap_or_else(|d| {
         problems.push(d);
         SearchOptions::default()
     });
-    let mut sections = BTreeMap::new();
-    for (section, fields) in raw.sections {
-        let mut typed = BTreeMap::new();
-        for (name, spec) in fields {
-            match FieldType::parse(&spec) {
-                Some(t) => {
-                    typed.insert(name, t);
-                }
-                None => problems.push(
-                    Diagnostic::error(FILE, format!("field `{name}` of section `{section}` has an unknown type `{spec}`"))
-                        .at(yaml::line_of_key(&text, &name), 1)
-                        .hint("use int, string, bool, ref:DATA_FILE, or one of them in brackets for a list, e.g. \"[ref:departments]\""),
-                ),
-            }
-        }
-        sections.insert(section, typed);
-    }
+    let sections = sections(raw.sections, &text, &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -238,6 +180,92 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Vec<Diagnosti
         translations,
         search,
     })
+}
+
+/// `languages:` in file order, each with its code (and its tag, the code unless set); the
+/// default language must be one of them.
+fn languages(
+    raw: yaml_serde::Mapping,
+    default: &str,
+    text: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Language> {
+    let mut languages = Vec::new();
+    for (key, value) in raw {
+        let code = key.as_str().unwrap_or_default().to_string();
+        match yaml_serde::from_value::<Language>(value) {
+            Ok(mut lang) => {
+                if lang.tag.is_empty() {
+                    lang.tag = code.clone();
+                }
+                lang.code = code;
+                languages.push(lang);
+            }
+            Err(e) => problems.push(
+                Diagnostic::error(FILE, format!("language `{code}`: {e}"))
+                    .at(yaml::line_of_key(text, &code), 1)
+                    .hint("each language needs `name` and `title` (and may set `tag`)"),
+            ),
+        }
+    }
+    if !languages.iter().any(|l| l.code == default) {
+        problems.push(
+            Diagnostic::error(
+                FILE,
+                format!("default_language `{default}` is not one of the languages"),
+            )
+            .at(yaml::line_of_key(text, "default_language"), 1)
+            .hint("add it under `languages:` or pick a declared one"),
+        );
+    }
+    languages
+}
+
+/// `translations:` as a mode; lenient when absent.
+fn translation_mode(
+    raw: Option<&str>,
+    text: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> TranslationMode {
+    match raw {
+        None => TranslationMode::Lenient,
+        Some("strict") => TranslationMode::Strict,
+        Some("fallback") => TranslationMode::Fallback,
+        Some(other) => {
+            problems.push(
+                Diagnostic::error(FILE, format!("translations: `{other}` is not a mode"))
+                    .at(yaml::line_of_key(text, "translations"), 1)
+                    .hint("write `translations: strict` (every page in every language) or `translations: fallback`"),
+            );
+            TranslationMode::Lenient
+        }
+    }
+}
+
+/// `sections:` with each field's type parsed.
+fn sections(
+    raw: BTreeMap<String, BTreeMap<String, String>>,
+    text: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, BTreeMap<String, FieldType>> {
+    let mut sections = BTreeMap::new();
+    for (section, fields) in raw {
+        let mut typed = BTreeMap::new();
+        for (name, spec) in fields {
+            match FieldType::parse(&spec) {
+                Some(t) => {
+                    typed.insert(name, t);
+                }
+                None => problems.push(
+                    Diagnostic::error(FILE, format!("field `{name}` of section `{section}` has an unknown type `{spec}`"))
+                        .at(yaml::line_of_key(text, &name), 1)
+                        .hint("use int, string, bool, ref:DATA_FILE, or one of them in brackets for a list, e.g. \"[ref:departments]\""),
+                ),
+            }
+        }
+        sections.insert(section, typed);
+    }
+    sections
 }
 
 /// `search:` checked: a mapping whose only field, `split_over`, is a whole number of bytes.
