@@ -1,6 +1,8 @@
 //! The eligibility rules: a small declarative language read from YAML, validated, and
 //! evaluated here exactly as `rules.js` evaluates it in the browser.
 
+pub(crate) mod node;
+
 use crate::diagnostic::Diagnostic;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};

@@ -44,6 +44,8 @@ pub struct Report {
     /// Language code → number of pages, in `site.yaml` order.
     pub pages: Vec<(String, usize)>,
     pub warnings: Vec<Diagnostic>,
+    /// What `check` says besides problems, e.g. how the eligibility cases were run.
+    pub notes: Vec<String>,
     /// Coverage of every page in every language.
     pub translations: Vec<model::Row>,
     /// Links to other sites: (source file, line, URL). Listed by `check`, never fetched.
@@ -67,10 +69,17 @@ pub struct Built {
 /// On failure returns every problem found, errors and warnings, and writes nothing.
 pub fn build(options: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
     let built = build_in_memory(options)?;
+    let mut report = built.report;
+    if options.out.is_none() {
+        // `check` (not `serve`): the eligibility cases through the theme's rules.js too.
+        let (mut problems, note) = eligibility::node::check(options, &built.files);
+        report.warnings.append(&mut problems);
+        report.notes.extend(note);
+        fail_on_errors(&mut report.warnings)?;
+    }
     if let Some(out) = &options.out {
         output::publish(out, &built.files).map_err(|d| vec![d])?;
     }
-    let mut report = built.report;
     report.elapsed = report.started.elapsed();
     Ok(report)
 }
@@ -131,6 +140,7 @@ pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>>
         report: Report {
             pages: pages_per_language(&site),
             warnings: problems,
+            notes: Vec::new(),
             translations: site.translations.clone(),
             timings: timings.stages,
             external_links: site

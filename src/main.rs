@@ -162,6 +162,9 @@ fn run(options: &BuildOptions, strict: bool, what: &str) -> ExitCode {
                 warnings.len(),
                 report.elapsed,
             );
+            for note in &report.notes {
+                println!("{note}");
+            }
             if std::env::var_os("INVEST_GUIDE_TIMINGS").is_some() {
                 for (stage, time) in &report.timings {
                     eprintln!("  {stage:<18} {time:.1?}");
