@@ -1,6 +1,8 @@
 //! The eligibility rules: a small declarative language read from YAML, validated, and
 //! evaluated here exactly as `rules.js` evaluates it in the browser.
 
+pub(crate) mod node;
+
 use crate::diagnostic::Diagnostic;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -356,16 +358,21 @@ fn line_containing(text: &str, needle: &str) -> usize {
         .map_or(1, |i| i + 1)
 }
 
-/// Rules that passed validation, with the file they came from (for messages about them).
+/// Rules that passed validation, with the file they came from (for messages about them), and
+/// their test cases.
 pub struct Checked {
     pub rules: Rules,
     pub text: String,
     pub path: PathBuf,
+    /// Empty when the cases file could not be read.
+    pub cases: Vec<Case>,
+    pub cases_text: String,
+    pub cases_path: PathBuf,
 }
 
 impl Checked {
     /// The rules as the browser's checker reads them: (fingerprinted path, JSON).
-    pub(crate) fn file(self, assets: &mut crate::theme::Assets) -> (String, Vec<u8>) {
+    pub(crate) fn file(&self, assets: &mut crate::theme::Assets) -> (String, Vec<u8>) {
         let json = serde_json::to_vec(&self.rules).unwrap_or_default();
         (assets.add("eligibility-rules.json", &json), json)
     }
@@ -532,14 +539,21 @@ pub(crate) fn check(
         Ok(rules) => rules,
         Err(problems) => return (None, problems),
     };
-    let mut problems = match crate::yaml::parse::<Vec<Case>>(cases_text, &cases_path, 1, &[]) {
-        Ok(cases) => run_cases(&rules, &cases, cases_text, &cases_path),
-        Err(d) => vec![d],
-    };
+    let (cases, mut problems) =
+        match crate::yaml::parse::<Vec<Case>>(cases_text, &cases_path, 1, &[]) {
+            Ok(cases) => {
+                let problems = run_cases(&rules, &cases, cases_text, &cases_path);
+                (cases, problems)
+            }
+            Err(d) => (Vec::new(), vec![d]),
+        };
     let checked = Checked {
         rules,
         text: rules_text.to_string(),
         path: rules_path,
+        cases,
+        cases_text: cases_text.to_string(),
+        cases_path,
     };
     problems.extend(checked.check_strings(strings));
     (Some(checked), problems)

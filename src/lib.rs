@@ -12,7 +12,8 @@
 //! 5. [`theme::load`], [`i18n::load`]: the embedded theme with the site's files over it →
 //!    `Theme`, UI strings
 //! 6. [`format::thresholds`], [`eligibility::check`]: the named figures; the checker's rules,
-//!    validated and run against their test cases
+//!    validated and run against their test cases (and, for `check`, [`eligibility::node::check`]
+//!    runs the cases again through the theme's `rules.js` in Node)
 //! 7. [`markdown::render`]: `Site` → one `Rendered` per page (HTML, headings, links)
 //! 8. [`render::render`]: pages through their templates → page files
 //! 9. [`output::extras`], [`output::statics`]: sitemap, feeds, robots, headers; the theme's
@@ -59,6 +60,9 @@ pub struct BuildOptions {
     pub out: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Also run the eligibility test cases through the theme's `rules.js` in Node, when Node is
+    /// on PATH (`check`; `serve` leaves it off to rebuild quickly).
+    pub node_cases: bool,
 }
 
 /// What a successful build did.
@@ -66,6 +70,8 @@ pub struct Report {
     /// Language code → number of pages, in `site.yaml` order.
     pub pages: Vec<(String, usize)>,
     pub warnings: Vec<Diagnostic>,
+    /// What `check` says besides problems, e.g. how the eligibility cases were run.
+    pub notes: Vec<String>,
     /// Coverage of every page in every language.
     pub translations: Vec<translations::Row>,
     /// Links to other sites: (source file, line, URL). Listed by `check`, never fetched.
@@ -135,7 +141,16 @@ pub(crate) fn build_with(
     run.stop_on_errors()?;
     let templates = run.stage("templates", || cache.templates.compile(&theme))?;
     let mut assets = theme::fingerprint(&theme);
-    let rules_file = rules.map(|checked| checked.file(&mut assets));
+    let rules_file = rules.as_ref().map(|checked| checked.file(&mut assets));
+    let mut notes = Vec::new();
+    if let (Some(checked), Some((_, json)), true) = (&rules, &rules_file, options.node_cases) {
+        let (problems, note) = run.timed("eligibility in node", || {
+            eligibility::node::check(checked, &theme, json)
+        });
+        run.problems.extend(problems);
+        notes.extend(note);
+        run.stop_on_errors()?;
+    }
     let inputs = render::Inputs {
         theme: &theme,
         assets: &assets,
@@ -161,6 +176,7 @@ pub(crate) fn build_with(
         translations: coverage.rows,
         external_links: external_links(&site, &pages),
         warnings: std::mem::take(&mut run.problems),
+        notes,
         elapsed: run.started.elapsed(),
         timings: run.timings,
     };

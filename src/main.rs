@@ -93,6 +93,7 @@ fn main() -> ExitCode {
                 out: Some(out.clone()),
                 base_url,
                 drafts,
+                node_cases: false,
             };
             run(&options, false, &format!("into {}", out.display()))
         }
@@ -102,6 +103,7 @@ fn main() -> ExitCode {
                 out: None,
                 base_url: None,
                 drafts: false,
+                node_cases: true,
             };
             run(&options, strict, "checked, nothing written")
         }
@@ -130,6 +132,7 @@ fn main() -> ExitCode {
                 out: None,
                 base_url: None,
                 drafts: false,
+                node_cases: false,
             };
             match build(&options) {
                 Ok(report) => {
@@ -162,6 +165,9 @@ fn run(options: &BuildOptions, strict: bool, what: &str) -> ExitCode {
                 warnings.len(),
                 report.elapsed,
             );
+            for note in &report.notes {
+                println!("{note}");
+            }
             if std::env::var_os("INVEST_GUIDE_TIMINGS").is_some() {
                 for (stage, time) in &report.timings {
                     eprintln!("  {stage:<18} {time:.1?}");

@@ -4,6 +4,7 @@ mod bad_input;
 mod browser;
 mod build;
 mod eligibility;
+mod eligibility_js;
 mod guide;
 mod harness;
 mod new;
