@@ -12,7 +12,7 @@ fn main() {
         collect(&root, &root.join(dir), &mut files);
     }
     files.sort();
-    let mut out = String::from("pub static FILES: &[(&str, &[u8])] = &[\n");
+    let mut out = String::from("pub(crate) static FILES: &[(&str, &[u8])] = &[\n");
     for rel in &files {
         println!("cargo:rerun-if-changed={rel}");
         out.push_str(&format!(

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub const FILE: &str = "site.yaml";
+pub(crate) const FILE: &str = "site.yaml";
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -123,7 +123,7 @@ fn default_theme() -> String {
     "default".into()
 }
 
-pub const KNOWN_FIELDS: &[&str] = &[
+pub(crate) const KNOWN_FIELDS: &[&str] = &[
     "base_url",
     "default_language",
     "languages",
@@ -138,7 +138,7 @@ pub const KNOWN_FIELDS: &[&str] = &[
 ];
 
 /// Reads and validates `ROOT/site.yaml`; `base_url` may be overridden from the command line.
-pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+pub(crate) fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
     let path = root.join(FILE);
     if !path.exists() {
         return Err(vec![

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use yaml_serde::Value;
 
-pub const COMMON: &[&str] = &[
+pub(crate) const COMMON: &[&str] = &[
     "title",
     "summary",
     "date",
@@ -25,14 +25,14 @@ pub const COMMON: &[&str] = &[
 ];
 
 /// A file split at its `---` fences; `body_line` is the 1-based line where the body starts.
-pub struct Split<'a> {
+pub(crate) struct Split<'a> {
     pub yaml: &'a str,
     pub body: &'a str,
     pub body_line: usize,
 }
 
 /// `text` must already have LF line endings.
-pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
+pub(crate) fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
     if text.trim().is_empty() {
         return Err(Diagnostic::error(path, "the file is empty")
             .hint("start it with front matter: a line `---`, `title: …`, and a closing `---`"));
@@ -61,7 +61,7 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
 }
 
 /// Checks and converts the front matter; `fields` are the section's typed fields.
-pub fn parse(
+pub(crate) fn parse(
     yaml_text: &str,
     path: &Path,
     fields: &BTreeMap<String, FieldType>,
@@ -270,7 +270,7 @@ fn to_json(value: Value) -> Option<Json> {
 }
 
 /// `YYYY-MM-DD`, optionally followed by a time (`T…`), with a plausible month and day.
-pub fn is_date(text: &str) -> bool {
+pub(crate) fn is_date(text: &str) -> bool {
     let date = text.get(..10).unwrap_or("");
     let rest = &text[date.len()..];
     let parts: Vec<&str> = date.split('-').collect();

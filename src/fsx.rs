@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 
 /// Reads a UTF-8 text file, dropping a leading byte-order mark.
-pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
+pub(crate) fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
     let bytes = fs::read(path).map_err(|e| {
         Diagnostic::error(shown, format!("cannot read the file: {e}"))
             .hint("check that it exists and that you may read it")
@@ -24,14 +24,14 @@ pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
     })
 }
 
-pub fn write(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", e))?;
     }
     fs::write(path, bytes).map_err(|e| io_error(path, "write", e))
 }
 
-pub fn io_error(path: &Path, action: &str, e: std::io::Error) -> Diagnostic {
+pub(crate) fn io_error(path: &Path, action: &str, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(path, format!("cannot {action}: {e}"))
         .hint("check the permissions and free space of the output folder")
 }

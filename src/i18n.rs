@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Language code → its strings.
-pub type Bundles = BTreeMap<String, Arc<Strings>>;
+pub(crate) type Bundles = BTreeMap<String, Arc<Strings>>;
 
 pub struct Strings {
     bundle: FluentBundle<FluentResource>,

@@ -133,7 +133,7 @@ fn link<'a>(
 }
 
 /// Links without a scheme (`../policy/`, `/en/`, `#anchor`) are ours to check.
-pub fn is_local(dest: &str) -> bool {
+pub(crate) fn is_local(dest: &str) -> bool {
     !dest.is_empty() && !dest.starts_with("//") && !dest.contains(':')
 }
 
@@ -220,7 +220,7 @@ fn level_number(level: HeadingLevel) -> u8 {
 
 /// Lowercase letters and digits of any script, words joined by `-`:
 /// `What it offers` → `what-it-offers`, `适用条件` → `适用条件`, `Кто может` → `кто-может`.
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     for c in text.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {

@@ -72,7 +72,7 @@ pub struct FrontMatter {
 /// The Markdown stage's output for one page. The stage returns one per page of
 /// [`Site::pages`], in the same order.
 #[derive(Clone, Debug, Default)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     pub html: String,
     pub toc: Vec<Heading>,
     /// Links to check once every page is known: (target as written, line in the source).
@@ -82,7 +82,7 @@ pub struct Rendered {
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct Heading {
+pub(crate) struct Heading {
     pub level: u8,
     pub id: String,
     pub title: String,
@@ -138,7 +138,7 @@ impl Status {
 }
 
 /// URL path (below the base path) of the page with `key` in `lang`.
-pub fn url_path(key: &str, lang: &str) -> String {
+pub(crate) fn url_path(key: &str, lang: &str) -> String {
     let dir = key
         .strip_suffix("_index")
         .map(|d| d.trim_end_matches('/'))

@@ -139,7 +139,7 @@ impl Shared<'_> {
 /// The last compiled templates and the hash of their sources: `serve` rebuilds often and
 /// templates change rarely, and parsing them is a fifth of a small site's build.
 #[derive(Default)]
-pub struct TemplateCache {
+pub(crate) struct TemplateCache {
     compiled: Option<(u64, Tera)>,
 }
 

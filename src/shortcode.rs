@@ -9,7 +9,7 @@ use crate::model::Page;
 use std::collections::BTreeMap;
 
 /// The body with every shortcode replaced; problems are reported at the shortcode's line.
-pub fn expand(
+pub(crate) fn expand(
     page: &Page,
     amounts: &BTreeMap<String, Amount>,
     problems: &mut Vec<Diagnostic>,

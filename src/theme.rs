@@ -13,14 +13,14 @@ mod embedded {
 
 /// A file of the theme and where it came from (for messages).
 #[derive(Clone, Debug)]
-pub struct File {
+pub(crate) struct File {
     /// `themes/default/templates/page.html` (embedded) or the site's own path.
     pub origin: PathBuf,
     pub bytes: Vec<u8>,
 }
 
 #[derive(Debug, Default)]
-pub struct Theme {
+pub(crate) struct Theme {
     /// Template name (`page.html`, `measures/page.html`) → file.
     pub templates: BTreeMap<String, File>,
     /// Path below `static/` → file.
@@ -30,7 +30,7 @@ pub struct Theme {
 }
 
 /// The embedded default theme with the site's files laid over it.
-pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     let mut theme = Theme::default();
     for (path, bytes) in embedded::FILES {
         theme.add(path, "themes/default/", PathBuf::from(path), bytes.to_vec());
@@ -117,12 +117,12 @@ impl Theme {
 
 /// Static files as published: CSS and JS get a content hash in their name.
 #[derive(Debug, Default)]
-pub struct Assets {
+pub(crate) struct Assets {
     /// Path below `static/` → URL path below the base path (`assets/style.1a2b3c4d.css`).
     pub urls: BTreeMap<String, String>,
 }
 
-pub fn fingerprint(theme: &Theme) -> Assets {
+pub(crate) fn fingerprint(theme: &Theme) -> Assets {
     let mut assets = Assets::default();
     for (name, file) in &theme.statics {
         assets.add(name, &file.bytes);
@@ -133,7 +133,7 @@ pub fn fingerprint(theme: &Theme) -> Assets {
 impl Assets {
     /// Registers a published file under `assets/` and returns its URL path; CSS, JS and JSON
     /// get a content hash in their name.
-    pub fn add(&mut self, name: &str, bytes: &[u8]) -> String {
+    pub(crate) fn add(&mut self, name: &str, bytes: &[u8]) -> String {
         let url = match name.rsplit_once('.') {
             Some((stem, ext)) if matches!(ext, "css" | "js" | "json") => {
                 format!(

@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// Parses `text`, which starts at line `first_line` of `path`; `known` names the accepted
 /// top-level fields so an unknown one can be answered with the nearest known one.
-pub fn parse<T: DeserializeOwned>(
+pub(crate) fn parse<T: DeserializeOwned>(
     text: &str,
     path: &Path,
     first_line: usize,
@@ -15,7 +15,7 @@ pub fn parse<T: DeserializeOwned>(
     yaml_serde::from_str(text).map_err(|e| error(&e, text, path, first_line, known))
 }
 
-pub fn error(
+pub(crate) fn error(
     e: &yaml_serde::Error,
     text: &str,
     path: &Path,
@@ -63,7 +63,7 @@ fn unknown_field(message: &str) -> Option<&str> {
 }
 
 /// 1-based line of the first top-level `key:` in `text`, or 0 when there is none.
-pub fn line_of_key(text: &str, key: &str) -> usize {
+pub(crate) fn line_of_key(text: &str, key: &str) -> usize {
     text.lines()
         .position(|line| {
             let line = line.trim_start();

@@ -287,7 +287,7 @@ fn compare(inputs: &Inputs, reply: &Reply, problems: &mut Vec<Diagnostic>) -> St
                     show(&want)
                 ),
             )
-            .at(line_containing(&inputs.text, &case.name), 1)
+            .at(line_containing(inputs.text, &case.name), 1)
             .hint(format!(
                 "the Rust evaluator gives what the case expects: fix {origin}, or the rules if \
                  they rely on something the two evaluators read differently"
