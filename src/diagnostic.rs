@@ -93,20 +93,20 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// Maps byte offsets of a body to 1-based lines of its source file.
-pub struct LineIndex {
+pub(crate) struct LineIndex {
     starts: Vec<usize>,
     first_line: usize,
 }
 
 impl LineIndex {
-    pub fn new(text: &str, first_line: usize) -> Self {
+    pub(crate) fn new(text: &str, first_line: usize) -> Self {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         LineIndex { starts, first_line }
     }
 
-    pub fn line(&self, offset: usize) -> usize {
+    pub(crate) fn line(&self, offset: usize) -> usize {
         self.starts.partition_point(|s| *s <= offset) + self.first_line - 1
     }
 }

@@ -10,7 +10,7 @@ pub type Files = Vec<(String, Vec<u8>)>;
 
 /// Everything the load stage found in a site root.
 #[derive(Debug)]
-pub struct Site {
+pub(crate) struct Site {
     pub config: Config,
     /// Sorted by key, then language order: the same for every build of the same input.
     pub pages: Vec<Page>,
@@ -22,7 +22,7 @@ pub struct Site {
 }
 
 #[derive(Clone, Debug)]
-pub struct Page {
+pub(crate) struct Page {
     /// Relative to the site root, e.g. `content/measures/01-negative-list.en.md`.
     pub source: PathBuf,
     /// Language-neutral identity shared by translations: `measures/01-negative-list`,
@@ -48,7 +48,7 @@ pub struct Page {
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct FrontMatter {
+pub(crate) struct FrontMatter {
     pub title: String,
     pub summary: Option<String>,
     pub date: Option<String>,
@@ -90,7 +90,7 @@ pub(crate) struct Heading {
 
 impl Page {
     /// Sort order inside a section: weight first, then newest date, then title.
-    pub fn order_key(&self) -> (i64, std::cmp::Reverse<String>, String, String) {
+    pub(crate) fn order_key(&self) -> (i64, std::cmp::Reverse<String>, String, String) {
         (
             self.front.weight.unwrap_or(i64::MAX),
             std::cmp::Reverse(self.front.date.clone().unwrap_or_default()),

@@ -1,0 +1,328 @@
+//! Text extraction: what search indexes of a page is read from the final HTML, the regions
+//! templates mark with `data-index` (Pagefind's lesson), so search never depends on the
+//! content model.
+//!
+//! In: the HTML of one built page. Out: its title (the region's `h1`, else the document's
+//! `<title>`) and its sections (the text before the first `h2`/`h3`, then one per heading, with
+//! the heading's id for the link), entities decoded and white space collapsed; nothing for a
+//! `noindex` page or a page without a marked region. Navigation, scripts and
+//! `data-index-ignore` elements inside the region are left out.
+
+use lol_html::{RewriteStrSettings, element, end_tag, rewrite_str, text};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// The indexed parts of one page: title and sections (text before the first heading, then one
+/// per `h2`/`h3`).
+#[derive(Debug, Default)]
+struct Doc {
+    noindex: bool,
+    regions: usize,
+    ignored: usize,
+    field: Field,
+    title: String,
+    html_title: String,
+    sections: Vec<Section>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+enum Field {
+    #[default]
+    Body,
+    Title,
+    Heading,
+}
+
+/// One section of a page as stored in the index: anchor id (empty for none), heading, text.
+pub(crate) type Section = (String, String, String);
+
+/// Elements whose text never goes into the index, even inside a marked region.
+const IGNORED: &str = "nav, script, style, template, [data-index-ignore]";
+
+/// Elements that separate words, so `<li>a</li><li>b</li>` does not read as `ab`.
+const BLOCKS: &str = "p, li, td, th, dt, dd, div, section, br, tr, blockquote, pre, figcaption, \
+                      caption, h4, h5, h6, ul, ol, table, header, footer, aside";
+
+/// `[data-index] X` for each X of a selector list.
+fn inside_region(list: &str) -> String {
+    list.split(',')
+        .map(|x| format!("[data-index] {}", x.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Doc {
+    fn push_text(&mut self, s: &str) {
+        if self.regions == 0 || self.ignored > 0 {
+            return;
+        }
+        if self.field == Field::Title {
+            self.title.push_str(s);
+        } else if let Some((_, heading, text)) = self.sections.last_mut() {
+            let target = if self.field == Field::Heading {
+                heading
+            } else {
+                text
+            };
+            target.push_str(s);
+        }
+    }
+}
+
+type Shared = Rc<RefCell<Doc>>;
+
+/// Counts `el` in or out of a state with a counter: in now, out at its end tag.
+fn enter(
+    el: &mut lol_html::html_content::Element,
+    doc: &Shared,
+    counter: fn(&mut Doc) -> &mut usize,
+) {
+    *counter(&mut doc.borrow_mut()) += 1;
+    let shared = doc.clone();
+    let ended = el.on_end_tag(end_tag!(move |_| {
+        *counter(&mut shared.borrow_mut()) -= 1;
+        Ok(())
+    }));
+    if ended.is_err() {
+        *counter(&mut doc.borrow_mut()) -= 1;
+    }
+}
+
+fn set_field(el: &mut lol_html::html_content::Element, doc: &Shared, field: Field) {
+    doc.borrow_mut().field = field;
+    let doc = doc.clone();
+    let _no_end_tag_means_no_text = el.on_end_tag(end_tag!(move |_| {
+        doc.borrow_mut().field = Field::Body;
+        Ok(())
+    }));
+}
+
+type Settings = RewriteStrSettings<'static, 'static>;
+
+/// The title and sections of one page, or `None` for `noindex` pages and pages without a
+/// marked region.
+pub(crate) fn extract(html: &str) -> Result<Option<(String, Vec<Section>)>, String> {
+    let doc: Shared = Rc::default();
+    let settings = text_handlers(structure_handlers(RewriteStrSettings::new(), &doc), &doc);
+    rewrite_str(html, settings).map_err(|e| e.to_string())?;
+    let doc = std::mem::take(&mut *doc.borrow_mut());
+    Ok(finish(doc))
+}
+
+/// Handlers that track where we are: `noindex`, the marked region, ignored elements,
+/// title and headings.
+fn structure_handlers(settings: Settings, doc: &Shared) -> Settings {
+    settings
+        .append_element_content_handler(element!("meta[name=robots]", {
+            let doc = doc.clone();
+            move |el| {
+                let content = el.get_attribute("content").unwrap_or_default();
+                doc.borrow_mut().noindex |= content.to_ascii_lowercase().contains("noindex");
+                Ok(())
+            }
+        }))
+        .append_element_content_handler(element!("[data-index]", {
+            let doc = doc.clone();
+            move |el| {
+                if doc.borrow().sections.is_empty() {
+                    doc.borrow_mut().sections.push(Section::default());
+                }
+                enter(el, &doc, |d| &mut d.regions);
+                Ok(())
+            }
+        }))
+        .append_element_content_handler(element!(&inside_region(IGNORED), {
+            let doc = doc.clone();
+            move |el| {
+                enter(el, &doc, |d| &mut d.ignored);
+                Ok(())
+            }
+        }))
+        .append_element_content_handler(element!("[data-index] h1", {
+            let doc = doc.clone();
+            move |el| {
+                if doc.borrow().ignored == 0 {
+                    set_field(el, &doc, Field::Title);
+                }
+                Ok(())
+            }
+        }))
+        .append_element_content_handler(element!("[data-index] h2, [data-index] h3", {
+            let doc = doc.clone();
+            move |el| {
+                if doc.borrow().ignored == 0 {
+                    let id = el.get_attribute("id").unwrap_or_default();
+                    doc.borrow_mut()
+                        .sections
+                        .push((id, String::new(), String::new()));
+                    set_field(el, &doc, Field::Heading);
+                }
+                Ok(())
+            }
+        }))
+}
+
+/// Handlers that collect text: the document's `<title>`, the region's text, and a space at
+/// each block boundary.
+fn text_handlers(settings: Settings, doc: &Shared) -> Settings {
+    settings
+        .append_element_content_handler(text!("head > title", {
+            let doc = doc.clone();
+            move |t| {
+                doc.borrow_mut().html_title.push_str(t.as_str());
+                Ok(())
+            }
+        }))
+        .append_element_content_handler(element!(&inside_region(BLOCKS), {
+            let doc = doc.clone();
+            move |el| {
+                doc.borrow_mut().push_text(" ");
+                let doc = doc.clone();
+                let _void_elements_have_no_end = el.on_end_tag(end_tag!(move |_| {
+                    doc.borrow_mut().push_text(" ");
+                    Ok(())
+                }));
+                Ok(())
+            }
+        }))
+        .append_element_content_handler(text!("[data-index]", {
+            let doc = doc.clone();
+            move |t| {
+                doc.borrow_mut().push_text(t.as_str());
+                Ok(())
+            }
+        }))
+}
+
+fn finish(doc: Doc) -> Option<(String, Vec<Section>)> {
+    if doc.noindex || doc.sections.is_empty() {
+        return None;
+    }
+    let mut title = clean(&doc.title);
+    if title.is_empty() {
+        title = clean(&doc.html_title);
+    }
+    let mut sections: Vec<Section> = doc
+        .sections
+        .into_iter()
+        .map(|(id, heading, text)| (id, clean(&heading), clean(&text)))
+        .filter(|(_, heading, text)| !heading.is_empty() || !text.is_empty())
+        .collect();
+    if sections.is_empty() {
+        // The title marks the page's first section, so every page keeps one.
+        sections.push(Section::default());
+    }
+    Some((title, sections))
+}
+
+/// Entities decoded, white space collapsed.
+fn clean(html_text: &str) -> String {
+    decode_entities(html_text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let decoded = rest.find(';').filter(|end| *end <= 10).and_then(|end| {
+            let c = match &rest[1..end] {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                e => e
+                    .strip_prefix("#x")
+                    .or_else(|| e.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| e.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(body: &str) -> String {
+        format!(
+            "<html><head><title>T · Site</title></head><body><nav>Menu</nav><article data-index>{body}</article><footer>Foot</footer></body></html>"
+        )
+    }
+
+    #[test]
+    fn extracts_title_sections_and_anchors_from_the_marked_region_only() {
+        let html = page(
+            "<h1>Bonded &amp; free</h1><p>Intro.</p><nav class=\"toc\"><h2 id=\"toc\">On this page</h2></nav>\
+             <h2 id=\"a\">First</h2><p>One</p><p>two</p><h3 id=\"b\">Second &lt;x&gt;</h3><ul><li>x</li><li>y&#39;s &#x4E2D;</li></ul>",
+        );
+        let (title, sections) = extract(&html).unwrap().unwrap();
+        assert_eq!(title, "Bonded & free");
+        assert_eq!(
+            sections,
+            vec![
+                ("".into(), "".into(), "Intro.".into()),
+                ("a".into(), "First".into(), "One two".into()),
+                ("b".into(), "Second <x>".into(), "x y's 中".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn inline_elements_do_not_split_a_han_run() {
+        let (_, sections) = extract(&page(
+            "<p><strong>保税</strong>物流<a href=\"#\">中心</a></p>",
+        ))
+        .unwrap()
+        .unwrap();
+        assert_eq!(sections[0].2, "保税物流中心");
+    }
+
+    #[test]
+    fn skips_noindex_pages_and_pages_without_a_region() {
+        let noindex =
+            page("<p>x</p>").replace("<head>", "<head><meta name=\"robots\" content=\"noindex\">");
+        assert!(extract(&noindex).unwrap().is_none());
+        assert!(
+            extract("<html><body><p>x</p></body></html>")
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn falls_back_to_the_html_title_and_keeps_one_section() {
+        let (title, sections) = extract(&page("")).unwrap().unwrap();
+        assert_eq!(title, "T · Site");
+        assert_eq!(sections.len(), 1);
+    }
+
+    #[test]
+    fn decodes_the_entities_templates_write() {
+        assert_eq!(
+            decode_entities("a&amp;b &lt;&gt; &quot;&#39; &#20013;&#x6587; &bogus; & x"),
+            "a&b <> \"' 中文 &bogus; & x"
+        );
+    }
+}

@@ -1,0 +1,546 @@
+//! Search normalisation: the one definition of a word, shared by the index and by queries, so
+//! that a query finds what the indexer indexed.
+//!
+//! In: text (a page's title, a heading, a section's text), or a query and the site's synonym
+//! groups. Out: the text's tokens, in order ([`tokens`], [`Tokeniser::each_token`]), or the
+//! query's concepts ([`parse_query`], [`query_concepts`]).
+//!
+//! The browser repeats this file rule for rule in `themes/default/static/normalise.js`, under
+//! the same names in camelCase: `segments`, `stem` (`stemEn`, `stemRu`), `wordTokens`, `tokens`,
+//! `runConcept`, `wordConcept`, `prepareGroups` (here [`groups`]), `splitRun`,
+//! `replaceSequences`, `flatten`, `concepts`, `withoutStopWords`, `parseQuery`,
+//! `queryConcepts`, and the word lists [`EN_SUFFIXES`], [`RU_ENDINGS`], [`RU_SUFFIXES`],
+//! [`STOP_WORDS`]. A change here is a change there: the shared vectors of
+//! `tests/vectors/normalise.json` run against both (`tests/suite/search.rs`).
+//!
+//! The rules:
+//! 1. Fullwidth ASCII forms (`５００`, `ＡＢ`) fold to ASCII.
+//! 2. Text splits into Han runs, words and separators. A word is a run of letters (Unicode
+//!    `Alphabetic`, Han excepted) and ASCII digits; `-`, `‐`, `‑` or `&` between two word
+//!    characters joins parts into one hyphenated word (`M&A` is the word `m-a`).
+//! 3. A Han run gives each character and each overlapping pair, in order: `保税物` → `保`,
+//!    `保税`, `税`, `税物`, `物`. In a query, a run of two or more characters gives only its
+//!    pairs, all required; one character gives itself.
+//! 4. A word is lowercased, `ё` becomes `е`, and each part is stemmed (below). A hyphenated word
+//!    gives the whole word (its last part stemmed) and then each part. Parts of one letter are
+//!    dropped (`a`, `в`, the `s` of `city’s`); numbers are kept whatever their length.
+//! 5. Stemming, by script: only words of `a`–`z` or only of `а`–`я` are stemmed; a stem keeps
+//!    at least three letters. English: remove the longest suffix of [`EN_SUFFIXES`] (`ies`/`ied`
+//!    become `y`; no `s` is removed after `s`, `u` or `i`), then a final `e`, then one letter of
+//!    a final double consonant other than `l`, `s`, `z`. Russian: remove the longest ending of
+//!    [`RU_ENDINGS`] (nouns and adjectives, no verbs), then one of [`RU_SUFFIXES`], then one `н`
+//!    of a final `нн` (`запрещенн|ые` and `запрещен|а` meet).
+//! 6. In a query, concepts that are one of [`STOP_WORDS`] are dropped when others remain.
+
+use std::collections::HashMap;
+
+/// English suffixes and what replaces them; the longest that leaves a stem of three letters wins.
+const EN_SUFFIXES: &[(&str, &str)] = &[
+    ("ations", ""),
+    ("ation", ""),
+    ("ments", ""),
+    ("ment", ""),
+    ("ings", ""),
+    ("ing", ""),
+    ("ions", ""),
+    ("ion", ""),
+    ("ies", "y"),
+    ("ied", "y"),
+    ("ers", ""),
+    ("er", ""),
+    ("ors", ""),
+    ("or", ""),
+    ("ed", ""),
+    ("es", ""),
+    ("s", ""),
+];
+
+/// Russian noun and adjective endings; the longest that leaves a stem of three letters goes.
+const RU_ENDINGS: &[&str] = &[
+    "иями", "ями", "ами", "иях", "ях", "ах", "иям", "ям", "ам", "ией", "ей", "ой", "ом", "ем",
+    "ов", "ев", "ью", "ья", "ье", "ьи", "ия", "ие", "ий", "ии", "ию", "ая", "яя", "ое", "ее", "ые",
+    "ый", "ую", "юю", "ых", "их", "ым", "им", "ыми", "ими", "ого", "его", "ому", "ему", "а", "я",
+    "о", "е", "ы", "и", "у", "ю", "ь", "й",
+];
+
+/// Russian derivational suffixes removed after the ending (`возможност|ь` → `возможн`).
+const RU_SUFFIXES: &[&str] = &["ост", "ионн"];
+
+/// Words a query may contain that say nothing about what is sought (`which industries are
+/// closed to foreign investors`); dropped from a query that has other words.
+const STOP_WORDS: &[&str] = &[
+    "about",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "by",
+    "can",
+    "do",
+    "does",
+    "for",
+    "from",
+    "how",
+    "in",
+    "into",
+    "is",
+    "me",
+    "my",
+    "of",
+    "on",
+    "or",
+    "our",
+    "than",
+    "that",
+    "the",
+    "there",
+    "these",
+    "this",
+    "those",
+    "to",
+    "was",
+    "we",
+    "what",
+    "when",
+    "where",
+    "which",
+    "who",
+    "why",
+    "with",
+    "you",
+    "your",
+    "без",
+    "вам",
+    "ваш",
+    "во",
+    "вы",
+    "где",
+    "для",
+    "до",
+    "же",
+    "за",
+    "из",
+    "или",
+    "как",
+    "какая",
+    "какие",
+    "какое",
+    "какой",
+    "когда",
+    "кто",
+    "ли",
+    "мне",
+    "мы",
+    "на",
+    "нам",
+    "наш",
+    "но",
+    "об",
+    "он",
+    "она",
+    "они",
+    "от",
+    "по",
+    "под",
+    "при",
+    "со",
+    "что",
+    "это",
+    "эта",
+    "этот",
+];
+
+const MIN_STEM: usize = 3;
+
+/// One piece of text: a Han run (as characters) or a word (as its parts).
+enum Segment {
+    Han(Vec<char>),
+    Word(Vec<String>),
+}
+
+fn fold(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+pub(crate) fn is_han(c: char) -> bool {
+    matches!(c, '\u{3007}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}')
+}
+
+fn is_word_char(c: char) -> bool {
+    !is_han(c) && (c.is_ascii_digit() || c.is_alphabetic())
+}
+
+fn is_joiner(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}' | '&')
+}
+
+fn segments(text: &str) -> Vec<Segment> {
+    let chars: Vec<char> = text.chars().map(fold).collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let start = i;
+        if is_han(chars[i]) {
+            while i < chars.len() && is_han(chars[i]) {
+                i += 1;
+            }
+            out.push(Segment::Han(chars[start..i].to_vec()));
+        } else if is_word_char(chars[i]) {
+            let mut parts = Vec::new();
+            loop {
+                let part_start = i;
+                while i < chars.len() && is_word_char(chars[i]) {
+                    i += 1;
+                }
+                parts.push(chars[part_start..i].iter().collect());
+                let joined = i + 1 < chars.len() && is_joiner(chars[i]);
+                if !(joined && is_word_char(chars[i + 1])) {
+                    break;
+                }
+                i += 1;
+            }
+            out.push(Segment::Word(parts));
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn lower(part: &str) -> String {
+    part.to_lowercase().replace('ё', "е")
+}
+
+fn keep(part: &str) -> bool {
+    part.chars().count() >= 2 || part.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Strips the longest of `suffixes` that leaves at least `MIN_STEM` letters, appending its
+/// replacement; `None` when none fits.
+fn strip<'a>(
+    word: &str,
+    suffixes: impl Iterator<Item = (&'a str, &'a str)>,
+    allowed: impl Fn(&str, &str) -> bool,
+) -> Option<String> {
+    let len = word.chars().count();
+    suffixes
+        .filter(|(s, _)| word.ends_with(s) && len - s.chars().count() >= MIN_STEM)
+        .filter(|(s, _)| allowed(word, s))
+        .max_by_key(|(s, _)| s.chars().count())
+        .map(|(s, r)| format!("{}{r}", &word[..word.len() - s.len()]))
+}
+
+fn stem_en(word: &str) -> String {
+    let no_s_after = |w: &str, s: &str| {
+        s != "s" || !(w.ends_with("ss") || w.ends_with("us") || w.ends_with("is"))
+    };
+    let mut stem =
+        strip(word, EN_SUFFIXES.iter().copied(), no_s_after).unwrap_or_else(|| word.to_string());
+    if stem.len() > MIN_STEM && stem.ends_with('e') {
+        stem.pop();
+    }
+    let b = stem.as_bytes();
+    let n = b.len();
+    if n > MIN_STEM && b[n - 1] == b[n - 2] && !b"aeioulsz".contains(&b[n - 1]) {
+        stem.pop();
+    }
+    stem
+}
+
+fn stem_ru(word: &str) -> String {
+    let bare = |list: &'static [&'static str]| list.iter().map(|e| (*e, ""));
+    let word = strip(word, bare(RU_ENDINGS), |_, _| true).unwrap_or_else(|| word.to_string());
+    let mut word = strip(&word, bare(RU_SUFFIXES), |_, _| true).unwrap_or(word);
+    if word.ends_with("нн") && word.chars().count() > MIN_STEM {
+        word.pop();
+    }
+    word
+}
+
+/// The stem of one lowercased part: English or Russian rules by script, else the part itself.
+fn stem(part: &str) -> String {
+    if part.chars().all(|c| c.is_ascii_lowercase()) {
+        stem_en(part)
+    } else if part.chars().all(|c| ('а'..='я').contains(&c)) {
+        stem_ru(part)
+    } else {
+        part.to_string()
+    }
+}
+
+/// A word's tokens: the whole hyphenated word (last part stemmed), then each part kept.
+fn word_tokens(parts: &[String]) -> (Option<String>, Vec<String>) {
+    let parts: Vec<String> = parts.iter().map(|p| lower(p)).collect();
+    let kept: Vec<String> = parts.iter().filter(|p| keep(p)).map(|p| stem(p)).collect();
+    if parts.len() == 1 {
+        return (None, kept);
+    }
+    let (last, rest) = parts.split_last().unwrap_or((&parts[0], &[]));
+    let whole = format!("{}-{}", rest.join("-"), stem(last));
+    (Some(whole), kept)
+}
+
+/// The tokens the index holds for `text`, in order, repeats included.
+pub fn tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    Tokeniser::default().each_token(text, |t| out.push(t.to_string()));
+    out
+}
+
+/// Most words a [`Tokeniser`] remembers; past that it starts afresh.
+const KNOWN_WORDS: usize = 1 << 16;
+
+/// Gives the tokens of texts, remembering each word's tokens by its parts: words repeat, and
+/// stemming allocates. Its owner keeps it as long as it is useful (the index builder, one per
+/// rayon worker); a fresh one gives the same tokens as one that has seen many words.
+#[derive(Debug, Default)]
+pub(crate) struct Tokeniser {
+    words: HashMap<Vec<String>, Vec<String>>,
+}
+
+impl Tokeniser {
+    /// Calls `f` with each token of `text`, in order, as [`tokens`] returns them, without
+    /// allocating a string per token: the index builder's inner loop.
+    pub(crate) fn each_token(&mut self, text: &str, mut f: impl FnMut(&str)) {
+        let mut han = String::new();
+        for segment in segments(text) {
+            match segment {
+                Segment::Han(chars) => {
+                    for (i, c) in chars.iter().enumerate() {
+                        han.clear();
+                        han.push(*c);
+                        f(&han);
+                        if let Some(next) = chars.get(i + 1) {
+                            han.push(*next);
+                            f(&han);
+                        }
+                    }
+                }
+                Segment::Word(parts) => self.word(parts, &mut f),
+            }
+        }
+    }
+
+    /// Calls `f` with each token of the word made of `parts`.
+    fn word(&mut self, parts: Vec<String>, f: &mut impl FnMut(&str)) {
+        if let Some(known) = self.words.get(&parts) {
+            known.iter().for_each(|t| f(t));
+            return;
+        }
+        let (whole, kept) = word_tokens(&parts);
+        let all: Vec<String> = whole.into_iter().chain(kept).collect();
+        all.iter().for_each(|t| f(t));
+        if self.words.len() >= KNOWN_WORDS {
+            self.words.clear();
+        }
+        self.words.insert(parts, all);
+    }
+}
+
+/// What a query asks for: each concept must be found for a full match; a concept is found
+/// when every term of one of its alternatives is.
+pub type Concepts = Vec<Vec<Vec<String>>>;
+
+/// The concepts of a query before synonyms: one per Han run (its pairs, all required) and one
+/// per word (a hyphenated word: the whole word, or else all its parts).
+pub(crate) fn query_concepts(text: &str) -> Concepts {
+    concepts(text, &[])
+}
+
+fn run_concept(chars: &[char]) -> Vec<Vec<String>> {
+    if chars.len() == 1 {
+        return vec![vec![chars[0].to_string()]];
+    }
+    let mut pairs: Vec<String> = Vec::new();
+    for w in chars.windows(2) {
+        let pair: String = w.iter().collect();
+        if !pairs.contains(&pair) {
+            pairs.push(pair);
+        }
+    }
+    vec![pairs]
+}
+
+fn word_concept(parts: &[String]) -> Vec<Vec<String>> {
+    match word_tokens(parts) {
+        (Some(whole), kept) if kept.is_empty() => vec![vec![whole]],
+        (Some(whole), kept) => vec![vec![whole], kept],
+        (None, kept) => kept.into_iter().map(|k| vec![k]).collect(),
+    }
+}
+
+/// A synonym group, ready to match: each member's concepts (and its characters when it is one
+/// Han run), and the alternatives that replace a match.
+struct Group {
+    members: Vec<(Concepts, Option<Vec<char>>)>,
+    alternatives: Vec<Vec<String>>,
+}
+
+fn groups(synonyms: &[Vec<String>]) -> Vec<Group> {
+    synonyms
+        .iter()
+        .map(|g| {
+            let members: Vec<(Concepts, Option<Vec<char>>)> = g
+                .iter()
+                .map(|m| {
+                    let chars: Vec<char> = m.trim().chars().map(fold).collect();
+                    let han =
+                        (!chars.is_empty() && chars.iter().all(|c| is_han(*c))).then_some(chars);
+                    (query_concepts(m), han)
+                })
+                .collect();
+            let mut alternatives: Vec<Vec<String>> = Vec::new();
+            for (concepts, _) in &members {
+                // One word keeps its own alternatives (`штаб-квартира` or `штаб` + `квартира`).
+                let own = match concepts.as_slice() {
+                    [one] => one.clone(),
+                    _ => vec![flatten(concepts)],
+                };
+                for alternative in own {
+                    if !alternative.is_empty() && !alternatives.contains(&alternative) {
+                        alternatives.push(alternative);
+                    }
+                }
+            }
+            Group {
+                members,
+                alternatives,
+            }
+        })
+        .collect()
+}
+
+/// The query's concepts with synonyms applied. Inside a Han run, the longest member that is a
+/// Han run starting at each position (leftmost first) becomes a concept of the group's
+/// alternatives, and the characters around it form runs of their own. Then, left to right, the
+/// longest member whose concepts equal the next concepts of the query replaces them the same way.
+pub fn parse_query(text: &str, synonyms: &[Vec<String>]) -> Concepts {
+    without_stop_words(concepts(text, synonyms))
+}
+
+/// The query's concepts with synonyms applied, stop words kept (a synonym may hold one).
+fn concepts(text: &str, synonyms: &[Vec<String>]) -> Concepts {
+    let groups = groups(synonyms);
+    let mut found = Vec::new();
+    for segment in segments(text) {
+        match segment {
+            Segment::Han(chars) => split_run(&chars, &groups, &mut found),
+            Segment::Word(parts) => {
+                let concept = word_concept(&parts);
+                if !concept.is_empty() {
+                    found.push(concept);
+                }
+            }
+        }
+    }
+    replace_sequences(found, &groups)
+}
+
+/// The concepts without those that are one stop word, unless nothing else is left.
+fn without_stop_words(concepts: Concepts) -> Concepts {
+    let stops: Vec<Vec<Vec<String>>> = STOP_WORDS.iter().map(|w| vec![vec![stem(w)]]).collect();
+    if concepts.iter().all(|c| stops.contains(c)) {
+        return concepts;
+    }
+    concepts
+        .into_iter()
+        .filter(|c| !stops.contains(c))
+        .collect()
+}
+
+fn split_run(chars: &[char], groups: &[Group], out: &mut Concepts) {
+    let mut pending: Vec<char> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let mut best: Option<(&Group, usize)> = None;
+        for group in groups {
+            for han in group.members.iter().filter_map(|(_, h)| h.as_ref()) {
+                if chars[i..].starts_with(han) && best.is_none_or(|(_, n)| han.len() > n) {
+                    best = Some((group, han.len()));
+                }
+            }
+        }
+        match best {
+            Some((group, n)) => {
+                if !pending.is_empty() {
+                    out.push(run_concept(&std::mem::take(&mut pending)));
+                }
+                out.push(group.alternatives.clone());
+                i += n;
+            }
+            None => {
+                pending.push(chars[i]);
+                i += 1;
+            }
+        }
+    }
+    if !pending.is_empty() {
+        out.push(run_concept(&pending));
+    }
+}
+
+fn replace_sequences(concepts: Concepts, groups: &[Group]) -> Concepts {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < concepts.len() {
+        let mut best: Option<(&Group, usize)> = None;
+        for group in groups {
+            for (member, _) in &group.members {
+                let fits = !member.is_empty() && concepts[i..].starts_with(member);
+                if fits && best.is_none_or(|(_, n)| member.len() > n) {
+                    best = Some((group, member.len()));
+                }
+            }
+        }
+        match best {
+            Some((group, n)) => {
+                out.push(group.alternatives.clone());
+                i += n;
+            }
+            None => {
+                out.push(concepts[i].clone());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// All the terms a member requires: the first alternative of each of its concepts.
+fn flatten(member: &Concepts) -> Vec<String> {
+    let mut terms: Vec<String> = Vec::new();
+    for term in member.iter().filter_map(|c| c.first()).flatten() {
+        if !terms.contains(term) {
+            terms.push(term.clone());
+        }
+    }
+    terms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tokeniser_that_remembers_words_gives_the_tokens_of_a_fresh_one() {
+        let texts = [
+            "Bonded logistics: bonded goods, M&A and city’s ５００ firms",
+            "保税物流中心 bonded-zone Штаб-квартира запрещенные запрещена",
+            "bonded logistics M&A 保税物流 запрещенные",
+        ];
+        let mut tokeniser = Tokeniser::default();
+        for text in texts {
+            let mut warm = Vec::new();
+            tokeniser.each_token(text, |t| warm.push(t.to_string()));
+            assert_eq!(warm, tokens(text), "{text}");
+        }
+        assert!(tokeniser.words.contains_key(&vec!["bonded".to_string()]));
+    }
+}

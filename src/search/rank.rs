@@ -1,0 +1,232 @@
+//! Ranking: which pages match a query and in what order, and where each result links to. One
+//! function for both index forms and both languages.
+//!
+//! In: a query's concepts ([`Concepts`]) and the [`Postings`] of its terms (of a whole index,
+//! or read from the shards of a split one); then, for each page shown, its text. Out: the
+//! [`Hit`]s, best first, each with its best section and link.
+//!
+//! Pages are ranked on page-level postings ([`ranked`]); a result's best section and link come
+//! from its page's text ([`locate`]), so shards need no section-level postings (a third of the
+//! size).
+//!
+//! The browser ranks with the same functions in `themes/default/static/search.js`: [`ranked`]
+//! is `ranked`, [`score`] is `scorePage`, [`split_runs`] is `splitRuns`, [`is_run_of_pairs`] is
+//! `isRunOfPairs`, [`locate`] is `locate`, [`rank`] is `rank`, and `Found::weight` is `weight`,
+//! with the same constants (`TITLE`, `HEADING`, `MAX_BODY`). The Node parity tests in
+//! `tests/suite/search.rs` run both on the same queries.
+
+use super::index::{Found, Index, IndexPage, MAX_BODY, Postings, SectionWeights, section_weights};
+use super::normalise::{Concepts, Tokeniser, is_han, parse_query};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One result: the page, and the URL to link to (the page, or `page/#heading-id`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hit {
+    pub url: String,
+    pub page: usize,
+    /// The best section (numbered from 0 within the page), for the snippet.
+    pub section: usize,
+    /// How many of the query's concepts the page has.
+    pub matched: usize,
+    pub score: u32,
+}
+
+const TITLE: u32 = 1000;
+const HEADING: u32 = 100;
+
+impl Found {
+    /// What the term scores on the page: title 1000, heading 100, plus body count up to 20.
+    fn weight(&self) -> u32 {
+        u32::from(self.title) * TITLE + u32::from(self.heading) * HEADING + self.count.min(MAX_BODY)
+    }
+}
+
+/// The pages that match `query`, best first: more concepts found first, then the higher score
+/// (per concept: title 1000, heading 100, plus body count up to 20), then by URL.
+pub fn search(index: &Index, query: &str) -> Vec<Hit> {
+    rank(
+        index,
+        &Postings::new(index),
+        &parse_query(query, &index.synonyms),
+    )
+}
+
+/// The hits of a whole index.
+fn rank(index: &Index, postings: &Postings, concepts: &Concepts) -> Vec<Hit> {
+    let terms = query_terms(concepts);
+    let mut tokeniser = Tokeniser::default();
+    ranked(postings, concepts)
+        .iter()
+        .filter_map(|r| {
+            let page = index.pages.get(r.page)?;
+            Some(locate(
+                r,
+                page,
+                &section_weights(page, &mut tokeniser),
+                &terms,
+            ))
+        })
+        .collect()
+}
+
+/// Every term of a query, once.
+pub(crate) fn query_terms(concepts: &Concepts) -> BTreeSet<&str> {
+    concepts
+        .iter()
+        .flatten()
+        .flatten()
+        .map(String::as_str)
+        .collect()
+}
+
+/// A page that matches, before its best section and link are known: those need its text,
+/// which the split form fetches only for the results shown.
+pub(crate) struct Ranked {
+    pub(crate) page: usize,
+    matched: usize,
+    score: u32,
+    /// Whether every concept found is found in the title.
+    titled: bool,
+}
+
+/// The pages that match `concepts`, best first; pages are numbered in URL order, so the page
+/// number breaks ties as the URL would.
+pub(crate) fn ranked(postings: &Postings, concepts: &Concepts) -> Vec<Ranked> {
+    let concepts = &split_runs(concepts, |t| {
+        postings.terms.get(t).is_some_and(|l| !l.is_empty())
+    });
+    let mut pages: BTreeMap<usize, BTreeMap<&str, Found>> = BTreeMap::new();
+    for term in query_terms(concepts) {
+        for &(page, found) in postings.terms.get(term).into_iter().flatten() {
+            pages.entry(page).or_default().insert(term, found);
+        }
+    }
+    let mut hits: Vec<Ranked> = pages
+        .iter()
+        .filter_map(|(&page, found)| {
+            let (matched, score, titled) = score(concepts, found);
+            (matched > 0).then_some(Ranked {
+                page,
+                matched,
+                score,
+                titled,
+            })
+        })
+        .collect();
+    hits.sort_by(|a, b| {
+        (b.matched, b.score)
+            .cmp(&(a.matched, a.score))
+            .then(a.page.cmp(&b.page))
+    });
+    hits
+}
+
+/// The concepts with each Han run split where the index lacks a pair: a run typed without
+/// spaces (`税收优惠`) holds pairs across its words (`收优`) that no text has, so the run
+/// becomes one concept per stretch of pairs the index has (`税收`, `优惠`). A character left
+/// alone between missing pairs (`的` in `投资的行业`) is dropped; a run with no pair the index
+/// has stays as it is. In a concept of several alternatives (a synonym group), an alternative
+/// that is such a run keeps the pairs the index has, all required.
+fn split_runs(concepts: &Concepts, has: impl Fn(&str) -> bool) -> Concepts {
+    let mut out = Vec::new();
+    for concept in concepts {
+        let [pairs] = concept.as_slice() else {
+            // A synonym's alternatives stay one concept: each keeps the pairs the index has.
+            let present = |alternative: &Vec<String>| {
+                let kept: Vec<String> = alternative.iter().filter(|p| has(p)).cloned().collect();
+                if is_run_of_pairs(alternative) && !kept.is_empty() {
+                    kept
+                } else {
+                    alternative.clone()
+                }
+            };
+            out.push(concept.iter().map(present).collect());
+            continue;
+        };
+        if !is_run_of_pairs(pairs) || pairs.iter().all(|p| has(p)) {
+            out.push(concept.clone());
+            continue;
+        }
+        let stretches: Vec<Vec<String>> = pairs
+            .split(|p| !has(p))
+            .filter(|s| !s.is_empty())
+            .map(<[String]>::to_vec)
+            .collect();
+        if stretches.is_empty() {
+            out.push(concept.clone());
+        } else {
+            out.extend(stretches.into_iter().map(|s| vec![s]));
+        }
+    }
+    out
+}
+
+/// Whether `terms` are the overlapping pairs of one Han run (`保税`, `税物`, `物流`).
+fn is_run_of_pairs(terms: &[String]) -> bool {
+    let pairs: Option<Vec<[char; 2]>> = terms
+        .iter()
+        .map(|t| match t.chars().collect::<Vec<_>>()[..] {
+            [a, b] if is_han(a) && is_han(b) => Some([a, b]),
+            _ => None,
+        })
+        .collect();
+    pairs.is_some_and(|p| p.len() >= 2 && p.windows(2).all(|w| w[0][1] == w[1][0]))
+}
+
+/// (concepts found, score, whether every concept found is found in the title).
+fn score(concepts: &Concepts, found: &BTreeMap<&str, Found>) -> (usize, u32, bool) {
+    let (mut matched, mut total, mut titled) = (0, 0, true);
+    for concept in concepts {
+        let mut best = 0;
+        let mut in_title = false;
+        for alternative in concept {
+            let all: Option<Vec<&Found>> =
+                alternative.iter().map(|t| found.get(t.as_str())).collect();
+            let Some(all) = all.filter(|a| !a.is_empty()) else {
+                continue;
+            };
+            best = best.max(all.iter().map(|f| f.weight()).min().unwrap_or(0));
+            in_title |= all.iter().all(|f| f.title);
+        }
+        matched += usize::from(best > 0);
+        total += best;
+        titled &= in_title || best == 0;
+    }
+    (matched, total, titled)
+}
+
+/// The hit of a ranked page, from the page and its [`section_weights`]: its best section is
+/// the one with the highest score for the query's terms (heading 100, plus body count up to
+/// 15 per term), the first on a tie or none; it links there unless every concept found is in
+/// the title.
+pub(crate) fn locate(
+    ranked: &Ranked,
+    page: &IndexPage,
+    weights: &SectionWeights,
+    terms: &BTreeSet<&str>,
+) -> Hit {
+    let mut scores = vec![0; page.sections.len()];
+    for &(sid, w) in terms.iter().filter_map(|t| weights.get(*t)).flatten() {
+        if let Some(s) = scores.get_mut(sid) {
+            *s += (w & 2) / 2 * HEADING + (w >> 2);
+        }
+    }
+    let mut section = 0;
+    for (sid, &s) in scores.iter().enumerate() {
+        if s > scores[section] {
+            section = sid;
+        }
+    }
+    let url = match page.sections.get(section) {
+        Some((id, _, _)) if !ranked.titled && !id.is_empty() => format!("{}#{id}", page.url),
+        _ => page.url.clone(),
+    };
+    Hit {
+        url,
+        page: ranked.page,
+        section,
+        matched: ranked.matched,
+        score: ranked.score,
+    }
+}

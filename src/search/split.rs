@@ -1,0 +1,288 @@
+//! The split form of an index, for sites whose whole index would be too large to fetch for
+//! one query, and the reader of either form.
+//!
+//! In: an [`Index`] and the size of its whole form (writing), or a function that reads a file
+//! of the built site, a language and a query (reading). Out: the files of the split form by
+//! path below `LANG/search/` (writing), or the query's [`Hit`]s, read as the browser reads them
+//! (reading: [`search_files`]).
+//!
+//! `index.json` is a small [`Manifest`] (language, synonyms, shard count K, pages per chunk C).
+//! `terms/N.json` holds the postings of every term whose [`fnv1a32`] (of its UTF-8 bytes) is N
+//! modulo K, K chosen for about 32 KiB a shard: per page holding the term, its number (as the
+//! difference from the previous one) and what ranking needs (title, heading, body count:
+//! `Found`, packed). `pages/N.json` holds pages N·C … N·C + C − 1 in URL order, C chosen for
+//! about 4 KiB a chunk, each page with its text (for the best section, the link's anchor and
+//! the snippet) and its parent's title. A query fetches the manifest, the shards of its terms
+//! (synonym alternatives included), then the chunks of the results it shows, ten at a time.
+//!
+//! The browser reads this form in `themes/default/static/search.js`: `fnv1a32` is
+//! [`fnv1a32`] (`src/hash.rs`), `decode` is [`decode`], `splitIndex` reads shards and chunks as
+//! [`read_postings`] and [`search_files`] do, and `searchIndex` is [`search_files`].
+
+use super::index::{Found, Index, IndexPage, MAX_BODY, Postings, section_weights};
+use super::normalise::{Tokeniser, parse_query};
+use super::rank::{Hit, locate, query_terms, ranked, search};
+use crate::hash::fnv1a32;
+use crate::model::Files;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// `LANG/search/index.json` of a split index: what a query needs to find the rest.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Manifest {
+    pub lang: String,
+    pub synonyms: Vec<Vec<String>>,
+    pub split: Split,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Split {
+    /// Number of term shards: a term's postings are in `terms/N.json`, N = [`fnv1a32`] of the
+    /// term modulo this.
+    pub terms: usize,
+    /// Number of pages.
+    pub pages: usize,
+    /// Pages per chunk: page P is record P mod `chunk` of `pages/(P / chunk).json`.
+    pub chunk: usize,
+}
+
+/// A term shard: term → its postings, flat: page number (the first; after it, the difference
+/// from the previous one), packed weight (`Found::packed`), and so on.
+pub type Shard = BTreeMap<String, Vec<usize>>;
+
+/// A page in a page chunk: the page as in the whole index (`P` is `&IndexPage` when
+/// writing), and its parent's title for the "section it belongs to" line, so that line needs
+/// no other chunk.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PageRecord<P = IndexPage> {
+    #[serde(flatten)]
+    pub page: P,
+    #[serde(rename = "pt", default, skip_serializing_if = "Option::is_none")]
+    pub parent_title: Option<String>,
+}
+
+/// Target size of a term shard, uncompressed; hot terms can make one larger.
+const SHARD_BYTES: usize = 32 * 1024;
+/// Target size of a page chunk: small, as the results shown rarely sit side by side.
+const CHUNK_BYTES: usize = 4 * 1024;
+
+impl Found {
+    /// As stored in a term shard: 1 if in the title, + 2 if in a heading, + body count × 4.
+    fn packed(self) -> u32 {
+        u32::from(self.title) | u32::from(self.heading) << 1 | self.count << 2
+    }
+
+    fn unpacked(w: u32) -> Found {
+        Found {
+            title: w & 1 != 0,
+            heading: w & 2 != 0,
+            count: (w >> 2).min(MAX_BODY),
+        }
+    }
+}
+
+fn shard_of(term: &str, shards: usize) -> usize {
+    usize::try_from(fnv1a32(term)).unwrap_or(0) % shards.max(1)
+}
+
+fn encode(postings: &[(usize, Found)]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(postings.len() * 2);
+    let mut previous = 0;
+    for &(page, found) in postings {
+        out.push(page - previous);
+        out.push(found.packed() as usize);
+        previous = page;
+    }
+    out
+}
+
+fn decode(flat: &[usize]) -> Result<Vec<(usize, Found)>, String> {
+    if !flat.len().is_multiple_of(2) {
+        return Err("a postings list has an odd length".into());
+    }
+    let mut page = 0usize;
+    flat.chunks_exact(2)
+        .map(|pair| {
+            page = page.checked_add(pair[0]).ok_or("a page number overflows")?;
+            let w = u32::try_from(pair[1]).map_err(|_| "a weight is out of range")?;
+            Ok((page, Found::unpacked(w)))
+        })
+        .collect()
+}
+
+/// The files of the split form of `index`, by path below `LANG/search/`: the manifest, the
+/// term shards and the page chunks. `whole_bytes`, the size of the whole form, sizes the chunks.
+pub(crate) fn split(index: &Index, whole_bytes: usize) -> Result<Files, serde_json::Error> {
+    let postings = Postings::new(index);
+    let shards = term_shards(&postings)?;
+    let pages = index.pages.len();
+    let chunk = (CHUNK_BYTES * pages.max(1) / whole_bytes.max(1)).max(1);
+    let manifest = Manifest {
+        lang: index.lang.clone(),
+        synonyms: index.synonyms.clone(),
+        split: Split {
+            terms: shards.len(),
+            pages,
+            chunk,
+        },
+    };
+    let mut files = vec![("index.json".to_string(), serde_json::to_vec(&manifest)?)];
+    for (n, shard) in shards.iter().enumerate() {
+        files.push((format!("terms/{n}.json"), serde_json::to_vec(shard)?));
+    }
+    for (n, pages) in index.pages.chunks(chunk).enumerate() {
+        let records = page_records(index, pages);
+        files.push((format!("pages/{n}.json"), serde_json::to_vec(&records)?));
+    }
+    Ok(files)
+}
+
+/// The postings of every term, encoded, in as many shards as make about [`SHARD_BYTES`] each:
+/// shard N holds the terms whose hash is N modulo the number of shards.
+fn term_shards(postings: &Postings) -> Result<Vec<BTreeMap<&str, Vec<usize>>>, serde_json::Error> {
+    let mut encoded: Vec<(&str, Vec<usize>)> = Vec::with_capacity(postings.len());
+    let mut total = 0;
+    for (term, list) in &postings.terms {
+        let flat = encode(list);
+        // `"term":[…],` as it will be written.
+        total += term.len() + serde_json::to_vec(&flat)?.len() + 4;
+        encoded.push((term, flat));
+    }
+    let shard_count = total.div_ceil(SHARD_BYTES).max(1);
+    let mut shards: Vec<BTreeMap<&str, Vec<usize>>> = vec![BTreeMap::new(); shard_count];
+    for (term, flat) in encoded {
+        shards[shard_of(term, shard_count)].insert(term, flat);
+    }
+    Ok(shards)
+}
+
+/// The records of `pages`, a run of the pages of `index`, each with its parent's title.
+fn page_records<'a>(index: &Index, pages: &'a [IndexPage]) -> Vec<PageRecord<&'a IndexPage>> {
+    pages
+        .iter()
+        .map(|page| PageRecord {
+            page,
+            parent_title: page
+                .parent
+                .and_then(|p| index.pages.get(p))
+                .map(|p| p.title.clone()),
+        })
+        .collect()
+}
+
+/// `LANG/search/index.json` in either form, told apart by the manifest's `split`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum IndexFile {
+    Split(Manifest),
+    Whole(Index),
+}
+
+/// The hits of `query` in the index of `lang`, read as the browser reads it: `read` returns
+/// the bytes of a file below the site root. A split index is read only as far as the query
+/// needs: the manifest, the shards of its terms and the chunks of the pages found.
+pub fn search_files(
+    read: impl Fn(&str) -> Result<Vec<u8>, String>,
+    lang: &str,
+    query: &str,
+) -> Result<Vec<Hit>, String> {
+    let dir = format!("{lang}/search/");
+    let manifest = match read_json(&read, &format!("{dir}index.json"))? {
+        IndexFile::Whole(index) => return Ok(search(&index, query)),
+        IndexFile::Split(manifest) => manifest,
+    };
+    let Split {
+        terms: shards,
+        chunk,
+        ..
+    } = manifest.split;
+    if shards == 0 || chunk == 0 {
+        return Err(format!(
+            "{dir}index.json: no term shards or no pages per chunk"
+        ));
+    }
+    let concepts = parse_query(query, &manifest.synonyms);
+    let terms = query_terms(&concepts);
+    let postings = read_postings(&read, &dir, shards, &terms)?;
+    let mut chunks: BTreeMap<usize, Vec<PageRecord>> = BTreeMap::new();
+    let mut tokeniser = Tokeniser::default();
+    ranked(&postings, &concepts)
+        .iter()
+        .map(|r| {
+            let path = format!("{dir}pages/{}.json", r.page / chunk);
+            let records = read_once(&read, &mut chunks, r.page / chunk, &path)?;
+            let record = records
+                .get(r.page % chunk)
+                .ok_or_else(|| format!("{path}: no page {}", r.page))?;
+            Ok(locate(
+                r,
+                &record.page,
+                &section_weights(&record.page, &mut tokeniser),
+                &terms,
+            ))
+        })
+        .collect()
+}
+
+/// The postings of `terms`, from the shards their hashes name.
+fn read_postings(
+    read: &impl Fn(&str) -> Result<Vec<u8>, String>,
+    dir: &str,
+    shards: usize,
+    terms: &BTreeSet<&str>,
+) -> Result<Postings, String> {
+    let mut loaded: BTreeMap<usize, Shard> = BTreeMap::new();
+    let mut postings = BTreeMap::new();
+    for term in terms {
+        let n = shard_of(term, shards);
+        let path = format!("{dir}terms/{n}.json");
+        if let Some(flat) = read_once(read, &mut loaded, n, &path)?.get(*term) {
+            let list = decode(flat).map_err(|e| format!("{path}: `{term}`: {e}"))?;
+            postings.insert(term.to_string(), list);
+        }
+    }
+    Ok(Postings { terms: postings })
+}
+
+/// The file at `path` as `T`, read the first time `key` is asked for and kept in `cache`.
+fn read_once<'c, T: serde::de::DeserializeOwned>(
+    read: &impl Fn(&str) -> Result<Vec<u8>, String>,
+    cache: &'c mut BTreeMap<usize, T>,
+    key: usize,
+    path: &str,
+) -> Result<&'c T, String> {
+    Ok(match cache.entry(key) {
+        std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+        std::collections::btree_map::Entry::Vacant(e) => e.insert(read_json(read, path)?),
+    })
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(
+    read: &impl Fn(&str) -> Result<Vec<u8>, String>,
+    path: &str,
+) -> Result<T, String> {
+    serde_json::from_slice(&read(path)?).map_err(|e| format!("{path}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postings_lists_round_trip_and_bad_ones_are_errors() {
+        let found = |title, heading, count| Found {
+            title,
+            heading,
+            count,
+        };
+        let list = vec![
+            (3, found(true, false, 0)),
+            (4, found(false, true, 20)),
+            (90, found(false, false, 7)),
+        ];
+        assert_eq!(encode(&list), [3, 1, 1, 2 | 20 << 2, 86, 7 << 2]);
+        assert_eq!(decode(&encode(&list)).unwrap(), list);
+        assert!(decode(&[1, 2, 3]).is_err());
+        assert!(decode(&[usize::MAX, 1, 1, 1]).is_err());
+    }
+}
