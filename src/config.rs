@@ -35,7 +35,7 @@ pub struct Config {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SearchOptions {
     /// A language whose single search index would be larger than this many bytes gets the
-    /// split form (see `search.rs`).
+    /// split form (see `search/split.rs`).
     pub split_over: u64,
 }
 

@@ -1,6 +1,6 @@
-// Search normalisation: the tokeniser and query parser of src/search.rs, rule for rule, so the
+// Search normalisation: the tokeniser and query parser of src/search/normalise.rs, rule for rule, so the
 // browser finds what the indexer indexed. Shared test vectors (tests/vectors/normalise.json)
-// run against both in `cargo test`. The rules are documented at the top of src/search.rs.
+// run against both in `cargo test`. The rules are documented at the top of src/search/normalise.rs.
 
 /** English suffixes and what replaces them; the longest that leaves a stem of three letters wins. */
 export const EN_SUFFIXES = [
@@ -20,7 +20,7 @@ export const RU_ENDINGS = [
 /** Russian derivational suffixes removed after the ending. */
 export const RU_SUFFIXES = ["ост", "ионн"];
 
-/** Query words that say nothing about what is sought; as STOP_WORDS in src/search.rs. */
+/** Query words that say nothing about what is sought; as STOP_WORDS in src/search/normalise.rs. */
 export const STOP_WORDS = [
   "about", "an", "and", "any", "are", "as", "at", "be", "by", "can", "do", "does", "for",
   "from", "how", "in", "into", "is", "me", "my", "of", "on", "or", "our", "than",

@@ -1,6 +1,6 @@
 // Search page: reads ?q=, loads the language's index (all three with ?all=1) only when there is
-// something to search, ranks pages exactly as src/search.rs does, and renders the results with
-// DOM nodes. A whole index is one file; a split one (see src/search.rs) is read as far as the
+// something to search, ranks pages exactly as src/search/rank.rs does, and renders the results with
+// DOM nodes. A whole index is one file; a split one (see src/search/split.rs) is read as far as the
 // query needs: the term shards of its words, then the page chunks of the results shown, ten at
 // a time. The ranking and loading functions are exported for the Node test runner.
 
@@ -14,7 +14,7 @@ const SPLIT_SHOWN = 10;
 
 /**
  * Adds the weights of the terms of `page` (number `n`) to `terms`, term → [[page, section,
- * weight], …] in order, as `section_weights` in src/search.rs does for one page: body count
+ * weight], …] in order, as `section_weights` in src/search/index.rs does for one page: body count
  * (at most 15) × 4, + 2 in the section's heading, + 1 in the page title (on the first section).
  */
 function weigh(page, n, tokens, terms) {
@@ -47,7 +47,7 @@ function pageWeights(entries) {
   return pages;
 }
 
-/** The section weights of a whole index (as `Postings::new` in src/search.rs reads them). */
+/** The section weights of a whole index (as `Postings::new` in src/search/index.rs reads them). */
 export function buildPostings(index, tokens) {
   const sections = new Map();
   index.pages.forEach((page, n) => weigh(page, n, tokens, sections));
@@ -94,7 +94,7 @@ function isRunOfPairs(terms) {
   return chars.every((c, i) => i === 0 || chars[i - 1][1] === c[0]);
 }
 
-/** Each Han run split where the index lacks a pair: as `split_runs` in src/search.rs. */
+/** Each Han run split where the index lacks a pair: as `split_runs` in src/search/rank.rs. */
 function splitRuns(concepts, has) {
   const out = [];
   for (const concept of concepts) {
@@ -127,7 +127,7 @@ function splitRuns(concepts, has) {
   return out;
 }
 
-/** The pages matching `concepts`, best first, without their links: as `ranked` in src/search.rs. */
+/** The pages matching `concepts`, best first, without their links: as `ranked` in src/search/rank.rs. */
 function ranked(postings, queryConcepts) {
   const concepts = splitRuns(queryConcepts, (t) => (postings.terms.get(t)?.size ?? 0) > 0);
   const pages = new Map();
@@ -147,7 +147,7 @@ function ranked(postings, queryConcepts) {
 
 /**
  * The hit's best section and link, from its page (`u`, `s`) and `sectionsOf(term)`, the term's
- * [page, section, weight] entries on that page: as `locate` in src/search.rs.
+ * [page, section, weight] entries on that page: as `locate` in src/search/rank.rs.
  */
 function locate(hit, page, terms, sectionsOf) {
   const scores = page.s.map(() => 0);
@@ -165,14 +165,14 @@ function locate(hit, page, terms, sectionsOf) {
   return { url, page: hit.page, section, matched: hit.matched, score: hit.score };
 }
 
-/** The hits of a whole index, best first: as `rank` in src/search.rs. */
+/** The hits of a whole index, best first: as `rank` in src/search/rank.rs. */
 export function rank(index, postings, concepts) {
   const terms = [...new Set(concepts.flat(2))];
   return ranked(wholePostings(postings, terms), concepts).map((hit) =>
     locate(hit, index.pages[hit.page], terms, wholeSections(postings, hit.page)));
 }
 
-/** FNV-1a (32 bits) of the UTF-8 bytes of `text`, as `fnv1a32` in src/search.rs. */
+/** FNV-1a (32 bits) of the UTF-8 bytes of `text`, as `fnv1a32` in src/hash.rs. */
 export function fnv1a32(text) {
   let hash = 0x811c9dc5;
   for (const byte of new TextEncoder().encode(text)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
@@ -281,7 +281,7 @@ async function resolve(hit) {
   return { ...hit, ...located, record };
 }
 
-/** Every hit of `text` in one opened index with its link: as `search_files` in src/search.rs. */
+/** Every hit of `text` in one opened index with its link: as `search_files` in src/search/split.rs. */
 export async function searchIndex(index, text, normalise) {
   const hits = await Promise.all((await searchAll([index], text, normalise)).map(resolve));
   return hits.map(({ url, page, section, matched, score }) => ({ url, page, section, matched, score }));
