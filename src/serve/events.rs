@@ -4,7 +4,6 @@
 //! after a good build or `problems` with the errors as JSON after a failed one, and pings in
 //! between.
 
-use super::http::finish;
 use super::{Shared, State};
 use crate::diagnostic::{Diagnostic, Severity};
 use std::io::Write;
@@ -19,11 +18,12 @@ const PING: Duration = Duration::from_secs(15);
 
 /// The event stream of one tab: the current state on connect, then one message per build
 /// (`reload` with the new generation, or `problems` with the errors), and pings in between.
-pub(crate) fn events(mut stream: TcpStream, shared: &Shared, head_only: bool) {
+/// Returns the stream when it is to be closed gracefully (a HEAD request, or a failed head).
+pub(crate) fn events(mut stream: TcpStream, shared: &Shared, head_only: bool) -> Option<TcpStream> {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
                 X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n";
     if stream.write_all(head.as_bytes()).is_err() || head_only {
-        return finish(stream);
+        return Some(stream);
     }
     let mut state = shared.lock();
     let mut out = format!("retry: 500\n\n{}", message(&state, "ok"));
@@ -31,7 +31,7 @@ pub(crate) fn events(mut stream: TcpStream, shared: &Shared, head_only: bool) {
         let version = state.version;
         drop(state);
         if stream.write_all(out.as_bytes()).is_err() {
-            return;
+            return None;
         }
         state = shared.lock();
         let (next, wait) = shared

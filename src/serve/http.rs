@@ -74,7 +74,10 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
         }
     };
     if request.path == format!("{RESERVED}events") {
-        return events::events(stream, shared, request.head_only);
+        if let Some(stream) = events::events(stream, shared, request.head_only) {
+            finish(stream);
+        }
+        return;
     }
     let response = if request.path == format!("{RESERVED}livereload.js") {
         Response::ok(SCRIPT.to_vec(), "text/javascript; charset=utf-8")
