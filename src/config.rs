@@ -6,8 +6,10 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// The site configuration file, below the site root.
 pub(crate) const FILE: &str = "site.yaml";
 
+/// `site.yaml`, validated.
 #[derive(Clone, Debug)]
 pub struct Config {
     pub base_url: String,
@@ -47,6 +49,7 @@ impl Default for SearchOptions {
     }
 }
 
+/// A language of the site: its code (the key under `languages:`), BCP 47 tag, name and site title.
 #[derive(Clone, Debug, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Language {
@@ -78,6 +81,7 @@ pub struct FieldType {
     pub base: BaseType,
 }
 
+/// The type of a typed front-matter field, without the list brackets.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BaseType {
     Int,
@@ -87,6 +91,7 @@ pub enum BaseType {
     Ref(String),
 }
 
+/// `eligibility: { rules, cases }`: the data files (below `content/`, without `.yaml`) of the checker.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EligibilityFiles {
@@ -123,6 +128,7 @@ fn default_theme() -> String {
     "default".into()
 }
 
+/// The fields `site.yaml` may have, for suggestions on a misspelt one.
 pub(crate) const KNOWN_FIELDS: &[&str] = &[
     "base_url",
     "default_language",
@@ -327,10 +333,12 @@ impl Config {
         after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
     }
 
+    /// The declared language with this code.
     pub fn language(&self, code: &str) -> Option<&Language> {
         self.languages.iter().find(|l| l.code == code)
     }
 
+    /// A hint for an undeclared language code: the nearest declared one, and all of them.
     pub fn suggest_language(&self, code: &str) -> String {
         let codes: Vec<&str> = self.languages.iter().map(|l| l.code.as_str()).collect();
         match nearest(code, codes.iter().copied()) {

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// How bad a problem is: an error stops the build, a warning does not (unless `--strict`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Error,
@@ -22,6 +23,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error about the file at `path` (relative to the site root).
     pub fn error(path: impl AsRef<Path>, message: impl Into<String>) -> Self {
         Diagnostic {
             path: path.as_ref().to_path_buf(),
@@ -33,6 +35,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning about the file at `path` (relative to the site root).
     pub fn warning(path: impl AsRef<Path>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -40,17 +43,20 @@ impl Diagnostic {
         }
     }
 
+    /// Where in the file: 1-based line and column (0 when unknown).
     pub fn at(mut self, line: usize, col: usize) -> Self {
         self.line = line;
         self.col = col;
         self
     }
 
+    /// How to fix it.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = hint.into();
         self
     }
 
+    /// Whether this problem stops the build.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -99,6 +105,7 @@ pub(crate) struct LineIndex {
 }
 
 impl LineIndex {
+    /// The line starts of `text`, whose first line is line `first_line` of its file.
     pub(crate) fn new(text: &str, first_line: usize) -> Self {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
@@ -106,6 +113,7 @@ impl LineIndex {
         LineIndex { starts, first_line }
     }
 
+    /// The 1-based line of the file holding byte `offset` of the text.
     pub(crate) fn line(&self, offset: usize) -> usize {
         self.starts.partition_point(|s| *s <= offset) + self.first_line - 1
     }

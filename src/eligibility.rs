@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+/// The checker's rules (`content/eligibility/rules.yaml`): the questions, the verdicts and the
+/// measures, each with the condition under which it applies.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rules {
@@ -19,6 +21,7 @@ pub struct Rules {
     pub conversion: Option<Conversion>,
 }
 
+/// A yuan-per-dollar rate and the date it was taken, for amounts typed in the other currency.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Conversion {
@@ -26,6 +29,7 @@ pub struct Conversion {
     pub date: String,
 }
 
+/// What kind of answer a question takes.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
 pub enum AnswerSpec {
@@ -34,6 +38,7 @@ pub enum AnswerSpec {
     Amount { currency: String },
 }
 
+/// A verdict (permitted, restricted, …) and when it is given; the first that holds wins.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct VerdictRule {
@@ -45,6 +50,7 @@ pub struct VerdictRule {
     pub only_measures: Option<Vec<u32>>,
 }
 
+/// A measure of the plan, when it applies, and the benefit it lists.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MeasureRule {
@@ -96,6 +102,7 @@ pub enum Answer {
     Many(Vec<String>),
 }
 
+/// The visitor's answers, by question name.
 pub type Answers = BTreeMap<String, Answer>;
 
 /// What the checker shows: the verdict and, per measure, its benefits.
@@ -108,6 +115,8 @@ pub struct Outcome {
 }
 
 impl Rules {
+    /// The verdict and the measures that apply to `answers`: what `rules.js` computes in the
+    /// browser, for the same rules.
     pub fn evaluate(&self, answers: &Answers) -> Outcome {
         let verdict = self
             .verdicts

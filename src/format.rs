@@ -46,6 +46,7 @@ pub(crate) fn thresholds(site: &Site) -> Result<Amounts, Vec<Diagnostic>> {
     })
 }
 
+/// The currency of a figure.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Currency {

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use yaml_serde::Value;
 
+/// The front-matter fields every page may have, besides its section's typed fields.
 pub(crate) const COMMON: &[&str] = &[
     "title",
     "summary",

@@ -24,6 +24,7 @@ pub(crate) fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic>
     })
 }
 
+/// Writes a file, creating its folder; the error names the path.
 pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", e))?;
@@ -31,6 +32,7 @@ pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
     fs::write(path, bytes).map_err(|e| io_error(path, "write", e))
 }
 
+/// An I/O error on `path` as a diagnostic: what we tried (`action`) and what the system said.
 pub(crate) fn io_error(path: &Path, action: &str, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(path, format!("cannot {action}: {e}"))
         .hint("check the permissions and free space of the output folder")

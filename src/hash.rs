@@ -7,10 +7,12 @@
 pub(crate) struct Fnv64(u64);
 
 impl Fnv64 {
+    /// The hash of nothing (the FNV offset basis).
     pub(crate) fn new() -> Self {
         Fnv64(0xcbf2_9ce4_8422_2325)
     }
 
+    /// Feeds `bytes`.
     pub(crate) fn write(&mut self, bytes: &[u8]) {
         for b in bytes {
             self.0 ^= u64::from(*b);
@@ -18,6 +20,7 @@ impl Fnv64 {
         }
     }
 
+    /// The hash of everything fed so far.
     pub(crate) fn finish(self) -> u64 {
         self.0
     }

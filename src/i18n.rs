@@ -11,6 +11,7 @@ use std::sync::Arc;
 /// Language code → its strings.
 pub(crate) type Bundles = BTreeMap<String, Arc<Strings>>;
 
+/// The UI strings of one language: a Fluent bundle.
 pub struct Strings {
     bundle: FluentBundle<FluentResource>,
 }
@@ -44,23 +45,7 @@ pub(crate) fn load(
         }
         for file in files.values() {
             let text = String::from_utf8_lossy(&file.bytes).into_owned();
-            let resource = match FluentResource::try_new(text.clone()) {
-                Ok(r) => r,
-                Err((r, errors)) => {
-                    for e in errors {
-                        let line = text[..e.pos.start.min(text.len())].matches('\n').count() + 1;
-                        problems.push(
-                            Diagnostic::error(
-                                &file.origin,
-                                format!("Fluent syntax error: {:?}", e.kind),
-                            )
-                            .at(line, 1)
-                            .hint("a message is `id = text`; continuation lines are indented"),
-                        );
-                    }
-                    r
-                }
-            };
+            let resource = parse(file, &text, &mut problems);
             plural_problems(code, &resource, file, &text, &mut problems);
             for entry in resource.entries() {
                 if let fluent_syntax::ast::Entry::Message(m) = entry {
@@ -86,6 +71,24 @@ pub(crate) fn load(
         Err(problems)
     } else {
         Ok((all, problems))
+    }
+}
+
+/// One `.ftl` file, with a located error for each syntax error (the rest of the file is kept).
+fn parse(file: &crate::theme::File, text: &str, problems: &mut Vec<Diagnostic>) -> FluentResource {
+    match FluentResource::try_new(text.to_string()) {
+        Ok(r) => r,
+        Err((r, errors)) => {
+            for e in errors {
+                let line = text[..e.pos.start.min(text.len())].matches('\n').count() + 1;
+                problems.push(
+                    Diagnostic::error(&file.origin, format!("Fluent syntax error: {:?}", e.kind))
+                        .at(line, 1)
+                        .hint("a message is `id = text`; continuation lines are indented"),
+                );
+            }
+            r
+        }
     }
 }
 

@@ -21,6 +21,7 @@ pub(crate) struct Site {
     pub data_text: BTreeMap<PathBuf, String>,
 }
 
+/// One page in one language, as read from its file (or made up: generated sections, fallbacks).
 #[derive(Clone, Debug)]
 pub(crate) struct Page {
     /// Relative to the site root, e.g. `content/measures/01-negative-list.en.md`.
@@ -47,6 +48,7 @@ pub(crate) struct Page {
     pub url_path: String,
 }
 
+/// A page's front matter, checked.
 #[derive(Clone, Debug, Default, Serialize)]
 pub(crate) struct FrontMatter {
     pub title: String,
@@ -81,6 +83,7 @@ pub(crate) struct Rendered {
     pub external_links: Vec<(String, usize)>,
 }
 
+/// A heading of a page's body, for the table of contents and anchors.
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct Heading {
     pub level: u8,
@@ -110,6 +113,7 @@ pub struct Row {
     pub file: PathBuf,
 }
 
+/// How a page stands in a language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
     /// The default-language source itself.
@@ -125,6 +129,7 @@ pub enum Status {
 }
 
 impl Status {
+    /// The word `translations` prints for this status.
     pub fn label(self) -> &'static str {
         match self {
             Status::Source => "source",

@@ -19,6 +19,7 @@ pub(crate) struct File {
     pub bytes: Vec<u8>,
 }
 
+/// The effective theme: the embedded default with the site's own files laid over it.
 #[derive(Debug, Default)]
 pub(crate) struct Theme {
     /// Template name (`page.html`, `measures/page.html`) → file.
@@ -122,6 +123,7 @@ pub(crate) struct Assets {
     pub urls: BTreeMap<String, String>,
 }
 
+/// Fingerprinted URLs for every static file of the theme (`assets/NAME.HASH.EXT`).
 pub(crate) fn fingerprint(theme: &Theme) -> Assets {
     let mut assets = Assets::default();
     for (name, file) in &theme.statics {

@@ -15,6 +15,8 @@ pub(crate) fn parse<T: DeserializeOwned>(
     yaml_serde::from_str(text).map_err(|e| error(&e, text, path, first_line, known))
 }
 
+/// A YAML or serde error as a diagnostic at its line in the file (offset by `first_line` for
+/// front matter), with a hint: a suggestion for a misspelt field, an indentation tip.
 pub(crate) fn error(
     e: &yaml_serde::Error,
     text: &str,

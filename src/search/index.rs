@@ -28,6 +28,7 @@ pub struct Index {
     pub pages: Vec<IndexPage>,
 }
 
+/// One page of a whole index: its URL, title, parent and text by section.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct IndexPage {
     /// URL path below the base path: `en/measures/05-mergers-acquisitions/`.

@@ -168,6 +168,7 @@ fn fold(c: char) -> char {
     }
 }
 
+/// Whether `c` is a Han character (CJK ideographs, extensions and compatibility forms).
 pub(crate) fn is_han(c: char) -> bool {
     matches!(c, '\u{3007}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
         | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}')

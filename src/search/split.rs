@@ -35,6 +35,7 @@ pub struct Manifest {
     pub split: Split,
 }
 
+/// The split form's parameters in the manifest: how many term shards and pages per chunk.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Split {
     /// Number of term shards: a term's postings are in `terms/N.json`, N = [`fnv1a32`] of the

@@ -204,6 +204,7 @@ pub(crate) struct Response {
 }
 
 impl Response {
+    /// `200 OK` with `body` of type `content_type`.
     pub(crate) fn ok(body: Vec<u8>, content_type: &str) -> Response {
         Response {
             status: 200,
@@ -216,6 +217,7 @@ impl Response {
         }
     }
 
+    /// A short plain-text answer with `status` (errors, refusals).
     pub(crate) fn plain(status: u16) -> Response {
         let mut response = Response::ok(
             format!("{status} {}\n", reason(status)).into_bytes(),

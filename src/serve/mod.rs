@@ -43,6 +43,7 @@ const RESERVED: &str = "/__invest-guide/";
 /// How often the sources are checked for changes: a save waits half of it on average.
 const POLL: Duration = Duration::from_millis(20);
 
+/// What `serve` was asked for on the command line.
 pub struct Options {
     pub root: PathBuf,
     pub bind: IpAddr,
@@ -188,6 +189,7 @@ pub(crate) struct Shared {
     pub(crate) loopback: bool,
 }
 
+/// What the server shows now: the last good site, and the problems of the last build if it failed.
 pub(crate) struct State {
     /// Bumped on every build, good or bad.
     pub(crate) version: u64,
@@ -223,6 +225,7 @@ impl Shared {
         }
     }
 
+    /// The state, even if a thread panicked while holding it.
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
         // A panic in one connection's thread must not take the server down.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)

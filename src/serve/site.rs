@@ -19,6 +19,7 @@ pub(crate) struct Site {
 }
 
 impl Site {
+    /// The answer to a GET or HEAD of a site path: the file, a redirect to the folder's `/`, or 404.
     pub(crate) fn response(&self, request: &Request) -> Response {
         let rel = match site_path(&request.path) {
             Ok(rel) => rel,

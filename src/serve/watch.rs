@@ -19,6 +19,7 @@ pub(crate) struct Watcher {
 }
 
 impl Watcher {
+    /// A watcher that has seen the files as they are now.
     pub(crate) fn new(root: &Path) -> Watcher {
         Watcher {
             root: root.to_path_buf(),
