@@ -25,6 +25,7 @@ fn build_guide() -> BTreeMap<String, Vec<u8>> {
         out: None,
         base_url: None,
         drafts: false,
+        force: false,
         node_cases: false,
     };
     match build_in_memory(&options) {
@@ -736,6 +737,7 @@ fn split_guide() -> &'static BTreeMap<String, Vec<u8>> {
             out: None,
             base_url: None,
             drafts: false,
+            force: false,
             node_cases: false,
         };
         match build_in_memory(&options) {
