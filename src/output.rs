@@ -30,12 +30,16 @@ pub(crate) fn extras(site: &Site, pages: &[Rendered]) -> Files {
     files
 }
 
-/// The theme's static files, under their fingerprinted names.
+/// The theme's static files, under their fingerprinted names (stylesheets as rewritten to
+/// refer to those names).
 pub(crate) fn statics(theme: &Theme, assets: &Assets) -> Files {
     theme
         .statics
         .iter()
-        .map(|(name, file)| (assets.urls[name].clone(), file.bytes.clone()))
+        .map(|(name, file)| {
+            let bytes = assets.bytes(name, &file.bytes);
+            (assets.urls[name].clone(), bytes.to_vec())
+        })
         .collect()
 }
 
