@@ -44,8 +44,9 @@ compare() { # NAME ROOT [FLAGS...]
   "$WORK/base" build --root "$root" --out "$WORK/out-base-$name" "$@" >/dev/null
   "$WORK/new" build --root "$root" --out "$WORK/out-new-$name" "$@" >/dev/null
   local files
-  files=$(find "$WORK/out-base-$name" -type f | wc -l)
-  if diff -r -q "$WORK/out-base-$name" "$WORK/out-new-$name" >"$WORK/diff-$name"; then
+  files=$(find "$WORK/out-base-$name" -type f ! -name .invest-guide-build | wc -l)
+  # The build's marker file (fixed text; older revisions write none) is not site output.
+  if diff -r -q -x .invest-guide-build "$WORK/out-base-$name" "$WORK/out-new-$name" >"$WORK/diff-$name"; then
     echo "$name: $files files, identical"
   else
     echo "$name: $files files, DIFFERENT:"

@@ -20,7 +20,8 @@
 //!    static files
 //! 10. [`search::build`]: the final HTML → one search index per language
 //! 11. [`links::check`]: every local link and anchor must lead to a built file
-//! 12. [`output::publish`]: all files into a staging folder, swapped in whole
+//! 12. [`output::publish`]: all files into a staging folder, swapped in whole (`build` first
+//!     checks, with [`output::target`], that `--out` is its own to replace)
 //!
 //! Every stage returns the problems it found; the pipeline stops where going on would make no
 //! sense, and nothing is written unless every stage succeeded.
@@ -60,6 +61,9 @@ pub struct BuildOptions {
     pub out: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Replace an existing output folder that holds files no build wrote (never the site root
+    /// or its sources).
+    pub force: bool,
     /// Also run the eligibility test cases through the theme's `rules.js` in Node, when Node is
     /// on PATH (`check`; `serve` leaves it off to rebuild quickly).
     pub node_cases: bool,
@@ -94,13 +98,21 @@ pub(crate) struct Cache {
     templates: render::TemplateCache,
 }
 
-/// Runs the whole pipeline and, if `options.out` is set, publishes the result there.
-/// On failure returns every problem found, errors and warnings, and writes nothing.
+/// Runs the whole pipeline and, if `options.out` is set, publishes the result there: first
+/// checks that the output folder is the build's to replace (not the site or its sources, not a
+/// folder of other files unless `force`). On failure returns every problem found, errors and
+/// warnings, and writes nothing.
 pub fn build(options: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
     let started = Instant::now();
+    let out = options
+        .out
+        .as_deref()
+        .map(|out| output::target(&options.root, out, options.force))
+        .transpose()
+        .map_err(|d| vec![d])?;
     let built = build_in_memory(options)?;
     let mut report = built.report;
-    if let Some(out) = &options.out {
+    if let Some(out) = &out {
         output::publish(out, &built.files).map_err(|d| vec![d])?;
         report
             .timings

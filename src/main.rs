@@ -35,6 +35,10 @@ enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Replace an existing output folder even if no build wrote it (it has no
+        /// .invest-guide-build file); never the site root or its content/, themes/, i18n/.
+        #[arg(long)]
+        force: bool,
     },
     /// Validate everything a build validates, plus links; writes nothing.
     Check {
@@ -86,6 +90,7 @@ fn main() -> ExitCode {
             out,
             base_url,
             drafts,
+            force,
         } => {
             let out = out.unwrap_or_else(|| root.join("public"));
             let options = BuildOptions {
@@ -93,6 +98,7 @@ fn main() -> ExitCode {
                 out: Some(out.clone()),
                 base_url,
                 drafts,
+                force,
                 node_cases: false,
             };
             run(&options, false, &format!("into {}", out.display()))
@@ -103,6 +109,7 @@ fn main() -> ExitCode {
                 out: None,
                 base_url: None,
                 drafts: false,
+                force: false,
                 node_cases: true,
             };
             run(&options, strict, "checked, nothing written")
@@ -132,6 +139,7 @@ fn main() -> ExitCode {
                 out: None,
                 base_url: None,
                 drafts: false,
+                force: false,
                 node_cases: false,
             };
             match build(&options) {

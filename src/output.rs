@@ -9,7 +9,7 @@ use crate::theme::{Assets, Theme};
 use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// Extras stage: the sitemap, robots.txt, `_headers` and an Atom feed per feed section and
 /// language (`pages[i]` is the Markdown stage's output for `site.pages[i]`).
@@ -30,12 +30,16 @@ pub(crate) fn extras(site: &Site, pages: &[Rendered]) -> Files {
     files
 }
 
-/// The theme's static files, under their fingerprinted names.
+/// The theme's static files, under their fingerprinted names (stylesheets as rewritten to
+/// refer to those names).
 pub(crate) fn statics(theme: &Theme, assets: &Assets) -> Files {
     theme
         .statics
         .iter()
-        .map(|(name, file)| (assets.urls[name].clone(), file.bytes.clone()))
+        .map(|(name, file)| {
+            let bytes = assets.bytes(name, &file.bytes);
+            (assets.urls[name].clone(), bytes.to_vec())
+        })
         .collect()
 }
 
@@ -178,8 +182,117 @@ fn headers(site: &Site) -> String {
     )
 }
 
-/// Write stage: writes `files` into a staging folder beside `out`, then swaps it in. If
-/// anything fails, the previous `out` is left exactly as it was.
+/// The file every build leaves in its output folder: the proof that the folder is the build's
+/// own to replace. A dotfile, so hosts that skip hidden files do not publish it; its text says
+/// what it is to anyone who finds it.
+pub(crate) const MARKER: &str = ".invest-guide-build";
+const MARKER_TEXT: &str =
+    "written by `invest-guide build`, which replaces this whole folder on the next build\n";
+
+/// Checks that `out` may receive a build of the site at `root`, before anything is written:
+/// it is neither the site root, nor a folder holding it, nor inside its sources; and if it
+/// exists it is a folder that is empty, was written by a build, or `force` allows replacing.
+/// Returns the folder's resolved path (symbolic links and `..` followed), where to publish.
+pub(crate) fn target(root: &Path, out: &Path, force: bool) -> Result<PathBuf, Diagnostic> {
+    let root = fs::canonicalize(root).map_err(|e| {
+        Diagnostic::error(root, format!("cannot open the site root: {e}"))
+            .hint("pass --root the folder that holds site.yaml")
+    })?;
+    let resolved = resolve(out).map_err(|e| {
+        Diagnostic::error(out, format!("cannot use this output folder: {e}"))
+            .hint("pick another --out")
+    })?;
+    let refuse = |what: String| {
+        Diagnostic::error(out, what).hint(format!(
+            "the build replaces its output folder whole; leave out --out to build into {}, or \
+             pick a folder outside content/, themes/ and i18n/ of the site",
+            root.join("public").display()
+        ))
+    };
+    if resolved == root {
+        return Err(refuse("the output folder is the site root".into()));
+    }
+    if root.starts_with(&resolved) {
+        return Err(refuse(format!(
+            "the output folder contains the site root {}",
+            root.display()
+        )));
+    }
+    for sources in ["content", "themes", "i18n"] {
+        let dir = root.join(sources);
+        let dir = fs::canonicalize(&dir).unwrap_or(dir);
+        if resolved.starts_with(&dir) {
+            return Err(refuse(format!(
+                "the output folder is inside the site's {sources}/ folder"
+            )));
+        }
+    }
+    ours_to_replace(out, &resolved, force)?;
+    Ok(resolved)
+}
+
+/// An existing `out` may be replaced if it is an empty folder, holds the marker of a previous
+/// build, or `force` is given; a file never is.
+fn ours_to_replace(out: &Path, resolved: &Path, force: bool) -> Result<(), Diagnostic> {
+    let Ok(meta) = fs::metadata(resolved) else {
+        return Ok(());
+    };
+    if !meta.is_dir() {
+        return Err(
+            Diagnostic::error(out, "the output path is a file, not a folder")
+                .hint("pick a folder for --out, or move the file away yourself"),
+        );
+    }
+    let mut entries = fs::read_dir(resolved).map_err(|e| fsx::io_error(out, "read", e))?;
+    if force || entries.next().is_none() || resolved.join(MARKER).is_file() {
+        return Ok(());
+    }
+    Err(Diagnostic::error(
+        out,
+        format!("the output folder holds files that no build wrote (it has no {MARKER})"),
+    )
+    .hint(
+        "a build replaces its output folder whole: pick another --out, or pass --force to \
+         replace this folder and everything in it",
+    ))
+}
+
+/// `path` made absolute with symbolic links and `..` resolved, even when its last parts do not
+/// exist yet: the nearest existing ancestor is canonicalised, the rest appended.
+fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+    let absolute = std::path::absolute(path)?;
+    let mut existing = absolute.as_path();
+    let mut missing = Vec::new();
+    let mut resolved = loop {
+        match fs::canonicalize(existing) {
+            Ok(resolved) => break resolved,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let (Some(parent), Some(last)) =
+                    (existing.parent(), existing.components().next_back())
+                else {
+                    return Err(e);
+                };
+                missing.push(last);
+                existing = parent;
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    for part in missing.into_iter().rev() {
+        match part {
+            Component::ParentDir => {
+                resolved.pop();
+            }
+            Component::Normal(name) => resolved.push(name),
+            _ => {}
+        }
+    }
+    Ok(resolved)
+}
+
+/// Write stage: writes `files` and the build's marker into a staging folder beside `out`, then
+/// swaps it in. If anything fails, the previous `out` is left exactly as it was. `out` has
+/// passed [`target`].
 pub(crate) fn publish(out: &Path, files: &Files) -> Result<(), Diagnostic> {
     let parent = out
         .parent()
@@ -202,6 +315,8 @@ fn write_all(staging: &Path, files: &Files) -> Result<(), Diagnostic> {
     if staging.exists() {
         fs::remove_dir_all(staging).map_err(|e| fsx::io_error(staging, "remove", e))?;
     }
+    // The marker first: a staging folder left by a killed build is then provably ours.
+    fsx::write(&staging.join(MARKER), MARKER_TEXT.as_bytes())?;
     files
         .par_iter()
         .try_for_each(|(path, bytes)| fsx::write(&staging.join(path), bytes))
@@ -220,7 +335,8 @@ fn swap(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), Dia
     Ok(())
 }
 
-/// Staging and old folders left behind by a build that was killed.
+/// Staging and old folders left behind by a build that was killed: only those holding a
+/// build's marker, so a folder that merely shares the name is never removed.
 fn remove_stale(parent: &Path, name: &str) {
     let prefixes = [format!(".{name}.staging-"), format!(".{name}.old-")];
     let Ok(entries) = fs::read_dir(parent) else {
@@ -233,6 +349,7 @@ fn remove_stale(parent: &Path, name: &str) {
             prefixes.iter().any(|p| n.starts_with(p.as_str()))
         })
         .map(|e| e.path())
+        .filter(|path| path.join(MARKER).is_file())
         .collect();
     for path in stale {
         let _ = fs::remove_dir_all(path);

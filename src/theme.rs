@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::fsx;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -116,37 +116,153 @@ impl Theme {
     }
 }
 
-/// Static files as published: CSS and JS get a content hash in their name.
+/// Static files as published: every one under a name holding a hash of its bytes
+/// (`assets/img/logo.1a2b3c4d.png`), so that hosts may cache `assets/` for ever.
 #[derive(Debug, Default)]
 pub(crate) struct Assets {
     /// Path below `static/` → URL path below the base path (`assets/style.1a2b3c4d.css`).
     pub urls: BTreeMap<String, String>,
+    /// Stylesheets whose references to other static files were rewritten to their
+    /// fingerprinted names: path below `static/` → the bytes to publish.
+    pub rewritten: BTreeMap<String, Vec<u8>>,
 }
 
-/// Fingerprinted URLs for every static file of the theme (`assets/NAME.HASH.EXT`).
+/// Fingerprints every static file of the theme. A stylesheet's `url(…)` and `@import "…"`
+/// references to other static files are rewritten to their fingerprinted names first, so the
+/// stylesheet's own name changes when an image it uses does.
 pub(crate) fn fingerprint(theme: &Theme) -> Assets {
     let mut assets = Assets::default();
-    for (name, file) in &theme.statics {
+    for (name, file) in theme.statics.iter().filter(|(n, _)| !is_css(n)) {
         assets.add(name, &file.bytes);
+    }
+    let mut started = BTreeSet::new();
+    for name in theme.statics.keys().filter(|n| is_css(n)) {
+        add_stylesheet(theme, name, &mut assets, &mut started);
     }
     assets
 }
 
-impl Assets {
-    /// Registers a published file under `assets/` and returns its URL path; CSS, JS and JSON
-    /// get a content hash in their name.
-    pub(crate) fn add(&mut self, name: &str, bytes: &[u8]) -> String {
-        let url = match name.rsplit_once('.') {
-            Some((stem, ext)) if matches!(ext, "css" | "js" | "json") => {
-                format!(
-                    "assets/{stem}.{:08x}.{ext}",
-                    crate::hash::fnv1a64(bytes) as u32
-                )
+fn is_css(name: &str) -> bool {
+    name.ends_with(".css")
+}
+
+/// Fingerprints stylesheet `name` after the stylesheets it refers to (`started` stops a cycle;
+/// a reference that closes one keeps its plain name).
+fn add_stylesheet(theme: &Theme, name: &str, assets: &mut Assets, started: &mut BTreeSet<String>) {
+    if !started.insert(name.to_string()) {
+        return;
+    }
+    let bytes = &theme.statics[name].bytes;
+    let Ok(css) = std::str::from_utf8(bytes) else {
+        assets.add(name, bytes);
+        return;
+    };
+    let refs = css_refs(css);
+    for range in &refs {
+        if let Some(target) = resolve_ref(name, &css[range.clone()])
+            && is_css(&target)
+            && theme.statics.contains_key(&target)
+        {
+            add_stylesheet(theme, &target, assets, started);
+        }
+    }
+    let mut out = String::with_capacity(css.len());
+    let mut last = 0;
+    for range in refs {
+        if range.start < last {
+            continue; // overlaps the reference before it: a `url(` inside a string
+        }
+        let written = &css[range.clone()];
+        let fingerprinted = resolve_ref(name, written)
+            .and_then(|target| assets.urls.get(&target))
+            .and_then(|url| url.rsplit('/').next());
+        if let Some(file) = fingerprinted {
+            let (path, suffix) =
+                written.split_at(written.find(['?', '#']).unwrap_or(written.len()));
+            let dir = path.rfind('/').map_or("", |i| &path[..=i]);
+            out.push_str(&css[last..range.start]);
+            out.push_str(&format!("{dir}{file}{suffix}"));
+            last = range.end;
+        }
+    }
+    out.push_str(&css[last..]);
+    assets.add(name, out.as_bytes());
+    if out.as_bytes() != bytes.as_slice() {
+        assets.rewritten.insert(name.to_string(), out.into_bytes());
+    }
+}
+
+/// Where in `css` each `url(…)` and `@import "…"` names a file: the byte range of the path
+/// as written, without quotes.
+fn css_refs(css: &str) -> Vec<std::ops::Range<usize>> {
+    let lower = css.to_ascii_lowercase();
+    let mut refs = Vec::new();
+    for (keyword, quoted_only) in [("url(", false), ("@import", true)] {
+        for (at, _) in lower.match_indices(keyword) {
+            let rest = &css[at + keyword.len()..];
+            let skipped = rest.len() - rest.trim_start().len();
+            let start = at + keyword.len() + skipped;
+            let range = match css[start..].chars().next() {
+                Some(quote @ ('"' | '\'')) => css[start + 1..]
+                    .find(quote)
+                    .map(|len| start + 1..start + 1 + len),
+                Some(_) if !quoted_only => css[start..]
+                    .find(')')
+                    .map(|len| start..start + css[start..start + len].trim_end().len()),
+                _ => None,
+            };
+            refs.extend(range);
+        }
+    }
+    refs.sort_by_key(|r| r.start);
+    refs
+}
+
+/// The static file a stylesheet's reference names, relative to the stylesheet's folder
+/// (`css/main.css` + `../img/a.png?v=2` → `img/a.png`); `None` for another site, a `data:`
+/// URL, an absolute path, a fragment or a path above `static/`.
+fn resolve_ref(stylesheet: &str, written: &str) -> Option<String> {
+    let path = written.split(['?', '#']).next().unwrap_or_default();
+    if path.is_empty() || path.contains(':') || path.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = stylesheet.split('/').collect();
+    parts.pop();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
             }
-            _ => format!("assets/{name}"),
+            _ => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+impl Assets {
+    /// Registers a file published under `assets/` and returns its URL path: its name with a
+    /// hash of `bytes` before the extension (`img/logo.png` → `assets/img/logo.1a2b3c4d.png`).
+    pub(crate) fn add(&mut self, name: &str, bytes: &[u8]) -> String {
+        let hash = format!("{:08x}", crate::hash::fnv1a64(bytes) as u32);
+        let (dir, file) = name.rsplit_once('/').map_or(("", name), |(d, f)| (d, f));
+        let file = match file.rsplit_once('.') {
+            Some((stem, ext)) if !stem.is_empty() => format!("{stem}.{hash}.{ext}"),
+            _ => format!("{file}.{hash}"),
+        };
+        let url = if dir.is_empty() {
+            format!("assets/{file}")
+        } else {
+            format!("assets/{dir}/{file}")
         };
         self.urls.insert(name.to_string(), url.clone());
         url
+    }
+
+    /// The bytes to publish for static file `name`: rewritten if it is a stylesheet that
+    /// refers to other static files, else `original`.
+    pub(crate) fn bytes<'a>(&'a self, name: &str, original: &'a [u8]) -> &'a [u8] {
+        self.rewritten.get(name).map_or(original, Vec::as_slice)
     }
 }
 
@@ -166,5 +282,113 @@ mod tests {
         ] {
             assert!(theme.templates.contains_key(name), "{name} missing");
         }
+    }
+
+    fn theme_with(files: &[(&str, &str)]) -> Theme {
+        let mut theme = Theme::default();
+        for (name, text) in files {
+            let file = File {
+                origin: PathBuf::from(name),
+                bytes: text.as_bytes().to_vec(),
+            };
+            theme.statics.insert(name.to_string(), file);
+        }
+        theme
+    }
+
+    #[test]
+    fn every_static_file_gets_a_hash_in_its_name() {
+        let mut assets = Assets::default();
+        assert_eq!(
+            assets.add("img/logo.png", b"a"),
+            "assets/img/logo.8601ec8c.png"
+        );
+        assert_eq!(assets.add("LICENSE", b"a"), "assets/LICENSE.8601ec8c");
+        assert_eq!(assets.add("v1.2/font", b"a"), "assets/v1.2/font.8601ec8c");
+        assert_ne!(
+            assets.add("img/logo.png", b"b"),
+            "assets/img/logo.8601ec8c.png"
+        );
+    }
+
+    #[test]
+    fn stylesheets_refer_to_the_fingerprinted_names() {
+        let theme = theme_with(&[
+            ("img/a.png", "A"),
+            ("fonts/f.woff2", "F"),
+            (
+                "css/base.css",
+                "p { background: url( '../img/a.png?v=1' ) }",
+            ),
+            (
+                "css/main.css",
+                "@import \"base.css\";\n@font-face { src: url(../fonts/f.woff2#x) }\n\
+                 a { background: url(data:image/png;base64,AA) url(/abs.png) url(missing.png) }",
+            ),
+        ]);
+        let assets = fingerprint(&theme);
+        let file = |name: &str| assets.urls[name].rsplit('/').next().unwrap().to_string();
+        let base = String::from_utf8(assets.rewritten["css/base.css"].clone()).unwrap();
+        assert_eq!(
+            base,
+            format!(
+                "p {{ background: url( '../img/{}?v=1' ) }}",
+                file("img/a.png")
+            )
+        );
+        let main = String::from_utf8(assets.rewritten["css/main.css"].clone()).unwrap();
+        assert!(
+            main.starts_with(&format!("@import \"{}\";", file("css/base.css"))),
+            "{main}"
+        );
+        assert!(
+            main.contains(&format!("url(../fonts/{}#x)", file("fonts/f.woff2"))),
+            "{main}"
+        );
+        assert!(main.contains("url(data:image/png;base64,AA) url(/abs.png) url(missing.png)"));
+        // A stylesheet's name follows the bytes of the files it refers to.
+        let changed = theme_with(&[
+            ("img/a.png", "B"),
+            ("fonts/f.woff2", "F"),
+            (
+                "css/base.css",
+                "p { background: url( '../img/a.png?v=1' ) }",
+            ),
+            ("css/main.css", "@import \"base.css\";"),
+        ]);
+        let again = fingerprint(&changed);
+        assert_ne!(again.urls["css/base.css"], assets.urls["css/base.css"]);
+        assert_ne!(again.urls["css/main.css"], assets.urls["css/main.css"]);
+    }
+
+    #[test]
+    fn a_cycle_of_imports_ends() {
+        let theme = theme_with(&[("a.css", "@import 'b.css';"), ("b.css", "@import 'a.css';")]);
+        let assets = fingerprint(&theme);
+        assert_eq!(assets.urls.len(), 2);
+    }
+
+    /// Regression guard: overlapping references must not slice the text backwards (a panic).
+    #[test]
+    fn odd_stylesheets_are_published_as_they_are() {
+        for css in [
+            "a { content: \"url(\" } b { background: url(x.png) }",
+            "@import \"url(x.png)\"; url(",
+            "url('x.png",
+            "@import",
+        ] {
+            let theme = theme_with(&[("x.png", "X"), ("s.css", css)]);
+            let assets = fingerprint(&theme);
+            assert!(assets.urls["s.css"].starts_with("assets/s."), "{css}");
+        }
+        // Two references that overlap, both naming a file (odd names are still file names).
+        let theme = theme_with(&[
+            ("url(a", "1"),
+            ("a\";", "2"),
+            ("s.css", "@import \"url(a\";)"),
+        ]);
+        let assets = fingerprint(&theme);
+        let css = String::from_utf8(assets.rewritten["s.css"].clone()).unwrap();
+        assert!(css.starts_with("@import \"url(a."), "{css}");
     }
 }

@@ -240,7 +240,7 @@ fn mark_one(root: &Path, config: &Config, file: &Path) -> Result<bool, Diagnosti
             config.default_language
         )));
     }
-    let source = rel.with_file_name(format!("{stem}.{}.md", config.default_language));
+    let source = source_of(root, rel, stem, &config.default_language)?;
     let source_text = crate::fsx::read_text(&root.join(&source), &source)?;
     let hash = source_hash(&source_text);
     let text = crate::fsx::read_text(&root.join(rel), rel)?;
@@ -252,6 +252,26 @@ fn mark_one(root: &Path, config: &Config, file: &Path) -> Result<bool, Diagnosti
     }
     crate::fsx::write(&root.join(rel), updated.as_bytes())?;
     Ok(true)
+}
+
+/// The default-language file that translation `rel` (named `STEM.LANG.md`) translates:
+/// `STEM.DEFAULT.md`, or `STEM.md` (a file without a language suffix is in the default language).
+fn source_of(root: &Path, rel: &Path, stem: &str, default: &str) -> Result<PathBuf, Diagnostic> {
+    let names = [format!("{stem}.{default}.md"), format!("{stem}.md")];
+    let candidates: Vec<PathBuf> = names.iter().map(|n| rel.with_file_name(n)).collect();
+    candidates
+        .iter()
+        .find(|path| root.join(path).is_file())
+        .cloned()
+        .ok_or_else(|| {
+            Diagnostic::error(rel, format!("no {default} source for this translation")).hint(
+                format!(
+                    "the source is {} or {}; create it, or check the file name",
+                    candidates[0].display(),
+                    candidates[1].display()
+                ),
+            )
+        })
 }
 
 /// The text with `translated_from: HASH` set inside its front matter.

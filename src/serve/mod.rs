@@ -113,6 +113,7 @@ pub fn run(options: &Options, mut report: impl FnMut(Event)) -> Result<Infallibl
         out: None,
         base_url: Some(url),
         drafts: options.drafts,
+        force: false,
         node_cases: false,
     };
     let shared = Arc::new(Shared::new(local.ip().is_loopback()));

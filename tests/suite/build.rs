@@ -108,6 +108,95 @@ fn assets_are_fingerprinted_and_referenced() {
     assert!(page.contains(&format!("href=\"/assets/{css}\"")));
 }
 
+/// The value of the first `attr="…"` after `marker` in `html`.
+fn attr_after<'a>(html: &'a str, marker: &str, attr: &str) -> &'a str {
+    let rest = &html[html.find(marker).unwrap_or_else(|| panic!("no {marker}"))..];
+    let rest = &rest[rest.find(&format!("{attr}=\"")).unwrap() + attr.len() + 2..];
+    &rest[..rest.find('"').unwrap()]
+}
+
+/// The build's content hash (FNV-1a 64, low 32 bits, hex) as it appears in asset names.
+fn content_hash(bytes: &[u8]) -> String {
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{:08x}", hash as u32)
+}
+
+/// Every file `_headers` marks immutable has the hash of its bytes in its name; returns how
+/// many there are.
+fn immutable_files_are_fingerprinted(out: &Path) -> usize {
+    let headers = std::fs::read_to_string(out.join("_headers")).unwrap();
+    let mut patterns = Vec::new();
+    let mut pattern = "";
+    for line in headers.lines() {
+        if !line.starts_with(char::is_whitespace) {
+            pattern = line.trim();
+        } else if line.contains("immutable") {
+            patterns.push(pattern.trim_start_matches('/').to_string());
+        }
+    }
+    assert!(!patterns.is_empty(), "{headers}");
+    let mut count = 0;
+    for (path, bytes) in snapshot(out) {
+        let path = path.to_string_lossy().replace('\\', "/");
+        let covered = patterns.iter().any(|p| match p.strip_suffix('*') {
+            Some(prefix) => path.starts_with(prefix),
+            None => path == *p,
+        });
+        if covered {
+            let name = path.rsplit('/').next().unwrap();
+            let hash = content_hash(&bytes);
+            assert!(
+                name.contains(&format!(".{hash}.")) || name.ends_with(&format!(".{hash}")),
+                "{path} is marked immutable but its name lacks the hash of its bytes ({hash})"
+            );
+            count += 1;
+        }
+    }
+    count
+}
+
+/// Regression: images and fonts kept their plain names while `_headers` marked all of
+/// `assets/` immutable, so a replaced logo stayed stale in browsers for a year.
+#[test]
+fn theme_images_are_fingerprinted_and_only_fingerprinted_files_are_immutable() {
+    let site = TestSite::with("theme_override");
+    site.write(
+        "themes/default/templates/page.html",
+        b"{% extends \"base.html\" %}{% block main %}<img class=\"logo\" src=\"{{ asset(path='img/logo.png') }}\" alt=\"\">{{ page.content | safe }}{% endblock main %}",
+    );
+    let embedded = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css");
+    let style = std::fs::read_to_string(embedded).unwrap();
+    site.write(
+        "themes/default/static/style.css",
+        format!("{style}\n.logo {{ background: url(\"img/logo.png\") }}\n").as_bytes(),
+    );
+    let mut seen = Vec::new();
+    for logo in [&b"\x89PNG first"[..], &b"\x89PNG second"[..]] {
+        site.write("themes/default/static/img/logo.png", logo);
+        site.build_ok(&[]);
+        let page = site.read_out("en/news/first/index.html");
+        let img = attr_after(&page, "class=\"logo\"", "src").to_string();
+        let rel = img.trim_start_matches('/');
+        assert!(rel.starts_with("assets/img/logo."), "{img}");
+        assert_eq!(std::fs::read(site.out().join(rel)).unwrap(), logo);
+        // The stylesheet refers to the image by its fingerprinted name, relative to itself.
+        let css_url = attr_after(&page, "rel=\"stylesheet\"", "href").to_string();
+        let css = site.read_out(css_url.trim_start_matches('/'));
+        let file = rel.rsplit('/').next().unwrap();
+        assert!(
+            css.contains(&format!("url(\"img/{file}\")")),
+            "{css_url} does not refer to {file}"
+        );
+        assert!(immutable_files_are_fingerprinted(&site.out()) >= 3);
+        seen.push((img, css_url));
+    }
+    assert_ne!(seen[0].0, seen[1].0, "a new logo must get a new URL");
+    assert_ne!(seen[0].1, seen[1].1, "so must the stylesheet that uses it");
+    assert!(!site.out().join(seen[0].0.trim_start_matches('/')).exists());
+}
+
 /// Every root-relative `href`/`src` in every HTML file, to check a deployment under a sub-path.
 fn local_refs(out: &Path) -> Vec<(String, String)> {
     let mut refs = Vec::new();

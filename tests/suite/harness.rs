@@ -129,14 +129,57 @@ pub fn which(program: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// Whether CI asked for every tool-dependent test to run: `REQUIRE_BROWSER` set, not empty,
+/// not `0`. A test that cannot run then fails instead of skipping.
+pub fn tools_required() -> bool {
+    std::env::var("REQUIRE_BROWSER").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// `gzip` for the size budgets (measured as a host serves files: gzip -9), or `None` (after
+/// printing why the test is skipped) when it is missing; with `REQUIRE_BROWSER` set a missing
+/// `gzip` fails the test. No compression crate is in Cargo.lock, so the program it is.
+pub fn gzip_or_skip() -> Option<PathBuf> {
+    let gzip = which("gzip");
+    if gzip.is_none() {
+        assert!(
+            !tools_required(),
+            "REQUIRE_BROWSER is set but `gzip` is not on PATH to measure compressed sizes \
+             (apt-get install gzip)"
+        );
+        println!("skipped: no `gzip` on PATH to measure compressed sizes (apt-get install gzip)");
+    }
+    gzip
+}
+
+/// The size of `bytes` compressed by `gzip -9`; fails the test if gzip fails.
+pub fn gzip_size(gzip: &Path, bytes: &[u8]) -> usize {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(gzip)
+        .args(["-9", "-c"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{} does not run: {e}", gzip.display()));
+    let mut stdin = child.stdin.take().unwrap();
+    let input = bytes.to_vec();
+    // Written from another thread: gzip's output must be read while it is still fed.
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert!(output.status.success(), "gzip failed");
+    output.stdout.len()
+}
+
 /// `node`, or `None` (after printing why the test is skipped) when it is missing and not
 /// required; with `REQUIRE_BROWSER` set a missing `node` fails the test.
 pub fn node_or_skip() -> Option<PathBuf> {
     let node = which("node");
     if node.is_none() {
-        if std::env::var_os("REQUIRE_BROWSER").is_some() {
-            panic!("node is required (REQUIRE_BROWSER is set) but was not found");
-        }
+        assert!(
+            !tools_required(),
+            "node is required (REQUIRE_BROWSER is set) but was not found"
+        );
         eprintln!("skipped: node not found; install Node.js to run the JavaScript tests");
     }
     node
@@ -203,9 +246,8 @@ pub fn browser_or_skip() -> Option<PathBuf> {
     let Some(reason) = missing else {
         return Some(chromium);
     };
-    let required = std::env::var("REQUIRE_BROWSER").is_ok_and(|v| !v.is_empty() && v != "0");
     assert!(
-        !required,
+        !tools_required(),
         "REQUIRE_BROWSER is set but the browser checks cannot run: {reason}"
     );
     println!("skipped: {reason}");

@@ -8,6 +8,7 @@ mod eligibility_js;
 mod guide;
 mod harness;
 mod new;
+mod publish;
 mod search;
 mod serve;
 mod translations;

@@ -10,7 +10,6 @@ use invest_guide::{BuildOptions, build_in_memory};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 use std::sync::OnceLock;
 
 const LANGS: [&str; 3] = ["zh", "en", "ru"];
@@ -25,6 +24,7 @@ fn build_guide() -> BTreeMap<String, Vec<u8>> {
         out: None,
         base_url: None,
         drafts: false,
+        force: false,
         node_cases: false,
     };
     match build_in_memory(&options) {
@@ -76,28 +76,15 @@ fn every_language_gets_a_deterministic_index() {
     }
 }
 
-/// gzip -9 size of `bytes`, or `None` without a `gzip` program.
-fn gzip_size(bytes: &[u8]) -> Option<usize> {
-    use std::io::Write;
-    let mut child = Command::new("gzip")
-        .arg("-9c")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .ok()?;
-    child.stdin.take()?.write_all(bytes).ok()?;
-    Some(child.wait_with_output().ok()?.stdout.len())
-}
-
 #[test]
 fn each_index_stays_under_100_kb_gzipped() {
+    let Some(gzip) = crate::harness::gzip_or_skip() else {
+        return;
+    };
     for lang in LANGS {
         let bytes = &guide()[&index_path(lang)];
-        let Some(gz) = gzip_size(bytes) else {
-            eprintln!("skipped: gzip not found; cannot measure the compressed index size");
-            return;
-        };
-        eprintln!(
+        let gz = crate::harness::gzip_size(&gzip, bytes);
+        println!(
             "{lang}/search/index.json: {} bytes, {gz} bytes gzip -9",
             bytes.len()
         );
@@ -736,6 +723,7 @@ fn split_guide() -> &'static BTreeMap<String, Vec<u8>> {
             out: None,
             base_url: None,
             drafts: false,
+            force: false,
             node_cases: false,
         };
         match build_in_memory(&options) {

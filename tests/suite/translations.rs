@@ -97,6 +97,55 @@ fn the_staleness_cycle() {
     assert_eq!(check(true).code, 0);
 }
 
+/// Regression: `--mark-reviewed` looked only for `first.en.md` and failed on a source named
+/// without its language suffix (`first.md`, as Hugo and Zola sites name it).
+#[test]
+fn marking_finds_a_source_without_a_language_suffix() {
+    let site = TestSite::with("strict");
+    let root = root_arg(&site);
+    let news = site.root().join("content/news");
+    std::fs::rename(news.join("first.en.md"), news.join("first.md")).unwrap();
+    let one = site.run(&[
+        "translations",
+        "--root",
+        &root,
+        "--mark-reviewed",
+        "content/news/first.zh.md",
+    ]);
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    assert!(
+        one.stdout
+            .contains("marked as reviewed: content/news/first.zh.md"),
+        "{}",
+        one.stdout
+    );
+    let all = site.run(&["translations", "--root", &root, "--mark-reviewed"]);
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    // Marked against the right file: the strict check finds every translation current.
+    let check = site.run(&["check", "--root", &root, "--strict"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert!(check.stdout.contains("0 warning(s)"), "{}", check.stdout);
+}
+
+#[test]
+fn marking_without_a_source_names_both_possible_files() {
+    let site = TestSite::with("strict");
+    std::fs::remove_file(site.root().join("content/news/first.en.md")).unwrap();
+    let outcome = site.run(&[
+        "translations",
+        "--root",
+        &root_arg(&site),
+        "--mark-reviewed",
+        "content/news/first.zh.md",
+    ]);
+    assert_eq!(outcome.code, 1);
+    assert!(
+        outcome.stderr.contains("content/news/first.zh.md: error: no en source for this translation — the source is content/news/first.en.md or content/news/first.md"),
+        "{}",
+        outcome.stderr
+    );
+}
+
 #[test]
 fn marking_the_source_language_is_refused() {
     let site = TestSite::with("strict");

@@ -2,12 +2,10 @@
 //! and JS it loads stays under 50 KB compressed (gzip -9, as a host would serve it); no inline
 //! script or style, so the strict CSP holds; no URL of another origin.
 
-use crate::harness::{build_guide_into, which};
+use crate::harness::{build_guide_into, gzip_or_skip, gzip_size};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 /// The budget for one page before search is used: HTML + CSS + JS, each compressed.
 const BUDGET: usize = 50_000;
@@ -33,22 +31,6 @@ fn files_with(out: &Path, extensions: &[&str]) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-fn gzip_size(bytes: &[u8]) -> usize {
-    let mut child = Command::new("gzip")
-        .args(["-9", "-c"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("gzip runs");
-    let mut stdin = child.stdin.take().unwrap();
-    let input = bytes.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    assert!(output.status.success(), "gzip failed");
-    output.stdout.len()
 }
 
 /// The start tags of `html` (`<a href="…">` without the angle brackets), comments skipped.
@@ -193,16 +175,15 @@ fn relative_imports(js: &str) -> Vec<String> {
 
 #[test]
 fn every_page_with_its_css_and_js_stays_under_50_kb_compressed() {
-    let (_tmp, out) = built_guide();
-    if which("gzip").is_none() {
-        println!("skipped: no `gzip` on PATH to measure compressed sizes");
+    let Some(gzip) = gzip_or_skip() else {
         return;
-    }
+    };
+    let (_tmp, out) = built_guide();
     let mut sizes: BTreeMap<PathBuf, usize> = BTreeMap::new();
     let mut size_of = |path: &Path| -> usize {
         *sizes
             .entry(path.to_path_buf())
-            .or_insert_with(|| gzip_size(&fs::read(path).unwrap()))
+            .or_insert_with(|| gzip_size(&gzip, &fs::read(path).unwrap()))
     };
     let mut pages = Vec::new();
     for page in files_with(&out, &["html"]) {
