@@ -146,7 +146,8 @@ pub(crate) struct TemplateCache {
 impl TemplateCache {
     /// The theme's templates, compiled, from the cache when their sources are unchanged.
     pub(crate) fn compile(&mut self, theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
-        let mut hash = crate::hash::Fnv64::new();
+        let mut hash = crate::hash::Fnv64::default();
+        use std::hash::Hasher as _;
         for (name, file) in &theme.templates {
             hash.write(name.as_bytes());
             hash.write(&[0]);

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 /// Short content hash of a source file, ignoring line endings, a BOM and its own
 /// `translated_from` line.
 pub fn source_hash(text: &str) -> String {
-    let mut hash = crate::hash::Fnv64::new();
+    let mut hash = crate::hash::Fnv64::default();
+    use std::hash::Hasher as _;
     for line in text.trim_start_matches('\u{feff}').lines() {
         if !line.starts_with("translated_from:") {
             hash.write(line.trim_end_matches('\r').as_bytes());

@@ -12,9 +12,10 @@
 
 use super::extract::Section;
 use super::normalise::Tokeniser;
+use crate::hash::FnvMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// One language's search index in its whole form, as written to `LANG/search/index.json`: the
 /// text of each page's marked region, by section. Postings are not stored: both sides derive
@@ -94,13 +95,13 @@ const MAX_COUNT: u32 = 15;
 pub(crate) const MAX_BODY: u32 = 20;
 
 /// Term → (section, weight) for each section of a page it occurs in, in section order.
-pub(crate) type SectionWeights = HashMap<String, Vec<(usize, u32)>>;
+pub(crate) type SectionWeights = FnvMap<String, Vec<(usize, u32)>>;
 
 /// The weight of each term of `page` in each section it occurs in (numbered from 0, in
 /// order): body count (at most 15) × 4, + 2 if in the section's heading, + 1 if in the page
 /// title (marked on the first section).
 pub(crate) fn section_weights(page: &IndexPage, tokeniser: &mut Tokeniser) -> SectionWeights {
-    let mut terms = SectionWeights::new();
+    let mut terms = SectionWeights::default();
     let mut add = |term: &str, sid: usize, f: &dyn Fn(u32) -> u32| {
         let Some(sections) = terms.get_mut(term) else {
             terms.insert(term.to_string(), vec![(sid, f(0))]);
@@ -165,7 +166,7 @@ impl Postings {
     /// The postings of every term of `index`, its pages tokenised in parallel, each rayon job
     /// with a [`Tokeniser`] of its own.
     pub(crate) fn new(index: &Index) -> Postings {
-        let mut terms: HashMap<String, Vec<(usize, Found)>> = HashMap::new();
+        let mut terms: FnvMap<String, Vec<(usize, Found)>> = FnvMap::default();
         for (batch, pages) in index.pages.chunks(POSTINGS_BATCH).enumerate() {
             let found: Vec<Vec<(String, Found)>> = pages
                 .par_iter()
