@@ -2,6 +2,7 @@
 //! against the common fields and the typed fields of the page's section.
 
 use crate::config::{BaseType, FieldType};
+use crate::date::{self, Date, DateError};
 use crate::diagnostic::{Diagnostic, nearest};
 use crate::model::FrontMatter;
 use crate::yaml;
@@ -222,14 +223,40 @@ impl Checker<'_> {
         }
     }
 
-    fn date(&mut self, key: &str, value: Value) -> Option<String> {
+    /// A date in one of the forms `date.rs` accepts; otherwise an error at the value.
+    fn date(&mut self, key: &str, value: Value) -> Option<Date> {
         let text = self.string(key, value)?;
-        if is_date(&text) {
-            Some(text)
-        } else {
-            self.wrong_type(key, "a date written YYYY-MM-DD (e.g. 2023-10-13)");
-            None
-        }
+        let (message, hint) = match date::parse(&text) {
+            Ok(date) => return Some(date),
+            Err(DateError::Shape) => (
+                format!("`{key}`: `{text}` is not a date"),
+                "write YYYY-MM-DD (2023-10-13), or with a time 2023-10-13T08:00:00+08:00 \
+                 (a time without `Z` or an offset is read as UTC)"
+                    .to_string(),
+            ),
+            Err(DateError::Impossible(why)) => (
+                format!("`{key}`: `{text}` does not exist: {why}"),
+                "write a day that is on the calendar, as YYYY-MM-DD".to_string(),
+            ),
+        };
+        let (line, col) = self.value_at(key);
+        self.problems.push(
+            Diagnostic::error(self.path, message)
+                .at(line, col)
+                .hint(hint),
+        );
+        None
+    }
+
+    /// Line and column (1-based, in the file) of the value written after `key:`.
+    fn value_at(&self, key: &str) -> (usize, usize) {
+        let line = self.at(key);
+        let text = self.text.lines().nth(line.saturating_sub(2)).unwrap_or("");
+        let col = text.find(':').map_or(0, |colon| {
+            let rest = &text[colon + 1..];
+            colon + 1 + (rest.len() - rest.trim_start().len())
+        });
+        (line, text[..col.min(text.len())].chars().count() + 1)
     }
 
     fn typed(&mut self, key: &str, value: Value, t: &FieldType) -> Option<Json> {
@@ -269,17 +296,9 @@ fn to_json(value: Value) -> Option<Json> {
     serde_json::to_value(value).ok()
 }
 
-/// `YYYY-MM-DD`, optionally followed by a time (`T…`), with a plausible month and day.
+/// Whether `text` is a date in a form `date.rs` accepts, on the calendar.
 pub(crate) fn is_date(text: &str) -> bool {
-    let date = text.get(..10).unwrap_or("");
-    let rest = &text[date.len()..];
-    let parts: Vec<&str> = date.split('-').collect();
-    let valid = parts.len() == 3
-        && parts[0].len() == 4
-        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
-        && matches!(parts[1].parse::<u8>(), Ok(1..=12))
-        && matches!(parts[2].parse::<u8>(), Ok(1..=31));
-    valid && (rest.is_empty() || rest.starts_with('T'))
+    date::parse(text).is_ok()
 }
 
 #[cfg(test)]
@@ -299,7 +318,27 @@ mod tests {
         assert!(is_date("2023-10-13"));
         assert!(is_date("2023-10-13T08:00:00Z"));
         assert!(!is_date("2023-13-01"));
+        assert!(!is_date("2023-02-31"));
         assert!(!is_date("13.10.2023"));
+    }
+
+    fn errors(yaml: &str) -> Vec<Diagnostic> {
+        parse(yaml, Path::new("a.md"), &BTreeMap::new()).unwrap_err()
+    }
+
+    // The issue's examples: both point at the value, on the field's line of the file.
+    #[test]
+    fn an_impossible_or_garbled_date_is_an_error_at_its_value() {
+        let err = errors("title: a\ndate: 2023-02-31\n");
+        assert_eq!((err[0].line, err[0].col), (3, 7));
+        assert_eq!(
+            err[0].message,
+            "`date`: `2023-02-31` does not exist: February 2023 has 28 days"
+        );
+        let err = errors("title: a\nupdated:   \"2023-10-13T</updated><x>\"\n");
+        assert_eq!((err[0].line, err[0].col), (3, 12));
+        assert!(err[0].message.contains("is not a date"), "{}", err[0]);
+        assert!(err[0].hint.contains("YYYY-MM-DD"), "{}", err[0]);
     }
 
     #[test]

@@ -27,6 +27,7 @@
 #![warn(unreachable_pub)]
 
 mod config;
+mod date;
 pub mod diagnostic;
 pub mod eligibility;
 pub mod format;

@@ -1,6 +1,7 @@
 //! Plain data of a site: pages, their front matter and translations. No I/O here.
 
 use crate::config::Config;
+use crate::date::Date;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -51,8 +52,8 @@ pub struct Page {
 pub struct FrontMatter {
     pub title: String,
     pub summary: Option<String>,
-    pub date: Option<String>,
-    pub updated: Option<String>,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
     pub weight: Option<i64>,
     pub tags: Vec<String>,
     pub draft: bool,
@@ -90,10 +91,17 @@ pub(crate) struct Heading {
 
 impl Page {
     /// Sort order inside a section: weight first, then newest date, then title.
-    pub fn order_key(&self) -> (i64, std::cmp::Reverse<String>, String, String) {
+    pub fn order_key(
+        &self,
+    ) -> (
+        i64,
+        std::cmp::Reverse<Option<jiff::Timestamp>>,
+        String,
+        String,
+    ) {
         (
             self.front.weight.unwrap_or(i64::MAX),
-            std::cmp::Reverse(self.front.date.clone().unwrap_or_default()),
+            std::cmp::Reverse(self.front.date.as_ref().map(|d| d.instant)),
             self.front.title.clone(),
             self.key.clone(),
         )

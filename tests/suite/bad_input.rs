@@ -72,6 +72,28 @@ fn wrong_type() {
     );
 }
 
+// Dates are checked against the calendar, not just their digits.
+#[test]
+fn an_impossible_date_is_an_error_at_its_value() {
+    rejects(
+        "impossible_date",
+        &[
+            "content/news/second.en.md:3:7: error: `date`: `2023-02-31` does not exist: February 2023 has 28 days — write a day that is on the calendar",
+        ],
+    );
+}
+
+// Text after a date once went into the Atom feed as it was written, markup and all.
+#[test]
+fn a_date_followed_by_markup_is_an_error_at_its_value() {
+    rejects(
+        "garbled_date",
+        &[
+            "content/news/second.en.md:4:10: error: `updated`: `2023-10-13T</updated><x>` is not a date — write YYYY-MM-DD",
+        ],
+    );
+}
+
 #[test]
 fn invalid_utf8_names_its_position() {
     let site = TestSite::minimal();

@@ -12,3 +12,4 @@ mod search;
 mod serve;
 mod translations;
 mod weight;
+mod xml;
