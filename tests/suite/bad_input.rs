@@ -211,6 +211,62 @@ fn bad_site_yaml() {
     );
 }
 
+// `theme: /` once made the build read every file of the filesystem as the theme.
+#[test]
+fn a_theme_that_is_a_path_is_refused() {
+    rejects(
+        "theme_path",
+        &["site.yaml:3:1: error: theme `/` is not a folder name — name a folder under themes/"],
+    );
+}
+
+// A language code is part of every URL and file name: `../ru` would write outside `ru/`.
+#[test]
+fn a_language_code_must_be_bcp47_and_safe_in_urls() {
+    rejects(
+        "bad_language_code",
+        &[
+            "site.yaml:6:1: error: language code `../ru` must be lowercase letters a–z, digits and `-`",
+        ],
+    );
+}
+
+// The tag goes into `hreflang` and `<html lang>`; markup in it once reached the sitemap raw.
+#[test]
+fn a_language_tag_must_be_bcp47() {
+    rejects(
+        "bad_language_tag",
+        &[r#"site.yaml:4:1: error: language `en`: tag `en"><x` is not a BCP 47 language tag"#],
+    );
+}
+
+#[test]
+fn base_url_must_be_an_absolute_http_url() {
+    rejects(
+        "bad_base_url",
+        &[
+            "site.yaml:2:1: error: base_url `https://example.org/a b/` is not usable: its path `/a b/` has ` `",
+        ],
+    );
+    let site = TestSite::minimal();
+    let root = site.root().to_string_lossy().into_owned();
+    let outcome = site.run(&[
+        "build",
+        "--root",
+        &root,
+        "--base-url",
+        "https://host:99999/",
+    ]);
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    assert!(
+        outcome
+            .stderr
+            .contains("--base-url: error: base_url `https://host:99999/` is not usable"),
+        "{}",
+        outcome.stderr
+    );
+}
+
 #[test]
 fn search_split_over_must_be_a_size_in_bytes() {
     rejects(
