@@ -129,7 +129,7 @@ impl Checker<'_> {
             "date" => front.date = self.date(key, value),
             "updated" => front.updated = self.date(key, value),
             "weight" => front.weight = self.int(key, &value),
-            "tags" => front.tags = self.strings(key, value),
+            "tags" => front.tags = self.tags(key, value),
             "aliases" => front.aliases = self.strings(key, value),
             "draft" => front.draft = self.bool(key, &value).unwrap_or(false),
             "template" => front.template = self.string(key, value),
@@ -259,6 +259,42 @@ impl Checker<'_> {
         (line, text[..col.min(text.len())].chars().count() + 1)
     }
 
+    /// Tags become URLs (`tags/SLUG/`), made of their letters and digits in any script
+    /// (`markdown::slugify`): a tag without any is an error.
+    fn tags(&mut self, key: &str, value: Value) -> Vec<String> {
+        let tags = self.strings(key, value);
+        if let Some(bad) = tags.iter().find(|t| !t.chars().any(char::is_alphanumeric)) {
+            let (line, col) = self.locate(key, bad, (0, 0));
+            self.problems.push(
+                Diagnostic::error(self.path, format!("tag `{bad}` has no letter or digit"))
+                    .at(line, col)
+                    .hint("a tag's page URL is made of its letters and digits; give it a word, or remove it"),
+            );
+        }
+        tags
+    }
+
+    /// Line and column in the file of `item`, an entry of the list under `key`, looked for from
+    /// the key's line on (and past `after`, the previous entry's position, on its line).
+    fn locate(&self, key: &str, item: &str, after: (usize, usize)) -> (usize, usize) {
+        let first = self.at(key);
+        let lines = self.text.lines().enumerate().skip(first.saturating_sub(2));
+        for (i, text) in lines {
+            let line = i + 2;
+            let from = match line == after.0 {
+                true => byte_of_col(text, after.1 + 1),
+                false => 0,
+            };
+            if line < after.0 {
+                continue;
+            }
+            if let Some(found) = text.get(from..).and_then(|rest| rest.find(item)) {
+                return (line, text[..from + found].chars().count() + 1);
+            }
+        }
+        (first, 1)
+    }
+
     fn typed(&mut self, key: &str, value: Value, t: &FieldType) -> Option<Json> {
         let items = match (t.list, value) {
             (true, Value::Sequence(items)) => items,
@@ -301,6 +337,13 @@ pub(crate) fn is_date(text: &str) -> bool {
     date::parse(text).is_ok()
 }
 
+/// Byte offset in `text` of the 1-based column `col` (its end when shorter).
+fn byte_of_col(text: &str, col: usize) -> usize {
+    text.char_indices()
+        .nth(col.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,6 +382,13 @@ mod tests {
         assert_eq!((err[0].line, err[0].col), (3, 12));
         assert!(err[0].message.contains("is not a date"), "{}", err[0]);
         assert!(err[0].hint.contains("YYYY-MM-DD"), "{}", err[0]);
+    }
+
+    #[test]
+    fn a_tag_without_letters_is_an_error() {
+        let err = errors("title: a\ntags: [ok, \"../\"]\n");
+        assert_eq!((err[0].line, err[0].col), (3, 13));
+        assert!(err[0].message.contains("`../`"), "{}", err[0]);
     }
 
     #[test]
