@@ -4,7 +4,7 @@
 use crate::config::{BaseType, FieldType};
 use crate::date::{self, Date, DateError};
 use crate::diagnostic::{Diagnostic, nearest};
-use crate::model::FrontMatter;
+use crate::model::{Alias, FrontMatter};
 use crate::yaml;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
@@ -130,7 +130,7 @@ impl Checker<'_> {
             "updated" => front.updated = self.date(key, value),
             "weight" => front.weight = self.int(key, &value),
             "tags" => front.tags = self.tags(key, value),
-            "aliases" => front.aliases = self.strings(key, value),
+            "aliases" => front.aliases = self.aliases(key, value),
             "draft" => front.draft = self.bool(key, &value).unwrap_or(false),
             "template" => front.template = self.string(key, value),
             "translated_from" => front.translated_from = self.string(key, value),
@@ -274,6 +274,25 @@ impl Checker<'_> {
         tags
     }
 
+    /// Each alias with its position, checked to be a path this site can publish.
+    fn aliases(&mut self, key: &str, value: Value) -> Vec<Alias> {
+        let mut aliases = Vec::new();
+        let mut after = (0, 0);
+        for path in self.strings(key, value) {
+            let (line, col) = self.locate(key, &path, after);
+            after = (line, col);
+            if let Err((message, hint)) = check_alias(&path) {
+                self.problems.push(
+                    Diagnostic::error(self.path, message)
+                        .at(line, col)
+                        .hint(hint),
+                );
+            }
+            aliases.push(Alias { path, line, col });
+        }
+        aliases
+    }
+
     /// Line and column in the file of `item`, an entry of the list under `key`, looked for from
     /// the key's line on (and past `after`, the previous entry's position, on its line).
     fn locate(&self, key: &str, item: &str, after: (usize, usize)) -> (usize, usize) {
@@ -344,6 +363,52 @@ fn byte_of_col(text: &str, col: usize) -> usize {
         .map_or(text.len(), |(i, _)| i)
 }
 
+/// An alias must be a path from the site's root that stays inside the output and that every
+/// static host can serve as a file: `/en/old-name/`, `/en/old-name`, `/old-page.html`.
+fn check_alias(path: &str) -> Result<(), (String, String)> {
+    let form = "write it as a path from the site's root, e.g. `/en/old-name/` (on a site \
+                published under a sub-path, the path below it)";
+    let fail = |message: String, hint: &str| Err((message, hint.to_string()));
+    if path.contains("://") || path.starts_with("//") {
+        return fail(
+            format!("alias `{path}` is a URL; an alias is a path on this site"),
+            form,
+        );
+    }
+    if !path.starts_with('/') {
+        return fail(format!("alias `{path}` does not start with `/`"), form);
+    }
+    if path == "/" {
+        return fail(
+            "alias `/` is the site's root, which the build writes itself".into(),
+            "remove it, or name the old page's path, e.g. `/en/old-name/`",
+        );
+    }
+    if let Some(c) = path
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | '/')))
+    {
+        return fail(
+            format!(
+                "alias `{path}` contains `{}`, which is not safe in a file name and a URL",
+                c.escape_default()
+            ),
+            "use ASCII letters, digits, `-`, `_`, `.` and `/` (a path with other characters cannot be redirected by a static file)",
+        );
+    }
+    let inner = path[1..].strip_suffix('/').unwrap_or(&path[1..]);
+    for segment in inner.split('/') {
+        let message = match segment {
+            "" => "has an empty part (`//`)".to_string(),
+            "." | ".." => format!("has a `{segment}` part, which would lead outside the site"),
+            s if s.starts_with('.') => format!("has a hidden part `{s}` (starting with `.`)"),
+            _ => continue,
+        };
+        return fail(format!("alias `{path}` {message}"), form);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -382,6 +447,58 @@ mod tests {
         assert_eq!((err[0].line, err[0].col), (3, 12));
         assert!(err[0].message.contains("is not a date"), "{}", err[0]);
         assert!(err[0].hint.contains("YYYY-MM-DD"), "{}", err[0]);
+    }
+
+    #[test]
+    fn aliases_keep_their_positions() {
+        let front = parse(
+            "title: a\naliases: [/en/a/, /en/b/]\nsummary: s\n",
+            Path::new("a.md"),
+            &BTreeMap::new(),
+        )
+        .unwrap();
+        let at: Vec<_> = front.aliases.iter().map(|a| (a.line, a.col)).collect();
+        assert_eq!(at, [(3, 11), (3, 19)]);
+        let front = parse(
+            "title: a\naliases:\n  - /en/a/\n  - \"/en/a\"\n",
+            Path::new("a.md"),
+            &BTreeMap::new(),
+        )
+        .unwrap();
+        let at: Vec<_> = front.aliases.iter().map(|a| (a.line, a.col)).collect();
+        assert_eq!(at, [(4, 5), (5, 6)]);
+    }
+
+    #[test]
+    fn aliases_that_leave_the_site_or_cannot_be_files_are_errors() {
+        for (alias, expected) in [
+            ("/en/../../etc/", "would lead outside the site"),
+            ("/en/./x/", "would lead outside the site"),
+            ("old-name/", "does not start with `/`"),
+            ("../old/", "does not start with `/`"),
+            ("https://elsewhere.example/x", "is a URL"),
+            ("//elsewhere.example/x", "is a URL"),
+            ("javascript:alert(1)", "does not start with `/`"),
+            ("/", "the site's root"),
+            ("/en//x/", "empty part"),
+            ("/en/.git/", "hidden part"),
+            ("/en/a b/", "contains ` `"),
+            ("/en/a%2F/", "contains `%`"),
+            ("/en/a\\b/", "contains `\\\\`"),
+            ("/en/政策/", "contains `\\u{653f}`"),
+            ("/en/a?b=1", "contains `?`"),
+        ] {
+            let (message, _) = check_alias(alias).unwrap_err();
+            assert!(message.contains(expected), "{alias}: {message}");
+        }
+        for alias in [
+            "/en/old-name/",
+            "/en/old-name",
+            "/old.html",
+            "/en/Old_Name~1/",
+        ] {
+            assert_eq!(check_alias(alias), Ok(()), "{alias}");
+        }
     }
 
     #[test]

@@ -58,7 +58,7 @@ pub struct FrontMatter {
     pub tags: Vec<String>,
     pub draft: bool,
     pub template: Option<String>,
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Alias>,
     pub extra: serde_json::Value,
     /// Hash of the default-language source this translation was last reviewed against; written
     /// by `invest-guide translations --mark-reviewed`, never by hand.
@@ -68,6 +68,38 @@ pub struct FrontMatter {
     /// Line in the source file of each field, for later diagnostics.
     #[serde(skip)]
     pub lines: BTreeMap<String, usize>,
+}
+
+/// An old URL of a page (`aliases:`): a path from the site's root such as `/en/old-name/`
+/// (below the base path on a sub-path site), checked by the front-matter stage.
+#[derive(Clone, Debug, Serialize)]
+pub struct Alias {
+    pub path: String,
+    /// Where it is written in the source file.
+    #[serde(skip)]
+    pub line: usize,
+    #[serde(skip)]
+    pub col: usize,
+}
+
+impl Alias {
+    /// The file the redirect is written to, below the output folder: `en/old-name/index.html`
+    /// for `/en/old-name/` or `/en/old-name`, `en/old.html` for `/en/old.html`.
+    pub(crate) fn file(&self) -> String {
+        let rel = self.path.trim_start_matches('/');
+        if rel.ends_with(".html") {
+            rel.to_string()
+        } else {
+            format!("{}/index.html", rel.trim_end_matches('/'))
+        }
+    }
+
+    /// The URL path it answers, below the base path: `en/old-name/`, `en/old.html`.
+    pub(crate) fn url_path(&self) -> String {
+        self.file()
+            .strip_suffix("index.html")
+            .map_or_else(|| self.file(), str::to_string)
+    }
 }
 
 /// The Markdown stage's output for one page. The stage returns one per page of

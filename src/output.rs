@@ -5,11 +5,13 @@
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
 use crate::fsx;
-use crate::model::{Files, Page, Rendered, Site, url_path};
+use crate::model::{Alias, Files, Page, Rendered, Site, url_path};
+use crate::render::escape_html;
 use crate::theme::{Assets, Theme};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -30,6 +32,138 @@ pub(crate) fn extras(site: &Site, pages: &[Rendered]) -> Files {
         }
     }
     files
+}
+
+/// Aliases stage: for each alias of a page (`aliases:` in its front matter), a redirect page
+/// where the old URL was, and a `_redirects` file (`FROM TO 301`, read by Netlify and
+/// Cloudflare Pages) listing them all; no `_redirects` when no page has an alias. An alias that
+/// is a page's URL, another alias, or the place of a file the build writes is an error at its
+/// line. `files` are all the files built before.
+pub(crate) fn aliases(site: &Site, files: &Files) -> (Files, Vec<Diagnostic>) {
+    let mut taken = Taken::new(site, files);
+    let base_path = site.config.base_path();
+    let mut out = Files::new();
+    let mut redirects = Vec::new();
+    let mut problems = Vec::new();
+    for page in site.pages.iter().filter(|p| !p.fallback) {
+        for alias in &page.front.aliases {
+            let file = alias.file();
+            if let Some(owner) = taken.clash(&file) {
+                problems.push(clash(page, alias, owner));
+                continue;
+            }
+            taken.insert(&file, Owner::Alias(page.source.clone(), alias.line));
+            let target = format!("{}{}", site.config.base_url, page.url_path);
+            let html = redirect_page(&page.front.title, language_tag(site, &page.lang), &target);
+            out.push((file, html.into_bytes()));
+            let from = alias.url_path();
+            redirects.push(format!(
+                "{base_path}{from} {base_path}{} 301\n",
+                page.url_path
+            ));
+        }
+    }
+    if !redirects.is_empty() {
+        redirects.sort();
+        out.push(("_redirects".into(), redirects.concat().into_bytes()));
+    }
+    (out, problems)
+}
+
+/// A page that sends the visitor on to `target` at once, with no script or style (the site's
+/// Content-Security-Policy forbids inline ones): a refresh, a canonical link for search
+/// engines, `noindex`, and a link to follow by hand.
+fn redirect_page(title: &str, lang_tag: &str, target: &str) -> String {
+    let (title, lang, url) = (
+        escape_html(title),
+        escape_html(lang_tag),
+        escape_html(target),
+    );
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>{title}</title>\n<meta name=\"robots\" content=\"noindex\">\n\
+         <link rel=\"canonical\" href=\"{url}\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n<body>\n\
+         <p><a href=\"{url}\">{title}</a></p>\n</body>\n</html>\n"
+    )
+}
+
+/// Who already has an output path.
+enum Owner {
+    Page(PathBuf),
+    /// An alias of the page in this file, at this line.
+    Alias(PathBuf, usize),
+    File(String),
+}
+
+/// Every output path in use, lowercased: hosts on case-insensitive file systems (macOS,
+/// Windows) would let `/en/Policy/` overwrite `/en/policy/`.
+struct Taken(BTreeMap<String, Owner>);
+
+impl Taken {
+    fn new(site: &Site, files: &Files) -> Taken {
+        let mut taken = Taken(BTreeMap::new());
+        for (path, _) in files {
+            taken.insert(path, Owner::File(path.clone()));
+        }
+        taken.insert("_redirects", Owner::File("_redirects".into()));
+        for page in &site.pages {
+            let file = format!("{}index.html", page.url_path);
+            taken.insert(&file, Owner::Page(page.source.clone()));
+        }
+        taken
+    }
+
+    fn insert(&mut self, path: &str, owner: Owner) {
+        self.0.insert(path.to_ascii_lowercase(), owner);
+    }
+
+    /// Who holds `path` itself, a folder above it as a file, or it as a folder.
+    fn clash(&self, path: &str) -> Option<&Owner> {
+        let path = path.to_ascii_lowercase();
+        let folder = format!("{path}/");
+        self.0
+            .get(&path)
+            .or_else(|| {
+                path.match_indices('/')
+                    .find_map(|(i, _)| self.0.get(&path[..i]))
+            })
+            .or_else(|| {
+                let below = self.0.range(folder.clone()..).next();
+                below
+                    .filter(|(k, _)| k.starts_with(&folder))
+                    .map(|(_, o)| o)
+            })
+    }
+}
+
+fn clash(page: &Page, alias: &Alias, owner: &Owner) -> Diagnostic {
+    let what = format!("alias `{}`", alias.path);
+    let (message, hint) = match owner {
+        Owner::Page(source) if *source == page.source => (
+            format!("{what} is this page's own URL"),
+            "remove it: the page is already published there".to_string(),
+        ),
+        Owner::Page(source) => (
+            format!("{what} is the URL of {}", source.display()),
+            "remove it, or move that page first; a URL shows one page".to_string(),
+        ),
+        Owner::Alias(source, line) if *source == page.source => (
+            format!("{what} is listed twice (first on line {line})"),
+            "keep one of them".to_string(),
+        ),
+        Owner::Alias(source, line) => (
+            format!("{what} is also an alias of {}:{line}", source.display()),
+            "an old URL can redirect to one page only: keep it on one of them".to_string(),
+        ),
+        Owner::File(file) => (
+            format!("{what} would take the place of `{file}`, which the build writes"),
+            "choose the old page's own path, e.g. `/en/old-name/`".to_string(),
+        ),
+    };
+    Diagnostic::error(&page.source, message)
+        .at(alias.line, alias.col)
+        .hint(hint)
 }
 
 /// The theme's static files, under their fingerprinted names.
