@@ -489,3 +489,64 @@ fn remove_stale(parent: &Path, name: &str) {
         let _ = fs::remove_dir_all(path);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quick_xml::Reader;
+
+    // Whatever a value holds, it cannot close its attribute or element, nor make the file
+    // invalid: the writer escapes markup and drops characters XML 1.0 forbids.
+    #[test]
+    fn values_cannot_break_out_of_the_document() {
+        let hostile = "a\"b'c<d>e&f\u{1}g\u{FFFF}h\ri";
+        let mut xml = Xml::new("UTF-8");
+        xml.open(0, "root", &[("lang", hostile)]);
+        xml.leaf(1, "title", &[], hostile);
+        xml.close(0, "root");
+        let bytes = xml.finish();
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            !text.contains('\u{1}') && !text.contains('\u{FFFF}'),
+            "{text}"
+        );
+        let mut reader = Reader::from_str(&text);
+        let mut seen = Vec::new();
+        loop {
+            match reader.read_event().unwrap() {
+                Event::Eof => break,
+                Event::Start(e) => {
+                    seen.push(e.name().as_ref().to_string());
+                    for attribute in e.attributes() {
+                        let value = attribute
+                            .unwrap()
+                            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .unwrap()
+                            .into_owned();
+                        assert_eq!(value, "a\"b'c<d>e&fgh\ri");
+                    }
+                }
+                Event::End(_) | Event::Text(_) | Event::GeneralRef(_) | Event::Decl(_) => {}
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(seen, ["root", "title"]);
+        assert!(
+            text.contains("<title>a&quot;b'c&lt;d&gt;e&amp;fgh&#13;i</title>"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_redirect_page_escapes_what_it_shows() {
+        let html = redirect_page("A < B & \"C\"", "en", "https://host/a/?x=\"1\"");
+        assert!(
+            html.contains("<title>A &lt; B &amp; &quot;C&quot;</title>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("url=https://host/a/?x=&quot;1&quot;\""),
+            "{html}"
+        );
+    }
+}
