@@ -711,7 +711,7 @@ fn insert_navigation(ctx: &mut Map, site: &Site, page: &Page, pages: &ByKey, lis
 }
 
 /// HTML escaping for template output: the five characters that matter, nothing more.
-fn escape_html(input: &str) -> String {
+pub(crate) fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     for c in input.chars() {
         match c {

@@ -72,6 +72,28 @@ fn wrong_type() {
     );
 }
 
+// Dates are checked against the calendar, not just their digits.
+#[test]
+fn an_impossible_date_is_an_error_at_its_value() {
+    rejects(
+        "impossible_date",
+        &[
+            "content/news/second.en.md:3:7: error: `date`: `2023-02-31` does not exist: February 2023 has 28 days — write a day that is on the calendar",
+        ],
+    );
+}
+
+// Text after a date once went into the Atom feed as it was written, markup and all.
+#[test]
+fn a_date_followed_by_markup_is_an_error_at_its_value() {
+    rejects(
+        "garbled_date",
+        &[
+            "content/news/second.en.md:4:10: error: `updated`: `2023-10-13T</updated><x>` is not a date — write YYYY-MM-DD",
+        ],
+    );
+}
+
 #[test]
 fn invalid_utf8_names_its_position() {
     let site = TestSite::minimal();
@@ -186,6 +208,62 @@ fn bad_site_yaml() {
     rejects(
         "bad_site_yaml",
         &["site.yaml:2:1: error: default_language `de` is not one of the languages"],
+    );
+}
+
+// `theme: /` once made the build read every file of the filesystem as the theme.
+#[test]
+fn a_theme_that_is_a_path_is_refused() {
+    rejects(
+        "theme_path",
+        &["site.yaml:3:1: error: theme `/` is not a folder name — name a folder under themes/"],
+    );
+}
+
+// A language code is part of every URL and file name: `../ru` would write outside `ru/`.
+#[test]
+fn a_language_code_must_be_bcp47_and_safe_in_urls() {
+    rejects(
+        "bad_language_code",
+        &[
+            "site.yaml:6:1: error: language code `../ru` must be lowercase letters a–z, digits and `-`",
+        ],
+    );
+}
+
+// The tag goes into `hreflang` and `<html lang>`; markup in it once reached the sitemap raw.
+#[test]
+fn a_language_tag_must_be_bcp47() {
+    rejects(
+        "bad_language_tag",
+        &[r#"site.yaml:4:1: error: language `en`: tag `en"><x` is not a BCP 47 language tag"#],
+    );
+}
+
+#[test]
+fn base_url_must_be_an_absolute_http_url() {
+    rejects(
+        "bad_base_url",
+        &[
+            "site.yaml:2:1: error: base_url `https://example.org/a b/` is not usable: its path `/a b/` has ` `",
+        ],
+    );
+    let site = TestSite::minimal();
+    let root = site.root().to_string_lossy().into_owned();
+    let outcome = site.run(&[
+        "build",
+        "--root",
+        &root,
+        "--base-url",
+        "https://host:99999/",
+    ]);
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    assert!(
+        outcome
+            .stderr
+            .contains("--base-url: error: base_url `https://host:99999/` is not usable"),
+        "{}",
+        outcome.stderr
     );
 }
 
