@@ -253,3 +253,17 @@ fn usage_error_exits_with_2() {
     let outcome = site.run(&["frobnicate"]);
     assert_eq!(outcome.code, 2, "{}", outcome.stderr);
 }
+
+#[test]
+fn a_ui_string_used_without_its_argument_names_the_call() {
+    // Guards against Fluent printing `{$title}` into the page when a template forgets it.
+    rejects(
+        "fluent_missing_argument",
+        &[
+            "themes/default/templates/page.html:4:7: error: template error",
+            "the UI string `measure-titled` of `en` needs the argument `title`",
+            "call t(key=\"measure-titled\", title=…)",
+            "while rendering content/news/first.en.md",
+        ],
+    );
+}
