@@ -192,6 +192,7 @@ fn languages(
 ) -> Vec<Language> {
     let mut languages = Vec::new();
     for (key, value) in raw {
+        // `yaml::parse` has already refused a key that is not text, at its line.
         let code = key.as_str().unwrap_or_default().to_string();
         match yaml_serde::from_value::<Language>(value) {
             Ok(mut lang) => {
@@ -294,7 +295,7 @@ fn search_options(raw: Option<yaml_serde::Value>, text: &str) -> Result<SearchOp
     };
     let mut options = SearchOptions::default();
     for (key, value) in fields {
-        let key = key.as_str().unwrap_or_default();
+        let key = key.as_str().unwrap_or_default(); // text: `yaml::parse` refused others
         if key != "split_over" {
             let message = format!("search: unknown field `{key}`");
             return Err(error(key, message, "did you mean `split_over`?".into()));

@@ -239,10 +239,10 @@ fn load_data(
                 continue;
             }
         };
-        let value: Json = match yaml_serde::from_str(&text) {
+        let value: Json = match crate::yaml::parse(&text, rel, 1, &[]) {
             Ok(v) => v,
-            Err(e) => {
-                problems.push(crate::yaml::error(&e, &text, rel, 1, &[]));
+            Err(d) => {
+                problems.push(d);
                 continue;
             }
         };

@@ -267,3 +267,57 @@ fn a_ui_string_used_without_its_argument_names_the_call() {
         ],
     );
 }
+
+#[test]
+fn a_front_matter_key_that_is_not_text_names_its_line() {
+    // Guards `1:` in front matter, once skipped without a word.
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    let before = snapshot(&site.out());
+    site.write(
+        "content/news/second.en.md",
+        b"---\ntitle: ok\n1: x\n---\nbody\n",
+    );
+    rejects_site(
+        &site,
+        &before,
+        &[
+            "content/news/second.en.md:3:1: error: the key `1` (a number) is not text — write it in quotes, `\"1\": …`",
+        ],
+    );
+}
+
+#[test]
+fn a_language_key_that_is_not_text_names_its_line() {
+    // Guards `languages:` keys YAML reads as booleans or numbers, once read as the code "".
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    let before = snapshot(&site.out());
+    let yaml = "base_url: \"https://example.org/\"\ndefault_language: en\nlanguages:\n  en: { name: \"English\", title: \"Example\" }\n  true: { name: \"中文\", title: \"示例\" }\n";
+    site.write("site.yaml", yaml.as_bytes());
+    rejects_site(
+        &site,
+        &before,
+        &[
+            "site.yaml:5:3: error: languages: the key `true` (true or false) is not text — write it in quotes, `\"true\": …`",
+        ],
+    );
+}
+
+#[test]
+fn a_data_file_key_that_is_not_text_or_a_number_that_is_not_finite_names_its_line() {
+    // Guards data keys silently turned into text, and `.nan` shipped to templates as null.
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    let before = snapshot(&site.out());
+    site.write("content/figures.yaml", b"years:\n  2023: ok\n");
+    site.write("content/rates.yaml", b"usd:\n  rate: .nan\n");
+    rejects_site(
+        &site,
+        &before,
+        &[
+            "content/figures.yaml:2:3: error: years: the key `2023` (a number) is not text",
+            "content/rates.yaml:2:9: error: usd.rate: `.nan` is not a finite number",
+        ],
+    );
+}
