@@ -97,11 +97,7 @@ fn list_files(root: &Path, content: &Path) -> (Vec<PathBuf>, Vec<PathBuf>, Vec<D
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let path = e.path().unwrap_or(content).to_path_buf();
-                problems.push(
-                    Diagnostic::error(rel(root, &path), format!("cannot read: {e}"))
-                        .hint("check the folder's permissions"),
-                );
+                problems.push(fsx::walk_error(root, &e));
                 continue;
             }
         };

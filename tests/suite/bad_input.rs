@@ -321,3 +321,28 @@ fn a_data_file_key_that_is_not_text_or_a_number_that_is_not_finite_names_its_lin
         ],
     );
 }
+
+#[test]
+fn a_theme_or_strings_folder_that_cannot_be_read_names_the_place() {
+    // Guards walk errors in the theme overlay, once flattened away (the file silently unused).
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    let before = snapshot(&site.out());
+    let templates = site.root().join("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::os::unix::fs::symlink(
+        site.root().join("nowhere.html"),
+        templates.join("page.html"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(site.root().join("i18n/en")).unwrap();
+    std::os::unix::fs::symlink(site.root().join("i18n"), site.root().join("i18n/en/loop")).unwrap();
+    rejects_site(
+        &site,
+        &before,
+        &[
+            "themes/default/templates/page.html: error: cannot read: No such file or directory",
+            "i18n/en/loop: error: cannot read: a symbolic link here leads back to i18n",
+        ],
+    );
+}
