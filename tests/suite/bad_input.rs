@@ -346,3 +346,21 @@ fn a_theme_or_strings_folder_that_cannot_be_read_names_the_place() {
         ],
     );
 }
+
+#[test]
+fn a_shortcode_after_code_is_still_checked_at_its_line() {
+    // Guards shortcode lines once code is skipped: `{{` in code is text, in prose a shortcode.
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    let before = snapshot(&site.out());
+    site.write(
+        "content/news/second.en.md",
+        b"---\ntitle: ok\n---\nText `{{ x }}`.\n\n```\n{{ amount(name=\"y\")\n```\n\n    {{\n\nFigure: {{ amount(name=\"nope\") }}.\n",
+    );
+    let err = rejects_site(
+        &site,
+        &before,
+        &["content/news/second.en.md:12:1: error: no figure named `nope`"],
+    );
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
+}
