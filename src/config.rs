@@ -337,7 +337,7 @@ fn search_options(raw: Option<yaml_serde::Value>, text: &str) -> Result<SearchOp
     };
     let mut options = SearchOptions::default();
     for (key, value) in fields {
-        let key = key.as_str().unwrap_or_default();
+        let key = key.as_str().unwrap_or_default(); // text: `yaml::parse` refused others
         if key != "split_over" {
             let message = format!("search: unknown field `{key}`");
             return Err(error(key, message, "did you mean `split_over`?".into()));

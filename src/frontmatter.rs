@@ -68,7 +68,7 @@ pub(crate) fn parse(
     path: &Path,
     fields: &BTreeMap<String, FieldType>,
 ) -> Result<FrontMatter, Vec<Diagnostic>> {
-    let value: Value = yaml::parse(yaml_text, path, 2, COMMON).map_err(|d| vec![d])?;
+    let value = yaml::parse_value(yaml_text, path, 2, COMMON).map_err(|d| vec![d])?;
     let map = match value {
         Value::Mapping(map) => map,
         Value::Null => yaml_serde::Mapping::new(),
@@ -90,6 +90,7 @@ pub(crate) fn parse(
     };
     let mut front = FrontMatter::default();
     for (key, value) in map {
+        // `yaml::parse_value` has already refused a key that is not text, at its line.
         let Some(key) = key.as_str().map(str::to_string) else {
             continue;
         };

@@ -154,7 +154,10 @@ pub(crate) fn build_with(
     run.stop_on_errors()?;
     let templates = run.stage("templates", || cache.templates.compile(&theme))?;
     let mut assets = theme::fingerprint(&theme);
-    let rules_file = rules.as_ref().map(|checked| checked.file(&mut assets));
+    let rules_file = run.stage("rules file", || {
+        let file = rules.as_ref().map(|checked| checked.file(&mut assets));
+        file.transpose().map_err(|d| vec![d])
+    })?;
     let mut notes = Vec::new();
     if let (Some(checked), Some((_, json)), true) = (&rules, &rules_file, options.node_cases) {
         let (problems, note) = run.timed("eligibility in node", || {

@@ -56,15 +56,9 @@ struct Context<'a> {
 
 fn render_page(page: &Page, ctx: &Context) -> (Rendered, Vec<Diagnostic>) {
     let mut problems = Vec::new();
-    let body = crate::shortcode::expand(page, ctx.amounts, &mut problems);
+    let options = options(&page.lang);
+    let body = crate::shortcode::expand(page, ctx.amounts, options, &mut problems);
     let lines = LineIndex::new(&body, page.body_line);
-    let mut options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    if !is_cjk(&page.lang) {
-        options |= Options::ENABLE_SMART_PUNCTUATION;
-    }
     let mut local_links = Vec::new();
     let mut external_links = Vec::new();
     let mut events: Vec<Event> = Vec::new();
@@ -89,6 +83,20 @@ fn render_page(page: &Page, ctx: &Context) -> (Rendered, Vec<Diagnostic>) {
         },
         problems,
     )
+}
+
+/// The Markdown a page of `lang` is written in: smart quotes and dashes except in Chinese,
+/// Japanese and Korean, which have their own punctuation.
+fn options(lang: &str) -> Options {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    if is_cjk(lang) {
+        options
+    } else {
+        options | Options::ENABLE_SMART_PUNCTUATION
+    }
 }
 
 fn is_cjk(lang: &str) -> bool {

@@ -8,12 +8,13 @@
 //! that language, so no state is shared between pages.
 
 use crate::diagnostic::Diagnostic;
-use crate::i18n::{Bundles, Strings};
+use crate::i18n::{Bundles, Strings, Unresolved};
 use crate::model::{Files, Page, Rendered, Site, url_path};
 use crate::theme::{Assets, Theme};
 use rayon::prelude::*;
 use serde_json::{Value as Json, json};
 use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
 use std::sync::Arc;
 use tera::Tera;
 
@@ -232,6 +233,9 @@ fn template_error(
         .get(template)
         .map(|f| f.origin.clone())
         .unwrap_or_else(|| format!("templates/{template}").into());
+    // tera gives no position for an error at render time; a `t` call can still be found.
+    let called = (line == 0).then(|| string_call(theme, template, &full));
+    let (origin, line, col) = called.flatten().unwrap_or((origin, line, col));
     let hint = match page {
         Some(p) => format!(
             "while rendering {}; fix the template or the page's front matter",
@@ -242,6 +246,23 @@ fn template_error(
     Diagnostic::error(origin, format!("template error: {message}"))
         .at(line, col)
         .hint(hint)
+}
+
+/// Where a template calls `t(key="KEY")` for the UI string a `t` error names: the rendered
+/// template first, then the others (a parent or a macro file); `None` when the key is built
+/// with `~` and no call names it literally.
+fn string_call(theme: &Theme, template: &str, message: &str) -> Option<(PathBuf, usize, usize)> {
+    let key = message.split("UI string `").nth(1)?.split('`').next()?;
+    let calls = [format!("t(key=\"{key}\""), format!("t(key='{key}'")];
+    let rendered = theme.templates.get(template).into_iter();
+    rendered.chain(theme.templates.values()).find_map(|file| {
+        let text = std::str::from_utf8(&file.bytes).ok()?;
+        let at = calls.iter().filter_map(|c| text.find(c.as_str())).min()?;
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line = text[..at].matches('\n').count() + 1;
+        let col = text[line_start..at].chars().count() + 1;
+        Some((file.origin.clone(), line, col))
+    })
 }
 
 fn choose_template(page: &Page, theme: &Theme) -> Result<String, Diagnostic> {
@@ -575,16 +596,35 @@ fn register_strings(tera: &mut Tera, lang: &str, strings: Option<Arc<Strings>>) 
             .filter(|(k, _)| k.as_str() != "key")
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        strings
-            .as_ref()
-            .and_then(|s| s.get(&key, &rest))
-            .map(Json::from)
-            .ok_or_else(|| {
-                tera::Error::msg(format!(
-                    "no UI string `{key}` for `{l}`: add `{key} = …` to i18n/{l}/main.ftl"
-                ))
-            })
+        let found = match strings.as_ref() {
+            Some(s) => s.get(&key, &rest),
+            None => Ok(None),
+        };
+        match found {
+            Ok(Some(text)) => Ok(Json::from(text)),
+            Ok(None) => Err(tera::Error::msg(format!(
+                "no UI string `{key}` for `{l}`: add `{key} = …` to i18n/{l}/main.ftl"
+            ))),
+            Err(why) => Err(tera::Error::msg(unresolved(&key, &l, &why))),
+        }
     });
+}
+
+/// Why `t(key=…)` could not format the UI string `key` of `lang`, and how to fix it.
+fn unresolved(key: &str, lang: &str, why: &Unresolved) -> String {
+    match why {
+        Unresolved::Argument(name) => format!(
+            "the UI string `{key}` of `{lang}` needs the argument `{name}`, which is missing \
+             or empty: call t(key=\"{key}\", {name}=…) with a value"
+        ),
+        Unresolved::Reference(id) => format!(
+            "the UI string `{key}` of `{lang}` refers to `{id}`, which i18n/{lang}/ does not \
+             define: define it, or fix the message"
+        ),
+        Unresolved::Other(e) => {
+            format!("the UI string `{key}` of `{lang}` cannot be formatted ({e}): fix the message")
+        }
+    }
 }
 
 /// The filters of `lang`'s templates: dates and figures as that language writes them.

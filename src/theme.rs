@@ -77,7 +77,15 @@ fn overlay(
     if !dir.is_dir() {
         return;
     }
-    for entry in WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
+    // Links are followed, as for `content/`: a linked template is the template.
+    for entry in WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                problems.push(fsx::walk_error(root, &e));
+                continue;
+            }
+        };
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }

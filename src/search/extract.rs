@@ -46,7 +46,9 @@ const BLOCKS: &str = "p, li, td, th, dt, dd, div, section, br, tr, blockquote, p
 /// Whether elements named `tag` separate words: one of [`BLOCKS`]. One handler for every
 /// element of the region that asks this is cheaper than a selector per block element.
 fn is_block(tag: &str) -> bool {
-    BLOCKS.split(',').any(|b| b.trim().eq_ignore_ascii_case(tag))
+    BLOCKS
+        .split(',')
+        .any(|b| b.trim().eq_ignore_ascii_case(tag))
 }
 
 /// `[data-index] X` for each X of a selector list.

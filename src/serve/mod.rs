@@ -11,7 +11,8 @@
 //! caller to print, until the process ends. This file runs the loop and holds the state the
 //! threads share; the rest is one file per concern:
 //!
-//! - `watch`: which sources changed (polling);
+//! - `watch`: which sources changed (polling), and which could not be watched (warnings
+//!   beside the build's own);
 //! - `site`: the built site as served, and how a request path finds a file in it;
 //! - `http`: connections, request heads, responses;
 //! - `events`: the event stream each open tab listens to, and the script that listens.
@@ -149,7 +150,9 @@ fn rebuild(
 ) {
     loop {
         match build_with(options, cache) {
-            Ok(built) => {
+            Ok(mut built) => {
+                let unwatched = watcher.problems().iter().cloned();
+                built.report.warnings.extend(unwatched);
                 shared.publish(built.files);
                 let changed = changed.as_deref();
                 report(Event::Built {
@@ -166,6 +169,7 @@ fn rebuild(
                     changed = Some(next);
                     continue;
                 }
+                problems.extend(watcher.problems().iter().cloned());
                 diagnostic::sort(&mut problems);
                 shared.fail(&problems);
                 report(Event::Failed {

@@ -349,3 +349,28 @@ fn requests_outside_the_site_get_no_file() {
     assert_eq!(server.get("/en/").status, 200);
     drop(idle);
 }
+
+#[test]
+fn a_place_the_watcher_cannot_read_is_reported_as_a_warning() {
+    // Guards walk errors in the watcher, once flattened away (edits there silently unseen).
+    let site = TestSite::minimal();
+    let server = Server::start(&site);
+    let unused = site.root().join("themes/unused");
+    std::fs::create_dir_all(&unused).unwrap();
+    std::os::unix::fs::symlink(site.root().join("themes"), unused.join("loop")).unwrap();
+    let line = server.line();
+    assert!(
+        line.contains("themes/unused/loop: built") && line.contains("1 warning(s)"),
+        "{line}"
+    );
+    let warning = server
+        .stderr
+        .recv_timeout(WAIT)
+        .expect("the warning on stderr");
+    assert!(
+        warning.starts_with(
+            "themes/unused/loop: warning: cannot watch: a symbolic link here leads back to themes; `serve` does not see changes here"
+        ),
+        "{warning}"
+    );
+}
