@@ -30,7 +30,7 @@ mod split;
 
 pub use crate::hash::fnv1a32;
 pub use index::{Index, IndexPage};
-pub use normalise::{Concepts, parse_query, tokens};
+pub use normalise::{Concepts, parse_query, tokens, word_lists};
 pub use rank::{Hit, search};
 pub use split::{Manifest, PageRecord, Shard, Split, search_files};
 

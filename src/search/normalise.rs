@@ -155,6 +155,17 @@ const STOP_WORDS: &[&str] = &[
 
 const MIN_STEM: usize = 3;
 
+/// The word lists by their JavaScript names (`EN_SUFFIXES` as `[suffix, replacement]` pairs),
+/// so a test can hold `normalise.js` to the same lists.
+pub fn word_lists() -> Vec<(&'static str, serde_json::Value)> {
+    vec![
+        ("EN_SUFFIXES", serde_json::json!(EN_SUFFIXES)),
+        ("RU_ENDINGS", serde_json::json!(RU_ENDINGS)),
+        ("RU_SUFFIXES", serde_json::json!(RU_SUFFIXES)),
+        ("STOP_WORDS", serde_json::json!(STOP_WORDS)),
+    ]
+}
+
 /// One piece of text: a Han run (as characters) or a word (as its parts).
 enum Segment {
     Han(Vec<char>),

@@ -223,6 +223,27 @@ fn normalisation_vectors_hold_in_javascript() {
     }
 }
 
+// Guards the lists the two sides stem and drop by: a word added on one side only fails here.
+#[test]
+fn stop_word_and_suffix_lists_are_the_same_in_javascript() {
+    let Some(node) = crate::harness::node_or_skip() else {
+        return;
+    };
+    let lists = search::word_lists();
+    let names: Vec<&str> = lists.iter().map(|(name, _)| *name).collect();
+    let got: Vec<serde_json::Value> = run_js(
+        &node,
+        &serde_json::json!(names),
+        "return input.map((name) => n[name]);",
+    );
+    for ((name, rust), js) in lists.iter().zip(got) {
+        assert_eq!(
+            &js, rust,
+            "{name} differs between normalise.rs and normalise.js"
+        );
+    }
+}
+
 /// Every title, heading and text of the three indexes, as queries too.
 fn guide_texts() -> Vec<String> {
     let mut texts = Vec::new();

@@ -85,7 +85,7 @@ export function segments(text) {
       let joined = false;
       for (;;) {
         while (i < n && isWordChar(at(i))) i += width(i);
-        if (!(i + 1 < n && isJoiner(text.charCodeAt(i)) && isWordChar(at(i + 1)))) break;
+        if (!(i + 1 < n && isJoiner(at(i)) && isWordChar(at(i + 1)))) break;
         joined = true;
         i++;
       }
