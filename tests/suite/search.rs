@@ -304,6 +304,26 @@ fn chinese_short_word_finds_the_bonded_logistics_center_first() {
     }
 }
 
+// Guards rule 1 on the guide: numerals typed in Chinese find the pages that write digits.
+#[test]
+fn chinese_numerals_find_pages_written_in_digits() {
+    let index = index("zh");
+    for (typed, written) in [
+        ("世界五百强", "世界500强"),
+        ("一千万美元", "1000万美元"),
+        ("五千万元", "5000万元"),
+        ("5千万元", "5000万元"),
+        ("５０００万元", "5000万元"),
+    ] {
+        let found = urls(&search::search(&index, written))
+            .into_iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>();
+        assert!(!found.is_empty(), "{written} finds nothing");
+        assert_eq!(urls(&search::search(&index, typed)), found, "{typed}");
+    }
+}
+
 #[test]
 fn chinese_words_inside_longer_runs_are_found() {
     let index = index("zh");
