@@ -474,6 +474,32 @@ fn russian_inflected_query_finds_pages_with_other_forms() {
     }
 }
 
+// Guards rule 5 on the guide: every case and number of a noun phrase finds the same pages.
+#[test]
+fn every_case_and_number_of_a_russian_phrase_finds_the_same_pages() {
+    let index = index("ru");
+    let forms = [
+        "иностранное предприятие",
+        "иностранного предприятия",
+        "иностранному предприятию",
+        "иностранным предприятием",
+        "иностранном предприятии",
+        "иностранные предприятия",
+        "иностранных предприятий",
+        "иностранным предприятиям",
+        "иностранными предприятиями",
+        "иностранных предприятиях",
+    ];
+    let first = urls(&search::search(&index, forms[0]))
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<_>>();
+    assert!(!first.is_empty(), "{} finds nothing", forms[0]);
+    for form in &forms[1..] {
+        assert_eq!(urls(&search::search(&index, form)), first, "{form}");
+    }
+}
+
 #[test]
 fn russian_hyphenated_word_is_found_whole_and_by_parts() {
     let index = index("ru");
