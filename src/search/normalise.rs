@@ -541,6 +541,22 @@ fn word_end(text: &str, mut i: usize) -> usize {
     }
 }
 
+/// The start of a word being typed: the query's last word when it is one part of three
+/// letters or more (no digits), lowercased with `ё` as `е`, and its concept is the query's last
+/// (not a stop word dropped, nor a synonym replaced). Rank matches it against the index's words.
+pub fn word_start(text: &str, concepts: &Concepts) -> Option<String> {
+    let Some(Segment::Word(parts)) = segments(text).pop() else {
+        return None;
+    };
+    let [part] = parts.as_slice() else {
+        return None;
+    };
+    let start = lower(part);
+    let letters = start.chars().count() >= 3 && start.chars().all(char::is_alphabetic);
+    let last = concepts.last().is_some_and(|c| *c == [vec![stem(&start)]]);
+    (letters && last).then_some(start)
+}
+
 /// What a query asks for: each concept must be found for a full match; a concept is found
 /// when every term of one of its alternatives is.
 pub type Concepts = Vec<Vec<Vec<String>>>;

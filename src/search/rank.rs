@@ -16,7 +16,7 @@
 //! `tests/suite/search.rs` run both on the same queries.
 
 use super::index::{Found, Index, IndexPage, MAX_BODY, Postings, SectionWeights, section_weights};
-use super::normalise::{Concepts, Tokeniser, is_han, parse_query};
+use super::normalise::{Concepts, Tokeniser, is_han, parse_query, word_start};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -45,11 +45,56 @@ impl Found {
 /// The pages that match `query`, best first: more concepts found first, then the higher score
 /// (per concept: title 1000, heading 100, plus body count up to 20), then by URL.
 pub fn search(index: &Index, query: &str) -> Vec<Hit> {
-    rank(
-        index,
-        &Postings::new(index),
-        &parse_query(query, &index.synonyms),
-    )
+    let postings = Postings::new(index);
+    let concepts = parse_query(query, &index.synonyms);
+    let concepts = match word_start(query, &concepts) {
+        Some(start) => with_word_start(concepts, &start, postings.terms.keys()),
+        None => concepts,
+    };
+    rank(index, &postings, &concepts)
+}
+
+/// Most index words a word start adds to its concept (each may cost a split index a shard).
+const MAX_STARTS: usize = 8;
+
+/// The concepts with the last one also found by index words (`terms`) that begin with `start`,
+/// the shortest [`MAX_STARTS`] (then alphabetically); when none does and the last concept is
+/// no index word, by the longest index word of four letters or more that `start` begins with
+/// and that is at most three letters shorter (a stem whose ending is being typed: `investm`).
+pub fn with_word_start<'a>(
+    mut concepts: Concepts,
+    start: &str,
+    terms: impl IntoIterator<Item = &'a String>,
+) -> Concepts {
+    let Some(last) = concepts.last_mut() else {
+        return concepts;
+    };
+    let (mut longer, mut shorter): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
+    let length = start.chars().count();
+    let mut known = false;
+    for term in terms {
+        let n = term.chars().count();
+        known |= last
+            .iter()
+            .any(|alternative| *alternative == [term.clone()]);
+        if term.starts_with(start) {
+            longer.push(term);
+        } else if n >= 4 && n + 3 >= length && start.starts_with(term.as_str()) {
+            shorter.push(term);
+        }
+    }
+    longer.sort_by_key(|t| (t.chars().count(), *t));
+    let mut added: Vec<&str> = longer.into_iter().take(MAX_STARTS).collect();
+    if added.is_empty() && !known {
+        added.extend(shorter.into_iter().max_by_key(|t| (t.chars().count(), *t)));
+    }
+    for term in added {
+        let alternative = vec![term.to_string()];
+        if !last.contains(&alternative) {
+            last.push(alternative);
+        }
+    }
+    concepts
 }
 
 /// The hits of a whole index.

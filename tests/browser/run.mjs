@@ -95,6 +95,7 @@ async function main() {
       ["checker bad value", (s) => checkerBadValue(s, site, axeSource)],
       ["checker prohibited", (s) => checkerProhibited(s, site)],
       ["search relevance", (s) => searchRelevance(s, site)],
+      ["search as you type", (s) => searchTyping(s, site)],
     ];
     if (shotsDir) jobs.unshift(["screenshots", (s) => screenshots(s, site, shotsDir)]);
     // BROWSER_ONLY=regex runs only the jobs whose name matches (while working on the theme).
@@ -334,6 +335,35 @@ async function searchRelevance(s, site) {
     } catch (e) {
       fail(where, `${lang} "${q}": ${e.message.split("\n")[0]}`);
     }
+  }
+}
+
+/** The search page searches what is typed, without a submit, and the page does not jump. */
+async function searchTyping(s, site) {
+  const where = "search as you type";
+  const { page } = await use(s, where);
+  try {
+    await goto(page, site, { name: where, path: "/en/search/" });
+    const input = page.locator("[data-search-form] input[name=q]");
+    await input.click();
+    await page.keyboard.type("bonded", { delay: 40 });
+    await page.waitForSelector("[data-search-status]:not(:empty)");
+    const first = await input.boundingBox();
+    const paths = await page.evaluate(() =>
+      [...document.querySelectorAll("[data-search-results] a")].map((a) => new URL(a.href).pathname),
+    );
+    if (!paths.includes("/en/bonded-logistics-center/")) fail(where, `"bonded" typed shows ${paths.slice(0, 3).join(", ") || "nothing"}`);
+    const status = await page.evaluate(() => document.querySelector("[data-search-status]").getAttribute("role"));
+    if (status !== "status") fail(where, `the result count is not in a polite live region (role=${status})`);
+    if (!new URL(page.url()).search.includes("q=bonded")) fail(where, `the address does not hold the query: ${page.url()}`);
+    // Typing more keeps the results in place while the next search runs.
+    await page.keyboard.type(" logistics", { delay: 40 });
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("q") === "bonded logistics");
+    await page.waitForSelector("[data-search-status]:not(:empty)");
+    const after = await input.boundingBox();
+    if (Math.abs(after.y - first.y) > 0.5) fail(where, `the search box moved from y=${first.y} to y=${after.y}`);
+  } catch (e) {
+    fail(where, e.message.split("\n")[0]);
   }
 }
 

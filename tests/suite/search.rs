@@ -244,6 +244,91 @@ fn stop_word_and_suffix_lists_are_the_same_in_javascript() {
     }
 }
 
+#[derive(Debug, Deserialize)]
+struct StartVector {
+    name: String,
+    text: String,
+    terms: Vec<String>,
+    start: Option<String>,
+    query: Concepts,
+}
+
+fn start_vectors() -> Vec<StartVector> {
+    #[derive(Deserialize)]
+    struct StartVectors {
+        vectors: Vec<StartVector>,
+    }
+    let text = std::fs::read_to_string(root().join("tests/vectors/word_starts.json")).unwrap();
+    serde_json::from_str::<StartVectors>(&text).unwrap().vectors
+}
+
+#[test]
+fn word_start_vectors_hold_in_rust() {
+    let vectors = start_vectors();
+    assert!(vectors.len() >= 10);
+    for v in &vectors {
+        let parsed = search::parse_query(&v.text, &[]);
+        let start = search::word_start(&v.text, &parsed);
+        assert_eq!(start, v.start, "start: {}", v.name);
+        let query = match start {
+            Some(start) => search::with_word_start(parsed, &start, &v.terms),
+            None => parsed,
+        };
+        assert_eq!(query, v.query, "query: {}", v.name);
+    }
+}
+
+#[test]
+fn word_start_vectors_hold_in_javascript() {
+    let Some(node) = crate::harness::node_or_skip() else {
+        return;
+    };
+    let vectors = start_vectors();
+    let input: Vec<serde_json::Value> = vectors
+        .iter()
+        .map(|v| serde_json::json!({"text": v.text, "terms": v.terms}))
+        .collect();
+    let got: Vec<(Option<String>, Concepts)> = run_js(
+        &node,
+        &serde_json::json!(input),
+        "return input.map((v) => {\n\
+           const parsed = n.parseQuery(v.text, []);\n\
+           const start = n.wordStart(v.text, parsed);\n\
+           return [start, start === null ? parsed : s.withWordStart(parsed, start, v.terms)];\n\
+         });",
+    );
+    assert_eq!(got.len(), vectors.len());
+    for (v, (start, query)) in vectors.iter().zip(got) {
+        assert_eq!(start, v.start, "start: {}", v.name);
+        assert_eq!(query, v.query, "query: {}", v.name);
+    }
+}
+
+// Guards word starts on the guide: a word typed only in part finds the pages of the whole word.
+#[test]
+fn a_word_typed_in_part_finds_the_pages_of_the_whole_word() {
+    for (lang, part, whole) in [
+        ("en", "bonded logis", "bonded logistics"),
+        ("en", "investm", "investment"),
+        ("ru", "инвестиц", "инвестиции"),
+        ("ru", "правит", "правительства"),
+    ] {
+        let index = index(lang);
+        let want = search::search(&index, whole);
+        assert!(!want.is_empty(), "{whole} finds nothing");
+        let got = urls(&search::search(&index, part))
+            .into_iter()
+            .take(3)
+            .map(str::to_string)
+            .collect::<Vec<_>>();
+        assert!(
+            got.contains(&want[0].url),
+            "{lang} {part:?}: {got:?}, want {}",
+            want[0].url
+        );
+    }
+}
+
 /// Every title, heading and text of the three indexes, as queries too.
 fn guide_texts() -> Vec<String> {
     let mut texts = Vec::new();
@@ -659,7 +744,12 @@ fn javascript_ranking_agrees_with_rust() {
             &node,
             &serde_json::json!({"index": index_json, "queries": queries}),
             "const postings = s.buildPostings(input.index, n.tokens);\n\
-             return input.queries.map((q) => s.rank(input.index, postings, n.parseQuery(q, input.index.synonyms)));",
+             return input.queries.map((q) => {\n\
+               const parsed = n.parseQuery(q, input.index.synonyms);\n\
+               const start = n.wordStart(q, parsed);\n\
+               const concepts = start === null ? parsed : s.withWordStart(parsed, start, postings.sections.keys());\n\
+               return s.rank(input.index, postings, concepts);\n\
+             });",
         );
         let index = index(lang);
         assert_eq!(got.len(), queries.len());
@@ -877,8 +967,21 @@ fn a_split_query_reads_only_the_shards_of_its_terms_and_the_chunks_of_its_hits()
     for (lang, query) in all_queries() {
         let split = manifest(split_guide(), &lang).split;
         let (hits, read) = search_in(split_guide(), &lang, &query);
-        let concepts = search::parse_query(&query, &index(&lang).synonyms);
+        let mut concepts = search::parse_query(&query, &index(&lang).synonyms);
         let mut want: Vec<String> = vec![index_path(&lang)];
+        // A word being typed reads the one word-start file of its first three letters.
+        if let Some(start) = search::word_start(&query, &concepts) {
+            let key: String = start.chars().take(3).collect();
+            let path = format!(
+                "{lang}/search/starts/{}.json",
+                search::fnv1a32(&key) as usize % split.starts
+            );
+            let file: BTreeMap<String, Vec<String>> =
+                serde_json::from_slice(&split_guide()[&path]).unwrap();
+            let words = file.get(&key).cloned().unwrap_or_default();
+            concepts = search::with_word_start(concepts, &start, &words);
+            want.push(path);
+        }
         let terms: std::collections::BTreeSet<&String> =
             concepts.iter().flatten().flatten().collect();
         let mut shards: Vec<usize> = terms
@@ -990,6 +1093,8 @@ fn a_large_index_is_split_into_term_shards_and_page_chunks() {
         .map(|n| format!("terms/{n}.json"))
         .collect();
     want.extend((0..whole.pages.len().div_ceil(split.chunk)).map(|n| format!("pages/{n}.json")));
+    assert!(split.starts >= 1, "{split:?}");
+    want.extend((0..split.starts).map(|n| format!("starts/{n}.json")));
     want.sort();
     assert_eq!(names, want);
     // Every term of every page is in the shard its hash names, and nowhere else.

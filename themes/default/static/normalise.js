@@ -398,6 +398,22 @@ function withoutStopWords(concepts) {
   return concepts.every(isStop) ? concepts : concepts.filter((c) => !isStop(c));
 }
 
+const ALL_LETTERS = /^\p{Alphabetic}+$/u;
+/**
+ * The start of a word being typed, or null: the query's last word when it is one part of
+ * three letters or more (no digits), lowercased, and its concept is the query's last; as
+ * `word_start` in src/search/normalise.rs.
+ */
+export function wordStart(text, concepts) {
+  const all = segments(text);
+  const last = all[all.length - 1];
+  if (!last || last.han || last.parts.length !== 1) return null;
+  const start = lower(last.parts[0]);
+  const letters = length(start) >= 3 && ALL_LETTERS.test(start);
+  const lastConcept = concepts[concepts.length - 1];
+  return letters && lastConcept !== undefined && same(lastConcept, [[stem(start)]]) ? start : null;
+}
+
 /** The concepts of a query before synonyms. */
 export function queryConcepts(text) {
   return concepts(text, []);

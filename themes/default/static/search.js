@@ -11,6 +11,8 @@ const MAX_COUNT = 15;
 const MAX_SHOWN = 50;
 /** Results shown at once from a split index, whose pages are fetched for the results shown. */
 const SPLIT_SHOWN = 10;
+/** Milliseconds of quiet typing before the search page searches what is typed. */
+const TYPING_DELAY = 200;
 
 /**
  * Adds the weights of the terms of `page` (number `n`) to `terms`, term → [[page, section,
@@ -172,6 +174,40 @@ export function rank(index, postings, concepts) {
     locate(hit, index.pages[hit.page], terms, wholeSections(postings, hit.page)));
 }
 
+/** Most index words a word start adds to its concept, as `MAX_STARTS` in src/search/rank.rs. */
+const MAX_STARTS = 8;
+const chars = (s) => [...s].length;
+const byLength = (a, b) => chars(a) - chars(b) || compare(a, b);
+
+/** The concepts with the last one also found by index words that begin with `start`: as `with_word_start`. */
+export function withWordStart(concepts, start, terms) {
+  if (concepts.length === 0) return concepts;
+  const out = concepts.slice(0, -1);
+  const last = [...concepts[concepts.length - 1]];
+  const [longer, shorter] = [[], []];
+  const n = chars(start);
+  let known = false;
+  for (const term of terms) {
+    const m = chars(term);
+    known ||= last.some((alternative) => alternative.length === 1 && alternative[0] === term);
+    if (term.startsWith(start)) longer.push(term);
+    else if (m >= 4 && m + 3 >= n && start.startsWith(term)) shorter.push(term);
+  }
+  let added = longer.sort(byLength).slice(0, MAX_STARTS);
+  if (added.length === 0 && !known && shorter.length > 0) added = [shorter.sort(byLength)[shorter.length - 1]];
+  for (const term of added) {
+    if (!last.some((alternative) => alternative.length === 1 && alternative[0] === term)) last.push([term]);
+  }
+  out.push(last);
+  return out;
+}
+
+/** The first three letters of `term`, under which a word-start file lists it: as `start_key`. */
+function startKey(term) {
+  const first = [...term].slice(0, 3);
+  return first.length === 3 && first.every((c) => /^\p{Alphabetic}$/u.test(c)) ? first.join("") : null;
+}
+
 /** FNV-1a (32 bits) of the UTF-8 bytes of `text`, as `fnv1a32` in src/hash.rs. */
 export function fnv1a32(text) {
   let hash = 0x811c9dc5;
@@ -197,6 +233,7 @@ function wholeIndex(index, tokens) {
     synonyms: index.synonyms,
     split: false,
     postings: async (terms) => wholePostings(postings, terms),
+    startTerms: async () => postings.sections.keys(),
     page: async (n) => {
       const page = index.pages[n];
       const parent = index.pages[page.p];
@@ -212,6 +249,8 @@ function splitIndex(manifest, url, fetchJson, tokens) {
   const shards = new Map();
   const chunks = new Map();
   const shard = (n) => once(shards, n, () => fetchJson(`${base}terms/${n}.json`));
+  const starts = new Map();
+  const startCount = manifest.split.starts || 0;
   return {
     lang: manifest.lang,
     synonyms: manifest.synonyms,
@@ -223,6 +262,13 @@ function splitIndex(manifest, url, fetchJson, tokens) {
         if (Object.hasOwn(loaded[i], term)) found.set(term, decode(loaded[i][term]));
       });
       return { terms: found };
+    },
+    async startTerms(start) {
+      const key = startKey(start);
+      if (key === null || startCount === 0) return [];
+      const n = fnv1a32(key) % startCount;
+      const file = await once(starts, n, () => fetchJson(`${base}starts/${n}.json`));
+      return Object.hasOwn(file, key) ? file[key] : [];
     },
     async page(n) {
       const c = Math.floor(n / chunk);
@@ -265,7 +311,9 @@ const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 export async function searchAll(entries, text, normalise) {
   const lists = await Promise.all(
     entries.map(async (entry) => {
-      const concepts = normalise.parseQuery(text, entry.synonyms);
+      const parsed = normalise.parseQuery(text, entry.synonyms);
+      const start = normalise.wordStart(text, parsed);
+      const concepts = start === null ? parsed : withWordStart(parsed, start, await entry.startTerms(start));
       const postings = await entry.postings([...new Set(concepts.flat(2))]);
       return ranked(postings, concepts).map((hit) => ({ ...hit, entry, concepts }));
     }),
@@ -426,6 +474,7 @@ function setup(results) {
     indexes,
     loaded: new Map(),
     runs: 0,
+    typing: 0,
   };
 }
 
@@ -453,7 +502,11 @@ async function run(ui) {
   // The status line says only how a search ended, so it changes once per search (and a script
   // can wait for it); the results area shows that one is under way.
   ui.status.textContent = "";
-  ui.results.replaceChildren(el("p", "search-loading", ui.results.dataset.loading));
+  // Results already shown stay until the new ones replace them, so typing does not make the
+  // page jump; the first search says that the index is loading.
+  if (!ui.results.querySelector(".search-hits")) {
+    ui.results.replaceChildren(el("p", "search-loading", ui.results.dataset.loading));
+  }
   ui.results.setAttribute("aria-busy", "true");
   try {
     const normalise = await import(ui.results.dataset.normaliseUrl);
@@ -486,8 +539,17 @@ function start(results) {
   ui.all.checked = params.get("all") === "1";
   ui.form.addEventListener("submit", (event) => {
     event.preventDefault();
+    clearTimeout(ui.typing);
     remember(ui);
     run(ui);
+  });
+  // Search as you type, once typing pauses; the status line (role="status") announces the count.
+  ui.input.addEventListener("input", () => {
+    clearTimeout(ui.typing);
+    ui.typing = setTimeout(() => {
+      remember(ui);
+      run(ui);
+    }, TYPING_DELAY);
   });
   ui.all.addEventListener("change", () => {
     remember(ui);
