@@ -15,8 +15,9 @@
 //! the snippet) and its parent's title. `starts/N.json` lists the index words by their first
 //! three letters S, N = [`fnv1a32`] of S modulo the manifest's `starts`. A query fetches the
 //! manifest, the word-start file of its last word (when it is a word being typed), the shards
-//! of its terms (synonym alternatives and word starts included), then the chunks of the
-//! results it shows, ten at a time.
+//! of its terms (synonym alternatives and word starts included), when they find few pages the
+//! word-start files of its long words and the shards of the index words a typo away, then
+//! the chunks of the results it shows, ten at a time.
 //!
 //! The browser reads this form in `themes/default/static/search.js`: `fnv1a32` is
 //! [`fnv1a32`] (`src/hash.rs`), `decode` is [`decode`], `splitIndex` reads shards and chunks as
@@ -24,7 +25,10 @@
 
 use super::index::{Found, Index, IndexPage, MAX_BODY, Postings, section_weights};
 use super::normalise::{Tokeniser, parse_query, word_start};
-use super::rank::{Hit, locate, query_terms, ranked, search, with_word_start};
+use super::rank::{
+    FEW, Hit, locate, merged, query_terms, ranked, search, start_key, typo_keys, with_typos,
+    with_word_start,
+};
 use crate::hash::fnv1a32;
 use crate::model::Files;
 use serde::{Deserialize, Serialize};
@@ -169,13 +173,6 @@ fn term_shards(postings: &Postings) -> Result<Vec<BTreeMap<&str, Vec<usize>>>, s
     Ok(shards)
 }
 
-/// The first three letters of `term`, under which a word-start file lists it.
-fn start_key(term: &str) -> Option<&str> {
-    let (end, c) = term.char_indices().nth(2)?;
-    let key = &term[..end + c.len_utf8()];
-    key.chars().all(char::is_alphabetic).then_some(key)
-}
-
 /// The index words by their first three letters, in as many files as make about
 /// [`SHARD_BYTES`] each, so that a word being typed needs one of them (`rank::with_word_start`).
 fn start_files(postings: &Postings) -> Vec<BTreeMap<&str, Vec<&str>>> {
@@ -241,20 +238,42 @@ pub fn search_files(
             "{dir}index.json: no term shards or no pages per chunk"
         ));
     }
+    let starts = manifest.split.starts;
+    let mut start_files = BTreeMap::new();
+    let mut words = |key: &str| read_starts(&read, &dir, starts, &mut start_files, key);
     let concepts = parse_query(query, &manifest.synonyms);
     let concepts = match word_start(query, &concepts) {
-        Some(start) => {
-            let words = read_starts(&read, &dir, manifest.split.starts, &start)?;
-            with_word_start(concepts, &start, &words)
-        }
+        Some(start) => with_word_start(concepts, &start, &words(&start)?),
         None => concepts,
     };
+    let mut shard_files = BTreeMap::new();
+    let postings = read_postings(
+        &read,
+        &dir,
+        shards,
+        &mut shard_files,
+        &query_terms(&concepts),
+    )?;
+    let mut list = ranked(&postings, &concepts);
+    let mut concepts = concepts;
+    // As `rank::forgiving`: few pages for the words as typed, and mistyped words are tried.
+    if list.len() < FEW {
+        let mut candidates = Vec::new();
+        for key in typo_keys(&concepts) {
+            candidates.extend(words(&key)?);
+        }
+        let wide = with_typos(&concepts, &candidates);
+        if wide != concepts {
+            let postings =
+                read_postings(&read, &dir, shards, &mut shard_files, &query_terms(&wide))?;
+            list = merged(list, ranked(&postings, &wide));
+            concepts = wide;
+        }
+    }
     let terms = query_terms(&concepts);
-    let postings = read_postings(&read, &dir, shards, &terms)?;
     let mut chunks: BTreeMap<usize, Vec<PageRecord>> = BTreeMap::new();
     let mut tokeniser = Tokeniser::default();
-    ranked(&postings, &concepts)
-        .iter()
+    list.iter()
         .map(|r| {
             let path = format!("{dir}pages/{}.json", r.page / chunk);
             let records = read_once(&read, &mut chunks, r.page / chunk, &path)?;
@@ -277,14 +296,16 @@ fn read_starts(
     read: &impl Fn(&str) -> Result<Vec<u8>, String>,
     dir: &str,
     files: usize,
+    cache: &mut BTreeMap<usize, BTreeMap<String, Vec<String>>>,
     start: &str,
 ) -> Result<Vec<String>, String> {
     let Some(key) = start_key(start).filter(|_| files > 0) else {
         return Ok(Vec::new());
     };
-    let path = format!("{dir}starts/{}.json", shard_of(key, files));
-    let mut file: BTreeMap<String, Vec<String>> = read_json(read, &path)?;
-    Ok(file.remove(key).unwrap_or_default())
+    let n = shard_of(key, files);
+    let path = format!("{dir}starts/{n}.json");
+    let file = read_once(read, cache, n, &path)?;
+    Ok(file.get(key).cloned().unwrap_or_default())
 }
 
 /// The postings of `terms`, from the shards their hashes name.
@@ -292,14 +313,14 @@ fn read_postings(
     read: &impl Fn(&str) -> Result<Vec<u8>, String>,
     dir: &str,
     shards: usize,
+    loaded: &mut BTreeMap<usize, Shard>,
     terms: &BTreeSet<&str>,
 ) -> Result<Postings, String> {
-    let mut loaded: BTreeMap<usize, Shard> = BTreeMap::new();
     let mut postings = BTreeMap::new();
     for term in terms {
         let n = shard_of(term, shards);
         let path = format!("{dir}terms/{n}.json");
-        if let Some(flat) = read_once(read, &mut loaded, n, &path)?.get(*term) {
+        if let Some(flat) = read_once(read, loaded, n, &path)?.get(*term) {
             let list = decode(flat).map_err(|e| format!("{path}: `{term}`: {e}"))?;
             postings.insert(term.to_string(), list);
         }

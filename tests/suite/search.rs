@@ -329,6 +329,113 @@ fn a_word_typed_in_part_finds_the_pages_of_the_whole_word() {
     }
 }
 
+#[derive(Debug, Deserialize)]
+struct TypoVector {
+    name: String,
+    text: String,
+    terms: Vec<String>,
+    query: Concepts,
+}
+
+fn typo_vectors() -> Vec<TypoVector> {
+    #[derive(Deserialize)]
+    struct TypoVectors {
+        vectors: Vec<TypoVector>,
+    }
+    let text = std::fs::read_to_string(root().join("tests/vectors/typos.json")).unwrap();
+    serde_json::from_str::<TypoVectors>(&text).unwrap().vectors
+}
+
+#[test]
+fn typo_vectors_hold_in_rust_and_javascript() {
+    let vectors = typo_vectors();
+    assert!(vectors.len() >= 10);
+    for v in &vectors {
+        let query = search::with_typos(&search::parse_query(&v.text, &[]), &v.terms);
+        assert_eq!(query, v.query, "rust: {}", v.name);
+    }
+    let Some(node) = crate::harness::node_or_skip() else {
+        return;
+    };
+    let input: Vec<serde_json::Value> = vectors
+        .iter()
+        .map(|v| serde_json::json!({"text": v.text, "terms": v.terms}))
+        .collect();
+    let got: Vec<Concepts> = run_js(
+        &node,
+        &serde_json::json!(input),
+        "return input.map((v) => s.withTypos(n.parseQuery(v.text, []), v.terms));",
+    );
+    assert_eq!(got.len(), vectors.len());
+    for (v, query) in vectors.iter().zip(got) {
+        assert_eq!(query, v.query, "javascript: {}", v.name);
+    }
+}
+
+// Guards typo tolerance on the guide: a misspelt country name finds the pages of the right one.
+#[test]
+fn a_misspelt_word_finds_the_pages_of_the_right_one() {
+    for (lang, typed, right) in [
+        ("en", "Kazakstan", "Kazakhstan"),
+        ("ru", "Казакстаном", "Казахстаном"),
+        ("en", "logistcs", "logistics"),
+    ] {
+        let index = index(lang);
+        let want = urls(&search::search(&index, right))
+            .into_iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>();
+        assert!(!want.is_empty(), "{right} finds nothing");
+        let got = urls(&search::search(&index, typed))
+            .into_iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>();
+        assert!(
+            got.contains(&want[0]),
+            "{lang} {typed:?}: {got:?}, want {}",
+            want[0]
+        );
+    }
+}
+
+// Guards the order: pages with the words as typed come before pages found through a typo, and
+// typos are tried only when the words as typed find few pages.
+#[test]
+fn typo_matches_rank_below_exact_ones_and_only_when_few_are_found() {
+    let index = small_index(
+        "en",
+        &[
+            ("a/", "Kazakhstan", "Trade with Kazakhstan."),
+            (
+                "b/",
+                "Kazakstan",
+                "Kazakstan Kazakstan Kazakstan, in the title and often.",
+            ),
+        ],
+    );
+    assert_eq!(
+        urls(&search::search(&index, "kazakhstan")),
+        ["en/a/", "en/b/"]
+    );
+    assert_eq!(
+        urls(&search::search(&index, "kazakstan")),
+        ["en/b/", "en/a/"]
+    );
+    let many = small_index(
+        "en",
+        &[
+            ("a/", "Kazakhstan", "Kazakhstan."),
+            ("b/", "Kazakstan", "Kazakstan."),
+            ("c/", "Trade", "Kazakhstan."),
+            ("d/", "Rail", "Kazakhstan."),
+        ],
+    );
+    assert_eq!(
+        urls(&search::search(&many, "kazakhstan")),
+        ["en/a/", "en/c/", "en/d/"]
+    );
+}
+
 /// Every title, heading and text of the three indexes, as queries too.
 fn guide_texts() -> Vec<String> {
     let mut texts = Vec::new();
@@ -743,13 +850,8 @@ fn javascript_ranking_agrees_with_rust() {
         let got: Vec<Vec<Hit>> = run_js(
             &node,
             &serde_json::json!({"index": index_json, "queries": queries}),
-            "const postings = s.buildPostings(input.index, n.tokens);\n\
-             return input.queries.map((q) => {\n\
-               const parsed = n.parseQuery(q, input.index.synonyms);\n\
-               const start = n.wordStart(q, parsed);\n\
-               const concepts = start === null ? parsed : s.withWordStart(parsed, start, postings.sections.keys());\n\
-               return s.rank(input.index, postings, concepts);\n\
-             });",
+            "const opened = await s.openIndex(\"index.json\", async () => input.index, n.tokens);\n\
+             return Promise.all(input.queries.map((q) => s.searchIndex(opened, q, n)));",
         );
         let index = index(lang);
         assert_eq!(got.len(), queries.len());

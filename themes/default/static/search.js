@@ -167,7 +167,7 @@ function locate(hit, page, terms, sectionsOf) {
   return { url, page: hit.page, section, matched: hit.matched, score: hit.score };
 }
 
-/** The hits of a whole index, best first: as `rank` in src/search/rank.rs. */
+/** The hits of ranked pages of a whole index, located: as `located` in src/search/rank.rs (before word starts and typos). */
 export function rank(index, postings, concepts) {
   const terms = [...new Set(concepts.flat(2))];
   return ranked(wholePostings(postings, terms), concepts).map((hit) =>
@@ -200,6 +200,66 @@ export function withWordStart(concepts, start, terms) {
   }
   out.push(last);
   return out;
+}
+
+/** Fewer results than this for the words as typed, and long words also find typos: as `FEW`. */
+const FEW = 3;
+/** Most index words a mistyped word adds to its concept, as `MAX_TYPOS`. */
+const MAX_TYPOS = 4;
+const LETTERS = /^\p{Alphabetic}+$/u;
+
+/** The word of a concept that may be mistyped, or null: as `typo_word` in src/search/rank.rs. */
+function typoWord(concept) {
+  if (concept.length !== 1 || concept[0].length !== 1) return null;
+  const word = concept[0][0];
+  return chars(word) >= 5 && LETTERS.test(word) ? word : null;
+}
+
+/** The word-start keys of the words of `concepts` that may be mistyped: as `typo_keys`. */
+export function typoKeys(concepts) {
+  const keys = new Set();
+  for (const c of concepts) {
+    const word = typoWord(c);
+    const key = word === null ? null : startKey(word);
+    if (key !== null) keys.add(key);
+  }
+  return [...keys].sort(compare);
+}
+
+/** The edit distance of `a` and `b` when at most `most`, else null: as `distance`. */
+function distance(a, b, most) {
+  const [x, y] = [[...a], [...b]];
+  if (Math.abs(x.length - y.length) > most) return null;
+  let row = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 0; i < x.length; i++) {
+    const next = new Array(y.length + 1).fill(i + 1);
+    for (let j = 0; j < y.length; j++) {
+      next[j + 1] = Math.min(row[j] + (x[i] === y[j] ? 0 : 1), row[j + 1] + 1, next[j] + 1);
+    }
+    if (Math.min(...next) > most) return null;
+    row = next;
+  }
+  const d = row[y.length];
+  return d <= most ? d : null;
+}
+
+/** The concepts with each long word also found by index words a typo away: as `with_typos`. */
+export function withTypos(concepts, terms) {
+  const all = [...new Set(terms)];
+  return concepts.map((concept) => {
+    const word = typoWord(concept);
+    if (word === null) return concept;
+    const most = chars(word) >= 9 ? 2 : 1;
+    const key = startKey(word);
+    const near = [];
+    for (const t of all) {
+      if (t === word || startKey(t) !== key) continue;
+      const d = distance(word, t, most);
+      if (d !== null) near.push([d, t]);
+    }
+    near.sort((a, b) => a[0] - b[0] || compare(a[1], b[1]));
+    return [...concept, ...near.slice(0, MAX_TYPOS).map(([, t]) => [t])];
+  });
 }
 
 /** The first three letters of `term`, under which a word-start file lists it: as `start_key`. */
@@ -315,7 +375,19 @@ export async function searchAll(entries, text, normalise) {
       const start = normalise.wordStart(text, parsed);
       const concepts = start === null ? parsed : withWordStart(parsed, start, await entry.startTerms(start));
       const postings = await entry.postings([...new Set(concepts.flat(2))]);
-      return ranked(postings, concepts).map((hit) => ({ ...hit, entry, concepts }));
+      let [hits, used] = [ranked(postings, concepts), concepts];
+      // As `rank::forgiving`: few pages for the words as typed, and mistyped words are tried.
+      if (hits.length < FEW) {
+        const candidates = [];
+        for (const key of typoKeys(concepts)) candidates.push(...(await entry.startTerms(key)));
+        const wide = withTypos(concepts, candidates);
+        if (JSON.stringify(wide) !== JSON.stringify(concepts)) {
+          const seen = new Set(hits.map((hit) => hit.page));
+          const more = ranked(await entry.postings([...new Set(wide.flat(2))]), wide);
+          [hits, used] = [[...hits, ...more.filter((hit) => !seen.has(hit.page))], wide];
+        }
+      }
+      return hits.map((hit) => ({ ...hit, entry, concepts: used }));
     }),
   );
   return lists.flat().sort((a, b) =>
