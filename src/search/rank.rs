@@ -48,13 +48,25 @@ impl Found {
 /// (per concept: title 1000, heading 100, plus body count up to 20), then by URL.
 pub fn search(index: &Index, query: &str) -> Vec<Hit> {
     let postings = Postings::new(index);
+    let (concepts, list, _) = plan(index, &postings, query);
+    located(index, &list, &concepts)
+}
+
+/// What `query` asks of `index` in the end: its concepts with word starts and typos, and the
+/// word-start keys of the words tried for typos (none when the words as typed find enough),
+/// which a split index reads a file for.
+pub fn query_plan(index: &Index, query: &str) -> (Concepts, Vec<String>) {
+    let (concepts, _, keys) = plan(index, &Postings::new(index), query);
+    (concepts, keys)
+}
+
+fn plan(index: &Index, postings: &Postings, query: &str) -> (Concepts, Vec<Ranked>, Vec<String>) {
     let concepts = parse_query(query, &index.synonyms);
     let concepts = match word_start(query, &concepts) {
         Some(start) => with_word_start(concepts, &start, postings.terms.keys()),
         None => concepts,
     };
-    let (concepts, list) = forgiving(&postings, concepts, |_| postings.terms.keys());
-    located(index, &list, &concepts)
+    forgiving(postings, concepts, |_| postings.terms.keys())
 }
 
 /// Fewer results than this for the words as typed, and the query's long words also find the
@@ -63,26 +75,26 @@ pub(crate) const FEW: usize = 3;
 /// Most index words a mistyped word adds to its concept.
 const MAX_TYPOS: usize = 4;
 
-/// The pages `concepts` find, best first, and the concepts that found them: when the words as
-/// typed find fewer than [`FEW`] pages, the query's long words also find the index words a
-/// typo away ([`with_typos`]; `words(key)` gives the index words beginning with `key`), and
-/// the pages only they find come after the others.
+/// The pages `concepts` find, best first, the concepts that found them and the word-start keys
+/// tried for typos: when the words as typed find fewer than [`FEW`] pages, the query's long
+/// words also find the index words a typo away ([`with_typos`]; `words(key)` gives the index
+/// words beginning with `key`), and the pages only they find come after the others.
 pub(crate) fn forgiving<'a, I: IntoIterator<Item = &'a String>>(
     postings: &Postings,
     concepts: Concepts,
     words: impl Fn(&str) -> I,
-) -> (Concepts, Vec<Ranked>) {
+) -> (Concepts, Vec<Ranked>, Vec<String>) {
     let exact = ranked(postings, &concepts);
     if exact.len() >= FEW {
-        return (concepts, exact);
+        return (concepts, exact, Vec::new());
     }
     let keys = typo_keys(&concepts);
     let wide = with_typos(&concepts, keys.iter().flat_map(|k| words(k)));
     if wide == concepts {
-        return (concepts, exact);
+        return (concepts, exact, keys);
     }
     let more = ranked(postings, &wide);
-    (wide, merged(exact, more))
+    (wide, merged(exact, more), keys)
 }
 
 /// `first`, then the pages of `then` that `first` lacks.

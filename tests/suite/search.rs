@@ -516,6 +516,52 @@ fn chinese_numerals_find_pages_written_in_digits() {
     }
 }
 
+// Guards the colloquial forms of content/search/synonyms.yaml: each finds what the plan's word finds.
+#[test]
+fn colloquial_forms_find_what_the_plans_words_find() {
+    for (lang, typed, plans) in [
+        ("zh", "外企", "外资企业"),
+        ("zh", "国企", "国有企业"),
+        ("ru", "госзакупки", "государственные закупки"),
+        ("en", "SOE", "state-owned enterprise"),
+        ("en", "NEV", "new-energy vehicle"),
+    ] {
+        let index = index(lang);
+        let want = search::search(&index, plans);
+        assert!(!want.is_empty(), "{plans} finds nothing");
+        let got = urls(&search::search(&index, typed))
+            .into_iter()
+            .take(3)
+            .map(str::to_string)
+            .collect::<Vec<_>>();
+        assert!(
+            got.contains(&want[0].url),
+            "{lang} {typed:?}: {got:?}, want {}",
+            want[0].url
+        );
+    }
+}
+
+// Guards the meaning of synonyms: a group holds only names of one thing, so these stay out.
+#[test]
+fn synonyms_hold_no_names_of_other_things() {
+    let groups = index("en").synonyms;
+    for other in [
+        "Fortune 500",
+        "factory",
+        "工厂",
+        "招标",
+        "public tender",
+        "EV",
+        "港口",
+    ] {
+        assert!(
+            !groups.iter().flatten().any(|name| name == other),
+            "{other} is in a synonym group but names another thing"
+        );
+    }
+}
+
 #[test]
 fn chinese_words_inside_longer_runs_are_found() {
     let index = index("zh");
@@ -1069,21 +1115,21 @@ fn a_split_query_reads_only_the_shards_of_its_terms_and_the_chunks_of_its_hits()
     for (lang, query) in all_queries() {
         let split = manifest(split_guide(), &lang).split;
         let (hits, read) = search_in(split_guide(), &lang, &query);
-        let mut concepts = search::parse_query(&query, &index(&lang).synonyms);
+        let parsed = search::parse_query(&query, &index(&lang).synonyms);
         let mut want: Vec<String> = vec![index_path(&lang)];
-        // A word being typed reads the one word-start file of its first three letters.
-        if let Some(start) = search::word_start(&query, &concepts) {
-            let key: String = start.chars().take(3).collect();
-            let path = format!(
-                "{lang}/search/starts/{}.json",
-                search::fnv1a32(&key) as usize % split.starts
-            );
-            let file: BTreeMap<String, Vec<String>> =
-                serde_json::from_slice(&split_guide()[&path]).unwrap();
-            let words = file.get(&key).cloned().unwrap_or_default();
-            concepts = search::with_word_start(concepts, &start, &words);
-            want.push(path);
-        }
+        // A word being typed reads the word-start file of its first three letters, and so does
+        // each word tried for typos.
+        let (concepts, typo_keys) = search::query_plan(&index(&lang), &query);
+        let start = search::word_start(&query, &parsed).map(|s| s.chars().take(3).collect());
+        let files: std::collections::BTreeSet<String> = start
+            .into_iter()
+            .chain(typo_keys)
+            .map(|key: String| {
+                let n = search::fnv1a32(&key) as usize % split.starts;
+                format!("{lang}/search/starts/{n}.json")
+            })
+            .collect();
+        want.extend(files);
         let terms: std::collections::BTreeSet<&String> =
             concepts.iter().flatten().flatten().collect();
         let mut shards: Vec<usize> = terms
