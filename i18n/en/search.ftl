@@ -13,4 +13,6 @@ search-tips-title = Suggestions:
 search-tip-spelling = Check the spelling.
 search-tip-fewer = Try fewer or more general words.
 search-tip-language = Try another language: the guide is written in Chinese, English and Russian.
+search-elsewhere-title = Other languages of the guide have results:
+search-elsewhere = Same search in { $language }: { $results }
 search-noscript = Search needs JavaScript. Every page of the guide can also be reached from the menu.

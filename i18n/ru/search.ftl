@@ -13,4 +13,6 @@ search-tips-title = Советы:
 search-tip-spelling = Проверьте написание.
 search-tip-fewer = Попробуйте меньше слов или более общие слова.
 search-tip-language = Попробуйте другой язык: путеводитель есть на китайском, английском и русском.
+search-elsewhere-title = В других языковых версиях путеводителя есть результаты:
+search-elsewhere = Тот же поиск в версии «{ $language }»: { $results }
 search-noscript = Для поиска нужен JavaScript. Все страницы путеводителя доступны и через меню.

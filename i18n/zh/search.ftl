@@ -13,4 +13,6 @@ search-tips-title = 建议：
 search-tip-spelling = 检查拼写是否正确。
 search-tip-fewer = 减少关键词，或换用更常见的词语。
 search-tip-language = 换一种语言：本指南有中文、英文和俄文三个版本。
+search-elsewhere-title = 本指南的其他语言版本有结果：
+search-elsewhere = 在{ $language }版中搜索：{ $results }
 search-noscript = 搜索功能需要启用 JavaScript。也可以通过菜单浏览本指南的所有页面。

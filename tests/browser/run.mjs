@@ -96,6 +96,7 @@ async function main() {
       ["checker prohibited", (s) => checkerProhibited(s, site)],
       ["search relevance", (s) => searchRelevance(s, site)],
       ["search as you type", (s) => searchTyping(s, site)],
+      ["search elsewhere", (s) => searchElsewhere(s, site)],
     ];
     if (shotsDir) jobs.unshift(["screenshots", (s) => screenshots(s, site, shotsDir)]);
     // BROWSER_ONLY=regex runs only the jobs whose name matches (while working on the theme).
@@ -362,6 +363,31 @@ async function searchTyping(s, site) {
     await page.waitForSelector("[data-search-status]:not(:empty)");
     const after = await input.boundingBox();
     if (Math.abs(after.y - first.y) > 0.5) fail(where, `the search box moved from y=${first.y} to y=${after.y}`);
+  } catch (e) {
+    fail(where, e.message.split("\n")[0]);
+  }
+}
+
+/** Nothing found in English, results in Russian: the count and a link that runs the search there. */
+async function searchElsewhere(s, site) {
+  const where = "search elsewhere";
+  const { page } = await use(s, where);
+  const q = "налоговые льготы";
+  try {
+    await goto(page, site, { name: where, path: "/en/search/", query: `?q=${encodeURIComponent(q)}`, waitFor: "[data-search-elsewhere]:not([hidden])" });
+    const links = await page.evaluate(() =>
+      [...document.querySelectorAll("[data-search-elsewhere] a")].map((a) => [a.textContent, new URL(a.href).pathname, new URL(a.href).searchParams.get("q")]),
+    );
+    const ru = links.find(([, path]) => path === "/ru/search/");
+    if (!ru) fail(where, `no link to the Russian search: ${JSON.stringify(links)}`);
+    else {
+      if (ru[2] !== q) fail(where, `the Russian link searches ${ru[2]}`);
+      if (!/^Same search in Русский: \d+ results?$/.test(ru[0])) fail(where, `the link reads ${ru[0]}`);
+      await page.click("[data-search-elsewhere] a[href*='/ru/search/']");
+      await page.waitForSelector("[data-search-status]:not(:empty)");
+      const n = await page.evaluate(() => document.querySelectorAll("[data-search-results] a").length);
+      if (n === 0) fail(where, "the Russian search page shows no results");
+    }
   } catch (e) {
     fail(where, e.message.split("\n")[0]);
   }

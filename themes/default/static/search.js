@@ -485,8 +485,10 @@ async function render(ui, run, hits, query, normalise, batch) {
   ui.allButton.hidden = ui.all.checked;
   if (hits.length === 0) {
     ui.results.replaceChildren();
+    ui.elsewhere.hidden = true;
     ui.empty.hidden = false;
     ui.status.textContent = ui.results.dataset.none.replace("{query}", query);
+    if (!ui.all.checked) await elsewhere(ui, run, query, normalise);
     return;
   }
   const last = Math.min(hits.length, MAX_SHOWN);
@@ -498,6 +500,38 @@ async function render(ui, run, hits, query, normalise, batch) {
   ui.empty.hidden = true;
   if (batch < last) ui.results.append(moreButton(ui, run, hits.slice(0, last), ol, normalise));
   ui.status.textContent = countText(ui, hits.length);
+}
+
+/**
+ * When the page's language finds nothing: how many results each other language has, each a
+ * link that runs the same search on that language's search page (its indexes are loaded now).
+ */
+async function elsewhere(ui, run, query, normalise) {
+  const others = ui.indexes.filter((meta) => meta.lang !== ui.own.lang);
+  const found = await Promise.all(
+    others.map(async (meta) => {
+      try {
+        const entry = await load(ui, meta, normalise);
+        return [meta, (await searchAll([entry], query, normalise)).length];
+      } catch {
+        return [meta, 0];
+      }
+    }),
+  );
+  if (run !== ui.runs) return;
+  const list = ui.elsewhere.querySelector("ul");
+  list.replaceChildren();
+  for (const [meta, n] of found.filter(([, n]) => n > 0)) {
+    const a = el("a", "", ui.results.dataset.elsewhere.replace("{language}", meta.name).replace("{results}", countText(ui, n)));
+    const page = new URL(meta.url.replace(/index\.json$/, ""), location.href);
+    page.searchParams.set("q", query);
+    a.href = page.pathname + page.search;
+    a.hreflang = meta.tag;
+    const li = el("li");
+    li.append(a);
+    list.append(li);
+  }
+  ui.elsewhere.hidden = list.children.length === 0;
 }
 
 /** "More results": the next batch of `hits` (a split index fetches their pages), then focus on the first. */
@@ -539,6 +573,7 @@ function setup(results) {
     all: form.querySelector("[data-search-all]"),
     status: document.querySelector("[data-search-status]"),
     empty: document.querySelector("[data-search-empty]"),
+    elsewhere: document.querySelector("[data-search-elsewhere]"),
     allButton: document.querySelector("[data-search-all-button]"),
     basePath: results.dataset.basePath,
     tag: results.dataset.tag,
