@@ -6,6 +6,7 @@ search-count-few = { $count } results
 search-count-many = { $count } results
 search-count-other = { $count } results
 search-none = No results for “{ $query }”.
+search-did-you-mean = Did you mean { $query }?
 search-loading = Searching…
 search-error = The search index could not be loaded. Check your connection and try again.
 search-more = More results

@@ -6,6 +6,7 @@ search-count-few = { $count } результата
 search-count-many = { $count } результатов
 search-count-other = { $count } результата
 search-none = По запросу «{ $query }» ничего не найдено.
+search-did-you-mean = Возможно, вы имели в виду: { $query }
 search-loading = Идёт поиск…
 search-error = Не удалось загрузить поисковый индекс. Проверьте подключение и попробуйте ещё раз.
 search-more = Ещё результаты

@@ -6,6 +6,7 @@ search-count-few = 找到 { $count } 个结果
 search-count-many = 找到 { $count } 个结果
 search-count-other = 找到 { $count } 个结果
 search-none = 没有找到与“{ $query }”相关的结果。
+search-did-you-mean = 您是不是要找：{ $query }
 search-loading = 正在搜索…
 search-error = 无法加载搜索索引，请检查网络连接后重试。
 search-more = 更多结果

@@ -97,6 +97,7 @@ async function main() {
       ["search relevance", (s) => searchRelevance(s, site)],
       ["search as you type", (s) => searchTyping(s, site)],
       ["search elsewhere", (s) => searchElsewhere(s, site)],
+      ["search did you mean", (s) => searchDidYouMean(s, site)],
     ];
     if (shotsDir) jobs.unshift(["screenshots", (s) => screenshots(s, site, shotsDir)]);
     // BROWSER_ONLY=regex runs only the jobs whose name matches (while working on the theme).
@@ -388,6 +389,26 @@ async function searchElsewhere(s, site) {
       const n = await page.evaluate(() => document.querySelectorAll("[data-search-results] a").length);
       if (n === 0) fail(where, "the Russian search page shows no results");
     }
+  } catch (e) {
+    fail(where, e.message.split("\n")[0]);
+  }
+}
+
+/** Nothing found for a misspelt word: "Did you mean …" offers the index's word, and its link finds pages. */
+async function searchDidYouMean(s, site) {
+  const where = "search did you mean";
+  const { page } = await use(s, where);
+  try {
+    await goto(page, site, { name: where, path: "/en/search/", query: "?q=logisitcs", waitFor: "[data-search-suggestion]:not([hidden])" });
+    const [text, q] = await page.evaluate(() => {
+      const p = document.querySelector("[data-search-suggestion]");
+      return [p.textContent, new URL(p.querySelector("a").href).searchParams.get("q")];
+    });
+    if (text !== "Did you mean logistics?" || q !== "logistics") fail(where, `the suggestion reads ${text} (q=${q})`);
+    await page.click("[data-search-suggestion] a");
+    await page.waitForSelector("[data-search-status]:not(:empty)");
+    const n = await page.evaluate(() => document.querySelectorAll("[data-search-results] a").length);
+    if (n === 0) fail(where, "the suggested search finds nothing");
   } catch (e) {
     fail(where, e.message.split("\n")[0]);
   }

@@ -436,6 +436,32 @@ fn typo_matches_rank_below_exact_ones_and_only_when_few_are_found() {
     );
 }
 
+// Guards "Did you mean": a word the index lacks becomes the nearest index word as written.
+#[test]
+fn javascript_suggests_the_nearest_words_the_index_knows() {
+    let Some(node) = crate::harness::node_or_skip() else {
+        return;
+    };
+    let cases = [
+        ("en", "logisitcs", Some("logistics")),
+        ("en", "bonded logisitcs", Some("bonded logistics")),
+        ("ru", "инвистиции", Some("инвестиции")),
+        ("en", "bonded", None),
+        ("en", "xyzzy", None),
+    ];
+    for (lang, query, want) in cases {
+        let index_json: serde_json::Value =
+            serde_json::from_slice(&guide()[&index_path(lang)]).unwrap();
+        let got: Option<String> = run_js(
+            &node,
+            &serde_json::json!({"index": index_json, "query": query}),
+            "const opened = await s.openIndex(\"index.json\", async () => input.index, n.tokens);\n\
+             return s.suggestion(opened, input.query, n);",
+        );
+        assert_eq!(got.as_deref(), want, "{lang} {query:?}");
+    }
+}
+
 /// Every title, heading and text of the three indexes, as queries too.
 fn guide_texts() -> Vec<String> {
     let mut texts = Vec::new();

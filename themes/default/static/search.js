@@ -488,7 +488,11 @@ async function render(ui, run, hits, query, normalise, batch) {
     ui.elsewhere.hidden = true;
     ui.empty.hidden = false;
     ui.status.textContent = ui.results.dataset.none.replace("{query}", query);
-    if (!ui.all.checked) await elsewhere(ui, run, query, normalise);
+    ui.suggestion.hidden = true;
+    if (!ui.all.checked) {
+      const own = await load(ui, ui.own, normalise);
+      await Promise.all([suggest(ui, run, own, query, normalise), elsewhere(ui, run, query, normalise)]);
+    }
     return;
   }
   const last = Math.min(hits.length, MAX_SHOWN);
@@ -500,6 +504,67 @@ async function render(ui, run, hits, query, normalise, batch) {
   ui.empty.hidden = true;
   if (batch < last) ui.results.append(moreButton(ui, run, hits.slice(0, last), ol, normalise));
   ui.status.textContent = countText(ui, hits.length);
+}
+
+/** Farthest a "did you mean" word may be from a query word (edits). */
+const SUGGEST_DISTANCE = 3;
+
+/**
+ * The query with each word of four letters or more that the index lacks replaced by the
+ * nearest index word with its first three letters (as written on the first page that has
+ * it), or null when there is none. Only in the browser: ranking does not depend on it.
+ */
+export async function suggestion(entry, query, normalise) {
+  let out = "";
+  let at = 0;
+  let changed = false;
+  for (const seg of normalise.segments(query)) {
+    if (seg.han || seg.parts.length !== 1) continue;
+    const [word] = normalise.tokens(query.slice(seg.start, seg.end));
+    const key = word === undefined || chars(word) < 4 ? null : startKey(word);
+    if (key === null) continue;
+    const postings = await entry.postings([word]);
+    if ((postings.terms.get(word)?.size ?? 0) > 0) continue;
+    let best = null;
+    for (const t of await entry.startTerms(key)) {
+      const d = startKey(t) === key ? distance(word, t, SUGGEST_DISTANCE) : null;
+      if (d !== null && (best === null || d < best[0] || (d === best[0] && compare(t, best[1]) < 0))) best = [d, t];
+    }
+    if (best === null) continue;
+    const written = await writtenAs(entry, best[1], normalise);
+    if (written === null) continue;
+    out += query.slice(at, seg.start) + written;
+    at = seg.end;
+    changed = true;
+  }
+  return changed ? out + query.slice(at) : null;
+}
+
+/** A word of the first page holding `term` whose tokens include it, lowercased, or null. */
+async function writtenAs(entry, term, normalise) {
+  const pages = (await entry.postings([term])).terms.get(term);
+  if (!pages || pages.size === 0) return null;
+  const { record } = await entry.page(Math.min(...pages.keys()));
+  for (const text of [record.t, ...record.s.flatMap(([, h, t]) => [h, t])]) {
+    for (const seg of normalise.segments(text)) {
+      const written = text.slice(seg.start, seg.end);
+      if (!seg.han && normalise.tokens(written).includes(term)) return written.toLowerCase();
+    }
+  }
+  return null;
+}
+
+/** "Did you mean …": a link that runs the suggested query on this page. */
+async function suggest(ui, run, entry, query, normalise) {
+  const better = await suggestion(entry, query, normalise).catch(() => null);
+  if (run !== ui.runs || better === null) return;
+  const [before, after = ""] = ui.results.dataset.didYouMean.split("{query}");
+  const a = el("a", "", better);
+  const page = new URL(location.href);
+  page.searchParams.set("q", better);
+  a.href = page.pathname + page.search;
+  ui.suggestion.replaceChildren(before, a, after);
+  ui.suggestion.hidden = false;
 }
 
 /**
@@ -574,6 +639,7 @@ function setup(results) {
     status: document.querySelector("[data-search-status]"),
     empty: document.querySelector("[data-search-empty]"),
     elsewhere: document.querySelector("[data-search-elsewhere]"),
+    suggestion: document.querySelector("[data-search-suggestion]"),
     allButton: document.querySelector("[data-search-all-button]"),
     basePath: results.dataset.basePath,
     tag: results.dataset.tag,
