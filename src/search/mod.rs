@@ -30,8 +30,8 @@ mod split;
 
 pub use crate::hash::fnv1a32;
 pub use index::{Index, IndexPage};
-pub use normalise::{Concepts, parse_query, tokens};
-pub use rank::{Hit, search};
+pub use normalise::{Concepts, parse_query, tokens, word_lists, word_start};
+pub use rank::{Hit, query_plan, search, with_typos, with_word_start};
 pub use split::{Manifest, PageRecord, Shard, Split, search_files};
 
 use crate::diagnostic::Diagnostic;

@@ -14,7 +14,13 @@
 //! `tests/vectors/normalise.json` run against both (`tests/suite/search.rs`).
 //!
 //! The rules:
-//! 1. Fullwidth ASCII forms (`５００`, `ＡＢ`) fold to ASCII.
+//! 1. Fullwidth ASCII forms (`５００`, `ＡＢ`) fold to ASCII. Chinese numerals become digits
+//!    ([`numerals`]), so `五百强` and `500强`, `一千万` and `1000万`, `5千万` and `5000万` meet:
+//!    a run of `〇零一二两三四五六七八九十百千`, or ASCII digits and then such a run, that reads
+//!    as a number below 万 (`二十五` 25, `一百零五` 105, `一百五` 150) becomes its digits when it
+//!    holds a unit (`十百千`) and is two characters or more, or is one character before `万`/`亿`
+//!    (`一万` → `1万`, `十亿` → `10亿`); `万` and `亿` stay. Not after or before a letter or digit,
+//!    nor after `.` or `,`; what does not read as a number (`十四五`, `千方百计`, `十分`) stays.
 //! 2. Text splits into Han runs, words and separators. A word is a run of letters (Unicode
 //!    `Alphabetic`, Han excepted) and ASCII digits; `-`, `‐`, `‑` or `&` between two word
 //!    characters joins parts into one hyphenated word (`M&A` is the word `m-a`).
@@ -31,6 +37,8 @@
 //!    [`RU_ENDINGS`] (nouns and adjectives, no verbs), then one of [`RU_SUFFIXES`], then one `н`
 //!    of a final `нн` (`запрещенн|ые` and `запрещен|а` meet).
 //! 6. In a query, concepts that are one of [`STOP_WORDS`] are dropped when others remain.
+
+use std::borrow::Cow;
 
 use crate::hash::FnvMap;
 
@@ -60,7 +68,7 @@ const RU_ENDINGS: &[&str] = &[
     "иями", "ями", "ами", "иях", "ях", "ах", "иям", "ям", "ам", "ией", "ей", "ой", "ом", "ем",
     "ов", "ев", "ью", "ья", "ье", "ьи", "ия", "ие", "ий", "ии", "ию", "ая", "яя", "ое", "ее", "ые",
     "ый", "ую", "юю", "ых", "их", "ым", "им", "ыми", "ими", "ого", "его", "ому", "ему", "а", "я",
-    "о", "е", "ы", "и", "у", "ю", "ь", "й",
+    "о", "е", "ы", "и", "у", "ю", "ь", "й", "ием", "иев", "ьем", "ою", "ею",
 ];
 
 /// Russian derivational suffixes removed after the ending (`возможност|ь` → `возможн`).
@@ -155,6 +163,17 @@ const STOP_WORDS: &[&str] = &[
 
 const MIN_STEM: usize = 3;
 
+/// The word lists by their JavaScript names (`EN_SUFFIXES` as `[suffix, replacement]` pairs),
+/// so a test can hold `normalise.js` to the same lists.
+pub fn word_lists() -> Vec<(&'static str, serde_json::Value)> {
+    vec![
+        ("EN_SUFFIXES", serde_json::json!(EN_SUFFIXES)),
+        ("RU_ENDINGS", serde_json::json!(RU_ENDINGS)),
+        ("RU_SUFFIXES", serde_json::json!(RU_SUFFIXES)),
+        ("STOP_WORDS", serde_json::json!(STOP_WORDS)),
+    ]
+}
+
 /// One piece of text: a Han run (as characters) or a word (as its parts).
 enum Segment {
     Han(Vec<char>),
@@ -188,7 +207,7 @@ fn is_joiner(c: char) -> bool {
 }
 
 fn segments(text: &str) -> Vec<Segment> {
-    let chars: Vec<char> = text.chars().map(fold).collect();
+    let chars: Vec<char> = numerals(text).chars().map(fold).collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -218,6 +237,135 @@ fn segments(text: &str) -> Vec<Segment> {
         }
     }
     out
+}
+
+fn cn_digit(c: char) -> Option<u64> {
+    let digit = match c {
+        '〇' | '零' => 0,
+        '一' => 1,
+        '二' | '两' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    };
+    Some(digit)
+}
+
+fn cn_unit(c: char) -> Option<u64> {
+    match c {
+        '十' => Some(10),
+        '百' => Some(100),
+        '千' => Some(1000),
+        _ => None,
+    }
+}
+
+fn is_cn_numeral(c: char) -> bool {
+    cn_digit(c).is_some() || cn_unit(c).is_some()
+}
+
+/// The value of a run of Chinese digits and units below 万, after `prefix` (ASCII digits
+/// before the run), and whether it holds a unit; `None` when it does not read as a number.
+fn cn_value(run: &[char], prefix: Option<u64>) -> Option<(u64, bool)> {
+    let (mut total, mut pending, mut last_unit) = (0, prefix, u64::MAX);
+    let (mut has_unit, mut after_zero) = (false, false);
+    for &c in run {
+        if let Some(unit) = cn_unit(c) {
+            let digit = match pending.take() {
+                Some(d) if d > 0 => d,
+                None if !has_unit && unit == 10 => 1,
+                _ => return None,
+            };
+            if unit >= last_unit {
+                return None;
+            }
+            (total, last_unit, has_unit, after_zero) = (total + digit * unit, unit, true, false);
+        } else {
+            let digit = cn_digit(c)?;
+            if pending.is_some() || (digit == 0 && (!has_unit || after_zero)) {
+                return None;
+            }
+            after_zero |= digit == 0;
+            pending = (digit > 0).then_some(digit);
+        }
+    }
+    if let Some(d) = pending {
+        // `一百五` is 150: a last digit right after a unit counts in the next unit down.
+        let short = has_unit && !after_zero && last_unit > 10;
+        total += if short { d * last_unit / 10 } else { d };
+    }
+    Some((total, has_unit))
+}
+
+/// The number written at `chars[i..]` and where it ends, if one starts there (rule 1).
+fn numeral_at(chars: &[char], i: usize) -> Option<(u64, usize)> {
+    let before = i.checked_sub(1).map(|p| fold(chars[p]));
+    if before.is_some_and(|p| is_word_char(p) || is_cn_numeral(p) || p == '.' || p == ',') {
+        return None;
+    }
+    let mut run_start = i;
+    while chars
+        .get(run_start)
+        .is_some_and(|c| fold(*c).is_ascii_digit())
+    {
+        run_start += 1;
+    }
+    let prefix = match run_start - i {
+        0 if is_cn_numeral(chars[i]) => None,
+        1..=9 if chars.get(run_start).copied().and_then(cn_unit).is_some() => {
+            let digits: String = chars[i..run_start].iter().map(|c| fold(*c)).collect();
+            Some(digits.parse().ok()?)
+        }
+        _ => return None,
+    };
+    let mut end = run_start;
+    while chars.get(end).is_some_and(|c| is_cn_numeral(*c)) {
+        end += 1;
+    }
+    let after = chars.get(end).map(|c| fold(*c));
+    if after.is_some_and(is_word_char) {
+        return None;
+    }
+    let big_after = after.is_some_and(|c| c == '万' || c == '亿');
+    let (value, has_unit) = cn_value(&chars[run_start..end], prefix)?;
+    let fits = if has_unit {
+        end - i >= 2 || big_after
+    } else {
+        big_after && end - i == 1
+    };
+    fits.then_some((value, end))
+}
+
+/// `text` with its Chinese numerals written in digits (rule 1); borrowed when it has none.
+pub(crate) fn numerals(text: &str) -> Cow<'_, str> {
+    if !text.contains(['十', '百', '千', '万', '亿']) {
+        return Cow::Borrowed(text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut changed) = (0, false);
+    while i < chars.len() {
+        match numeral_at(&chars, i) {
+            Some((value, end)) => {
+                out.push_str(&value.to_string());
+                (i, changed) = (end, true);
+            }
+            None => {
+                out.push(chars[i]);
+                i += 1;
+            }
+        }
+    }
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 fn lower(part: &str) -> String {
@@ -324,6 +472,8 @@ impl Tokeniser {
     /// (the segments of rule 2 as byte ranges): a Han character and pair is a slice of `text`
     /// (folding never changes Han characters), a word is looked up as written.
     pub(crate) fn each_token(&mut self, text: &str, mut f: impl FnMut(&str)) {
+        let text = numerals(text);
+        let text = text.as_ref();
         let mut i = 0;
         while let Some((c, len)) = folded_at(text, i) {
             if is_han(c) {
@@ -391,6 +541,22 @@ fn word_end(text: &str, mut i: usize) -> usize {
     }
 }
 
+/// The start of a word being typed: the query's last word when it is one part of three
+/// letters or more (no digits), lowercased with `ё` as `е`, and its concept is the query's last
+/// (not a stop word dropped, nor a synonym replaced). Rank matches it against the index's words.
+pub fn word_start(text: &str, concepts: &Concepts) -> Option<String> {
+    let Some(Segment::Word(parts)) = segments(text).pop() else {
+        return None;
+    };
+    let [part] = parts.as_slice() else {
+        return None;
+    };
+    let start = lower(part);
+    let letters = start.chars().count() >= 3 && start.chars().all(char::is_alphabetic);
+    let last = concepts.last().is_some_and(|c| *c == [vec![stem(&start)]]);
+    (letters && last).then_some(start)
+}
+
 /// What a query asks for: each concept must be found for a full match; a concept is found
 /// when every term of one of its alternatives is.
 pub type Concepts = Vec<Vec<Vec<String>>>;
@@ -437,7 +603,7 @@ fn groups(synonyms: &[Vec<String>]) -> Vec<Group> {
             let members: Vec<(Concepts, Option<Vec<char>>)> = g
                 .iter()
                 .map(|m| {
-                    let chars: Vec<char> = m.trim().chars().map(fold).collect();
+                    let chars: Vec<char> = numerals(m.trim()).chars().map(fold).collect();
                     let han =
                         (!chars.is_empty() && chars.iter().all(|c| is_han(*c))).then_some(chars);
                     (query_concepts(m), han)
@@ -617,7 +783,7 @@ mod tests {
     // Guards the in-place tokeniser of the index builder against the rules it must follow.
     #[test]
     fn the_tokeniser_gives_the_tokens_of_the_rules_on_random_text() {
-        let alphabet: Vec<char> = "aZ9 -‐‑&＆－Ａ５ｚ.,;:!?()«»—–'’\"\n\tжЖёЁщъ\u{301}ΩλŞ保税物流中心〇\u{20000}\u{FA11}😀\u{3000}"
+        let alphabet: Vec<char> = "aZ9 -‐‑&＆－Ａ５ｚ.,;:!?()«»—–'’\"\n\tжЖёЁщъ\u{301}ΩλŞ保税物流中心〇一二五十百千万亿\u{20000}\u{FA11}😀\u{3000}"
             .chars()
             .collect();
         let mut state: u64 = 0x2545_f491_4f6c_dd1d;
@@ -634,6 +800,40 @@ mod tests {
             let mut got = Vec::new();
             tokeniser.each_token(&text, |t| got.push(t.to_string()));
             assert_eq!(got, reference_tokens(&text), "{text:?}");
+        }
+    }
+
+    // Guards rule 1's reading of Chinese numerals, including what must stay as written.
+    #[test]
+    fn chinese_numerals_become_digits_only_where_they_read_as_numbers() {
+        let cases = [
+            ("世界五百强", "世界500强"),
+            ("一千万元", "1000万元"),
+            ("5千万", "5000万"),
+            ("５千万", "5000万"),
+            ("二十五", "25"),
+            ("一百零五", "105"),
+            ("一百五", "150"),
+            ("三千二百", "3200"),
+            ("两千", "2000"),
+            ("一万", "1万"),
+            ("十亿", "10亿"),
+            ("十万", "10万"),
+            ("一万五千", "1万5000"),
+            ("十四五规划", "十四五规划"),
+            ("千方百计", "千方百计"),
+            ("十分重要", "十分重要"),
+            ("百万", "百万"),
+            ("统一规划", "统一规划"),
+            ("二〇二三年", "二〇二三年"),
+            ("1.5千万", "1.5千万"),
+            ("G5千", "G5千"),
+            ("五百ABC", "五百ABC"),
+            ("三四百", "三四百"),
+            ("千百", "千百"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(numerals(text), want, "{text}");
         }
     }
 

@@ -11,12 +11,14 @@
 //!
 //! The browser ranks with the same functions in `themes/default/static/search.js`: [`ranked`]
 //! is `ranked`, [`score`] is `scorePage`, [`split_runs`] is `splitRuns`, [`is_run_of_pairs`] is
-//! `isRunOfPairs`, [`locate`] is `locate`, [`rank`] is `rank`, and `Found::weight` is `weight`,
-//! with the same constants (`TITLE`, `HEADING`, `MAX_BODY`). The Node parity tests in
-//! `tests/suite/search.rs` run both on the same queries.
+//! `isRunOfPairs`, [`locate`] is `locate`, [`located`] is `rank`, [`with_word_start`] is
+//! `withWordStart`, [`typo_keys`] is `typoKeys`, [`with_typos`] is `withTypos`, [`forgiving`]
+//! is the typo step of `searchAll`, and `Found::weight` is `weight`, with the same constants
+//! (`TITLE`, `HEADING`, `MAX_BODY`, `MAX_STARTS`, `FEW`, `MAX_TYPOS`). The Node parity tests in
+//! `tests/suite/search.rs` run both on the same queries and vectors.
 
 use super::index::{Found, Index, IndexPage, MAX_BODY, Postings, SectionWeights, section_weights};
-use super::normalise::{Concepts, Tokeniser, is_han, parse_query};
+use super::normalise::{Concepts, Tokeniser, is_han, parse_query, word_start};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -45,19 +47,197 @@ impl Found {
 /// The pages that match `query`, best first: more concepts found first, then the higher score
 /// (per concept: title 1000, heading 100, plus body count up to 20), then by URL.
 pub fn search(index: &Index, query: &str) -> Vec<Hit> {
-    rank(
-        index,
-        &Postings::new(index),
-        &parse_query(query, &index.synonyms),
-    )
+    let postings = Postings::new(index);
+    let (concepts, list, _) = plan(index, &postings, query);
+    located(index, &list, &concepts)
 }
 
-/// The hits of a whole index.
-fn rank(index: &Index, postings: &Postings, concepts: &Concepts) -> Vec<Hit> {
+/// What `query` asks of `index` in the end: its concepts with word starts and typos, and the
+/// word-start keys of the words tried for typos (none when the words as typed find enough),
+/// which a split index reads a file for.
+pub fn query_plan(index: &Index, query: &str) -> (Concepts, Vec<String>) {
+    let (concepts, _, keys) = plan(index, &Postings::new(index), query);
+    (concepts, keys)
+}
+
+fn plan(index: &Index, postings: &Postings, query: &str) -> (Concepts, Vec<Ranked>, Vec<String>) {
+    let concepts = parse_query(query, &index.synonyms);
+    let concepts = match word_start(query, &concepts) {
+        Some(start) => with_word_start(concepts, &start, postings.terms.keys()),
+        None => concepts,
+    };
+    forgiving(postings, concepts, |_| postings.terms.keys())
+}
+
+/// Fewer results than this for the words as typed, and the query's long words also find the
+/// index words a letter or two away (a typo).
+pub(crate) const FEW: usize = 3;
+/// Most index words a mistyped word adds to its concept.
+const MAX_TYPOS: usize = 4;
+
+/// The pages `concepts` find, best first, the concepts that found them and the word-start keys
+/// tried for typos: when the words as typed find fewer than [`FEW`] pages, the query's long
+/// words also find the index words a typo away ([`with_typos`]; `words(key)` gives the index
+/// words beginning with `key`), and the pages only they find come after the others.
+pub(crate) fn forgiving<'a, I: IntoIterator<Item = &'a String>>(
+    postings: &Postings,
+    concepts: Concepts,
+    words: impl Fn(&str) -> I,
+) -> (Concepts, Vec<Ranked>, Vec<String>) {
+    let exact = ranked(postings, &concepts);
+    if exact.len() >= FEW {
+        return (concepts, exact, Vec::new());
+    }
+    let keys = typo_keys(&concepts);
+    let wide = with_typos(&concepts, keys.iter().flat_map(|k| words(k)));
+    if wide == concepts {
+        return (concepts, exact, keys);
+    }
+    let more = ranked(postings, &wide);
+    (wide, merged(exact, more), keys)
+}
+
+/// `first`, then the pages of `then` that `first` lacks.
+pub(crate) fn merged(mut first: Vec<Ranked>, then: Vec<Ranked>) -> Vec<Ranked> {
+    let seen: BTreeSet<usize> = first.iter().map(|r| r.page).collect();
+    first.extend(then.into_iter().filter(|r| !seen.contains(&r.page)));
+    first
+}
+
+/// The first three letters of `term` when they are letters: a word-start key.
+pub(crate) fn start_key(term: &str) -> Option<&str> {
+    let (end, c) = term.char_indices().nth(2)?;
+    let key = &term[..end + c.len_utf8()];
+    key.chars().all(char::is_alphabetic).then_some(key)
+}
+
+/// The word of a concept that may be mistyped: a concept that is one word of five letters or
+/// more (its stem), all letters.
+fn typo_word(concept: &[Vec<String>]) -> Option<&str> {
+    match concept {
+        [one] => match one.as_slice() {
+            [word] if word.chars().count() >= 5 && word.chars().all(char::is_alphabetic) => {
+                Some(word)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The word-start keys of the words of `concepts` that may be mistyped, once each.
+pub(crate) fn typo_keys(concepts: &Concepts) -> Vec<String> {
+    let keys: BTreeSet<&str> = concepts
+        .iter()
+        .filter_map(|c| typo_word(c))
+        .filter_map(start_key)
+        .collect();
+    keys.into_iter().map(str::to_string).collect()
+}
+
+/// The concepts with each word of five letters or more (its stem) also found by the index
+/// words (`terms`) that share its first three letters and are one edit away (a letter added,
+/// dropped or changed; two for nine letters or more): the nearest [`MAX_TYPOS`], then
+/// alphabetically.
+pub fn with_typos<'a>(
+    concepts: &Concepts,
+    terms: impl IntoIterator<Item = &'a String>,
+) -> Concepts {
+    let terms: BTreeSet<&str> = terms.into_iter().map(String::as_str).collect();
+    concepts
+        .iter()
+        .map(|concept| {
+            let Some(word) = typo_word(concept) else {
+                return concept.clone();
+            };
+            let most = if word.chars().count() >= 9 { 2 } else { 1 };
+            let key = start_key(word);
+            let mut near: Vec<(usize, &str)> = terms
+                .iter()
+                .filter(|t| **t != word && start_key(t) == key)
+                .filter_map(|t| Some((distance(word, t, most)?, *t)))
+                .collect();
+            near.sort();
+            let mut out = concept.clone();
+            out.extend(
+                near.into_iter()
+                    .take(MAX_TYPOS)
+                    .map(|(_, t)| vec![t.to_string()]),
+            );
+            out
+        })
+        .collect()
+}
+
+/// The edit distance (Levenshtein, by characters) of `a` and `b` when at most `most`.
+fn distance(a: &str, b: &str, most: usize) -> Option<usize> {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > most {
+        return None;
+    }
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut next = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let change = row[j] + usize::from(ca != cb);
+            next[j + 1] = change.min(row[j + 1] + 1).min(next[j] + 1);
+        }
+        if next.iter().min().is_some_and(|m| *m > most) {
+            return None;
+        }
+        row = next;
+    }
+    row.last().copied().filter(|d| *d <= most)
+}
+
+/// Most index words a word start adds to its concept (each may cost a split index a shard).
+const MAX_STARTS: usize = 8;
+
+/// The concepts with the last one also found by index words (`terms`) that begin with `start`,
+/// the shortest [`MAX_STARTS`] (then alphabetically); when none does and the last concept is
+/// no index word, by the longest index word of four letters or more that `start` begins with
+/// and that is at most three letters shorter (a stem whose ending is being typed: `investm`).
+pub fn with_word_start<'a>(
+    mut concepts: Concepts,
+    start: &str,
+    terms: impl IntoIterator<Item = &'a String>,
+) -> Concepts {
+    let Some(last) = concepts.last_mut() else {
+        return concepts;
+    };
+    let (mut longer, mut shorter): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
+    let length = start.chars().count();
+    let mut known = false;
+    for term in terms {
+        let n = term.chars().count();
+        known |= last
+            .iter()
+            .any(|alternative| *alternative == [term.clone()]);
+        if term.starts_with(start) {
+            longer.push(term);
+        } else if n >= 4 && n + 3 >= length && start.starts_with(term.as_str()) {
+            shorter.push(term);
+        }
+    }
+    longer.sort_by_key(|t| (t.chars().count(), *t));
+    let mut added: Vec<&str> = longer.into_iter().take(MAX_STARTS).collect();
+    if added.is_empty() && !known {
+        added.extend(shorter.into_iter().max_by_key(|t| (t.chars().count(), *t)));
+    }
+    for term in added {
+        let alternative = vec![term.to_string()];
+        if !last.contains(&alternative) {
+            last.push(alternative);
+        }
+    }
+    concepts
+}
+
+/// The hits of ranked pages of a whole index, located for the terms of `concepts`.
+fn located(index: &Index, list: &[Ranked], concepts: &Concepts) -> Vec<Hit> {
     let terms = query_terms(concepts);
     let mut tokeniser = Tokeniser::default();
-    ranked(postings, concepts)
-        .iter()
+    list.iter()
         .filter_map(|r| {
             let page = index.pages.get(r.page)?;
             Some(locate(

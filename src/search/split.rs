@@ -12,16 +12,23 @@
 //! difference from the previous one) and what ranking needs (title, heading, body count:
 //! `Found`, packed). `pages/N.json` holds pages N·C … N·C + C − 1 in URL order, C chosen for
 //! about 4 KiB a chunk, each page with its text (for the best section, the link's anchor and
-//! the snippet) and its parent's title. A query fetches the manifest, the shards of its terms
-//! (synonym alternatives included), then the chunks of the results it shows, ten at a time.
+//! the snippet) and its parent's title. `starts/N.json` lists the index words by their first
+//! three letters S, N = [`fnv1a32`] of S modulo the manifest's `starts`. A query fetches the
+//! manifest, the word-start file of its last word (when it is a word being typed), the shards
+//! of its terms (synonym alternatives and word starts included), when they find few pages the
+//! word-start files of its long words and the shards of the index words a typo away, then
+//! the chunks of the results it shows, ten at a time.
 //!
 //! The browser reads this form in `themes/default/static/search.js`: `fnv1a32` is
 //! [`fnv1a32`] (`src/hash.rs`), `decode` is [`decode`], `splitIndex` reads shards and chunks as
 //! [`read_postings`] and [`search_files`] do, and `searchIndex` is [`search_files`].
 
 use super::index::{Found, Index, IndexPage, MAX_BODY, Postings, section_weights};
-use super::normalise::{Tokeniser, parse_query};
-use super::rank::{Hit, locate, query_terms, ranked, search};
+use super::normalise::{Tokeniser, parse_query, word_start};
+use super::rank::{
+    FEW, Hit, locate, merged, query_terms, ranked, search, start_key, typo_keys, with_typos,
+    with_word_start,
+};
 use crate::hash::fnv1a32;
 use crate::model::Files;
 use serde::{Deserialize, Serialize};
@@ -45,6 +52,10 @@ pub struct Split {
     pub pages: usize,
     /// Pages per chunk: page P is record P mod `chunk` of `pages/(P / chunk).json`.
     pub chunk: usize,
+    /// Number of word-start files: the index words beginning with the three letters S are in
+    /// `starts/N.json` under S, N = [`fnv1a32`] of S modulo this (0: none).
+    #[serde(default)]
+    pub starts: usize,
 }
 
 /// A term shard: term → its postings, flat: page number (the first; after it, the difference
@@ -116,6 +127,7 @@ fn decode(flat: &[usize]) -> Result<Vec<(usize, Found)>, String> {
 pub(crate) fn split(index: &Index, whole_bytes: usize) -> Result<Files, serde_json::Error> {
     let postings = Postings::new(index);
     let shards = term_shards(&postings)?;
+    let starts = start_files(&postings);
     let pages = index.pages.len();
     let chunk = (CHUNK_BYTES * pages.max(1) / whole_bytes.max(1)).max(1);
     let manifest = Manifest {
@@ -125,11 +137,15 @@ pub(crate) fn split(index: &Index, whole_bytes: usize) -> Result<Files, serde_js
             terms: shards.len(),
             pages,
             chunk,
+            starts: starts.len(),
         },
     };
     let mut files = vec![("index.json".to_string(), serde_json::to_vec(&manifest)?)];
     for (n, shard) in shards.iter().enumerate() {
         files.push((format!("terms/{n}.json"), serde_json::to_vec(shard)?));
+    }
+    for (n, start) in starts.iter().enumerate() {
+        files.push((format!("starts/{n}.json"), serde_json::to_vec(start)?));
     }
     for (n, pages) in index.pages.chunks(chunk).enumerate() {
         let records = page_records(index, pages);
@@ -164,6 +180,26 @@ fn json_len(numbers: &[usize]) -> usize {
         .map(|n| n.checked_ilog10().map_or(1, |d| d as usize + 1))
         .sum();
     2 + digits + numbers.len().saturating_sub(1)
+}
+
+/// The index words by their first three letters, in as many files as make about
+/// [`SHARD_BYTES`] each, so that a word being typed needs one of them (`rank::with_word_start`).
+fn start_files(postings: &Postings) -> Vec<BTreeMap<&str, Vec<&str>>> {
+    let keyed: Vec<(&str, &str)> = postings
+        .terms
+        .keys()
+        .filter_map(|t| Some((start_key(t)?, t.as_str())))
+        .collect();
+    let total: usize = keyed.iter().map(|(k, t)| k.len() + t.len() + 8).sum();
+    let count = total.div_ceil(SHARD_BYTES).max(1);
+    let mut files = vec![BTreeMap::<&str, Vec<&str>>::new(); count];
+    for (key, term) in keyed {
+        files[shard_of(key, count)]
+            .entry(key)
+            .or_default()
+            .push(term);
+    }
+    files
 }
 
 /// The records of `pages`, a run of the pages of `index`, each with its parent's title.
@@ -211,13 +247,42 @@ pub fn search_files(
             "{dir}index.json: no term shards or no pages per chunk"
         ));
     }
+    let starts = manifest.split.starts;
+    let mut start_files = BTreeMap::new();
+    let mut words = |key: &str| read_starts(&read, &dir, starts, &mut start_files, key);
     let concepts = parse_query(query, &manifest.synonyms);
+    let concepts = match word_start(query, &concepts) {
+        Some(start) => with_word_start(concepts, &start, &words(&start)?),
+        None => concepts,
+    };
+    let mut shard_files = BTreeMap::new();
+    let postings = read_postings(
+        &read,
+        &dir,
+        shards,
+        &mut shard_files,
+        &query_terms(&concepts),
+    )?;
+    let mut list = ranked(&postings, &concepts);
+    let mut concepts = concepts;
+    // As `rank::forgiving`: few pages for the words as typed, and mistyped words are tried.
+    if list.len() < FEW {
+        let mut candidates = Vec::new();
+        for key in typo_keys(&concepts) {
+            candidates.extend(words(&key)?);
+        }
+        let wide = with_typos(&concepts, &candidates);
+        if wide != concepts {
+            let postings =
+                read_postings(&read, &dir, shards, &mut shard_files, &query_terms(&wide))?;
+            list = merged(list, ranked(&postings, &wide));
+            concepts = wide;
+        }
+    }
     let terms = query_terms(&concepts);
-    let postings = read_postings(&read, &dir, shards, &terms)?;
     let mut chunks: BTreeMap<usize, Vec<PageRecord>> = BTreeMap::new();
     let mut tokeniser = Tokeniser::default();
-    ranked(&postings, &concepts)
-        .iter()
+    list.iter()
         .map(|r| {
             let path = format!("{dir}pages/{}.json", r.page / chunk);
             let records = read_once(&read, &mut chunks, r.page / chunk, &path)?;
@@ -234,19 +299,37 @@ pub fn search_files(
         .collect()
 }
 
+/// The index words under the first three letters of `start`, from the word-start file their
+/// hash names (none when the index has no such files).
+fn read_starts(
+    read: &impl Fn(&str) -> Result<Vec<u8>, String>,
+    dir: &str,
+    files: usize,
+    cache: &mut BTreeMap<usize, BTreeMap<String, Vec<String>>>,
+    start: &str,
+) -> Result<Vec<String>, String> {
+    let Some(key) = start_key(start).filter(|_| files > 0) else {
+        return Ok(Vec::new());
+    };
+    let n = shard_of(key, files);
+    let path = format!("{dir}starts/{n}.json");
+    let file = read_once(read, cache, n, &path)?;
+    Ok(file.get(key).cloned().unwrap_or_default())
+}
+
 /// The postings of `terms`, from the shards their hashes name.
 fn read_postings(
     read: &impl Fn(&str) -> Result<Vec<u8>, String>,
     dir: &str,
     shards: usize,
+    loaded: &mut BTreeMap<usize, Shard>,
     terms: &BTreeSet<&str>,
 ) -> Result<Postings, String> {
-    let mut loaded: BTreeMap<usize, Shard> = BTreeMap::new();
     let mut postings = BTreeMap::new();
     for term in terms {
         let n = shard_of(term, shards);
         let path = format!("{dir}terms/{n}.json");
-        if let Some(flat) = read_once(read, &mut loaded, n, &path)?.get(*term) {
+        if let Some(flat) = read_once(read, loaded, n, &path)?.get(*term) {
             let list = decode(flat).map_err(|e| format!("{path}: `{term}`: {e}"))?;
             postings.insert(term.to_string(), list);
         }

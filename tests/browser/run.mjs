@@ -95,6 +95,9 @@ async function main() {
       ["checker bad value", (s) => checkerBadValue(s, site, axeSource)],
       ["checker prohibited", (s) => checkerProhibited(s, site)],
       ["search relevance", (s) => searchRelevance(s, site)],
+      ["search as you type", (s) => searchTyping(s, site)],
+      ["search elsewhere", (s) => searchElsewhere(s, site)],
+      ["search did you mean", (s) => searchDidYouMean(s, site)],
     ];
     if (shotsDir) jobs.unshift(["screenshots", (s) => screenshots(s, site, shotsDir)]);
     // BROWSER_ONLY=regex runs only the jobs whose name matches (while working on the theme).
@@ -334,6 +337,80 @@ async function searchRelevance(s, site) {
     } catch (e) {
       fail(where, `${lang} "${q}": ${e.message.split("\n")[0]}`);
     }
+  }
+}
+
+/** The search page searches what is typed, without a submit, and the page does not jump. */
+async function searchTyping(s, site) {
+  const where = "search as you type";
+  const { page } = await use(s, where);
+  try {
+    await goto(page, site, { name: where, path: "/en/search/" });
+    const input = page.locator("[data-search-form] input[name=q]");
+    await input.click();
+    await page.keyboard.type("bonded", { delay: 40 });
+    await page.waitForSelector("[data-search-status]:not(:empty)");
+    const first = await input.boundingBox();
+    const paths = await page.evaluate(() =>
+      [...document.querySelectorAll("[data-search-results] a")].map((a) => new URL(a.href).pathname),
+    );
+    if (!paths.includes("/en/bonded-logistics-center/")) fail(where, `"bonded" typed shows ${paths.slice(0, 3).join(", ") || "nothing"}`);
+    const status = await page.evaluate(() => document.querySelector("[data-search-status]").getAttribute("role"));
+    if (status !== "status") fail(where, `the result count is not in a polite live region (role=${status})`);
+    if (!new URL(page.url()).search.includes("q=bonded")) fail(where, `the address does not hold the query: ${page.url()}`);
+    // Typing more keeps the results in place while the next search runs.
+    await page.keyboard.type(" logistics", { delay: 40 });
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("q") === "bonded logistics");
+    await page.waitForSelector("[data-search-status]:not(:empty)");
+    const after = await input.boundingBox();
+    if (Math.abs(after.y - first.y) > 0.5) fail(where, `the search box moved from y=${first.y} to y=${after.y}`);
+  } catch (e) {
+    fail(where, e.message.split("\n")[0]);
+  }
+}
+
+/** Nothing found in English, results in Russian: the count and a link that runs the search there. */
+async function searchElsewhere(s, site) {
+  const where = "search elsewhere";
+  const { page } = await use(s, where);
+  const q = "налоговые льготы";
+  try {
+    await goto(page, site, { name: where, path: "/en/search/", query: `?q=${encodeURIComponent(q)}`, waitFor: "[data-search-elsewhere]:not([hidden])" });
+    const links = await page.evaluate(() =>
+      [...document.querySelectorAll("[data-search-elsewhere] a")].map((a) => [a.textContent, new URL(a.href).pathname, new URL(a.href).searchParams.get("q")]),
+    );
+    const ru = links.find(([, path]) => path === "/ru/search/");
+    if (!ru) fail(where, `no link to the Russian search: ${JSON.stringify(links)}`);
+    else {
+      if (ru[2] !== q) fail(where, `the Russian link searches ${ru[2]}`);
+      if (!/^Same search in Русский: \d+ results?$/.test(ru[0])) fail(where, `the link reads ${ru[0]}`);
+      await page.click("[data-search-elsewhere] a[href*='/ru/search/']");
+      await page.waitForSelector("[data-search-status]:not(:empty)");
+      const n = await page.evaluate(() => document.querySelectorAll("[data-search-results] a").length);
+      if (n === 0) fail(where, "the Russian search page shows no results");
+    }
+  } catch (e) {
+    fail(where, e.message.split("\n")[0]);
+  }
+}
+
+/** Nothing found for a misspelt word: "Did you mean …" offers the index's word, and its link finds pages. */
+async function searchDidYouMean(s, site) {
+  const where = "search did you mean";
+  const { page } = await use(s, where);
+  try {
+    await goto(page, site, { name: where, path: "/en/search/", query: "?q=logisitcs", waitFor: "[data-search-suggestion]:not([hidden])" });
+    const [text, q] = await page.evaluate(() => {
+      const p = document.querySelector("[data-search-suggestion]");
+      return [p.textContent, new URL(p.querySelector("a").href).searchParams.get("q")];
+    });
+    if (text !== "Did you mean logistics?" || q !== "logistics") fail(where, `the suggestion reads ${text} (q=${q})`);
+    await page.click("[data-search-suggestion] a");
+    await page.waitForSelector("[data-search-status]:not(:empty)");
+    const n = await page.evaluate(() => document.querySelectorAll("[data-search-results] a").length);
+    if (n === 0) fail(where, "the suggested search finds nothing");
+  } catch (e) {
+    fail(where, e.message.split("\n")[0]);
   }
 }
 

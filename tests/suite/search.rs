@@ -223,6 +223,245 @@ fn normalisation_vectors_hold_in_javascript() {
     }
 }
 
+// Guards the lists the two sides stem and drop by: a word added on one side only fails here.
+#[test]
+fn stop_word_and_suffix_lists_are_the_same_in_javascript() {
+    let Some(node) = crate::harness::node_or_skip() else {
+        return;
+    };
+    let lists = search::word_lists();
+    let names: Vec<&str> = lists.iter().map(|(name, _)| *name).collect();
+    let got: Vec<serde_json::Value> = run_js(
+        &node,
+        &serde_json::json!(names),
+        "return input.map((name) => n[name]);",
+    );
+    for ((name, rust), js) in lists.iter().zip(got) {
+        assert_eq!(
+            &js, rust,
+            "{name} differs between normalise.rs and normalise.js"
+        );
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct StartVector {
+    name: String,
+    text: String,
+    terms: Vec<String>,
+    start: Option<String>,
+    query: Concepts,
+}
+
+fn start_vectors() -> Vec<StartVector> {
+    #[derive(Deserialize)]
+    struct StartVectors {
+        vectors: Vec<StartVector>,
+    }
+    let text = std::fs::read_to_string(root().join("tests/vectors/word_starts.json")).unwrap();
+    serde_json::from_str::<StartVectors>(&text).unwrap().vectors
+}
+
+#[test]
+fn word_start_vectors_hold_in_rust() {
+    let vectors = start_vectors();
+    assert!(vectors.len() >= 10);
+    for v in &vectors {
+        let parsed = search::parse_query(&v.text, &[]);
+        let start = search::word_start(&v.text, &parsed);
+        assert_eq!(start, v.start, "start: {}", v.name);
+        let query = match start {
+            Some(start) => search::with_word_start(parsed, &start, &v.terms),
+            None => parsed,
+        };
+        assert_eq!(query, v.query, "query: {}", v.name);
+    }
+}
+
+#[test]
+fn word_start_vectors_hold_in_javascript() {
+    let Some(node) = crate::harness::node_or_skip() else {
+        return;
+    };
+    let vectors = start_vectors();
+    let input: Vec<serde_json::Value> = vectors
+        .iter()
+        .map(|v| serde_json::json!({"text": v.text, "terms": v.terms}))
+        .collect();
+    let got: Vec<(Option<String>, Concepts)> = run_js(
+        &node,
+        &serde_json::json!(input),
+        "return input.map((v) => {\n\
+           const parsed = n.parseQuery(v.text, []);\n\
+           const start = n.wordStart(v.text, parsed);\n\
+           return [start, start === null ? parsed : s.withWordStart(parsed, start, v.terms)];\n\
+         });",
+    );
+    assert_eq!(got.len(), vectors.len());
+    for (v, (start, query)) in vectors.iter().zip(got) {
+        assert_eq!(start, v.start, "start: {}", v.name);
+        assert_eq!(query, v.query, "query: {}", v.name);
+    }
+}
+
+// Guards word starts on the guide: a word typed only in part finds the pages of the whole word.
+#[test]
+fn a_word_typed_in_part_finds_the_pages_of_the_whole_word() {
+    for (lang, part, whole) in [
+        ("en", "bonded logis", "bonded logistics"),
+        ("en", "investm", "investment"),
+        ("ru", "инвестиц", "инвестиции"),
+        ("ru", "правит", "правительства"),
+    ] {
+        let index = index(lang);
+        let want = search::search(&index, whole);
+        assert!(!want.is_empty(), "{whole} finds nothing");
+        let got = urls(&search::search(&index, part))
+            .into_iter()
+            .take(3)
+            .map(str::to_string)
+            .collect::<Vec<_>>();
+        assert!(
+            got.contains(&want[0].url),
+            "{lang} {part:?}: {got:?}, want {}",
+            want[0].url
+        );
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct TypoVector {
+    name: String,
+    text: String,
+    terms: Vec<String>,
+    query: Concepts,
+}
+
+fn typo_vectors() -> Vec<TypoVector> {
+    #[derive(Deserialize)]
+    struct TypoVectors {
+        vectors: Vec<TypoVector>,
+    }
+    let text = std::fs::read_to_string(root().join("tests/vectors/typos.json")).unwrap();
+    serde_json::from_str::<TypoVectors>(&text).unwrap().vectors
+}
+
+#[test]
+fn typo_vectors_hold_in_rust_and_javascript() {
+    let vectors = typo_vectors();
+    assert!(vectors.len() >= 10);
+    for v in &vectors {
+        let query = search::with_typos(&search::parse_query(&v.text, &[]), &v.terms);
+        assert_eq!(query, v.query, "rust: {}", v.name);
+    }
+    let Some(node) = crate::harness::node_or_skip() else {
+        return;
+    };
+    let input: Vec<serde_json::Value> = vectors
+        .iter()
+        .map(|v| serde_json::json!({"text": v.text, "terms": v.terms}))
+        .collect();
+    let got: Vec<Concepts> = run_js(
+        &node,
+        &serde_json::json!(input),
+        "return input.map((v) => s.withTypos(n.parseQuery(v.text, []), v.terms));",
+    );
+    assert_eq!(got.len(), vectors.len());
+    for (v, query) in vectors.iter().zip(got) {
+        assert_eq!(query, v.query, "javascript: {}", v.name);
+    }
+}
+
+// Guards typo tolerance on the guide: a misspelt country name finds the pages of the right one.
+#[test]
+fn a_misspelt_word_finds_the_pages_of_the_right_one() {
+    for (lang, typed, right) in [
+        ("en", "Kazakstan", "Kazakhstan"),
+        ("ru", "Казакстаном", "Казахстаном"),
+        ("en", "logistcs", "logistics"),
+    ] {
+        let index = index(lang);
+        let want = urls(&search::search(&index, right))
+            .into_iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>();
+        assert!(!want.is_empty(), "{right} finds nothing");
+        let got = urls(&search::search(&index, typed))
+            .into_iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>();
+        assert!(
+            got.contains(&want[0]),
+            "{lang} {typed:?}: {got:?}, want {}",
+            want[0]
+        );
+    }
+}
+
+// Guards the order: pages with the words as typed come before pages found through a typo, and
+// typos are tried only when the words as typed find few pages.
+#[test]
+fn typo_matches_rank_below_exact_ones_and_only_when_few_are_found() {
+    let index = small_index(
+        "en",
+        &[
+            ("a/", "Kazakhstan", "Trade with Kazakhstan."),
+            (
+                "b/",
+                "Kazakstan",
+                "Kazakstan Kazakstan Kazakstan, in the title and often.",
+            ),
+        ],
+    );
+    assert_eq!(
+        urls(&search::search(&index, "kazakhstan")),
+        ["en/a/", "en/b/"]
+    );
+    assert_eq!(
+        urls(&search::search(&index, "kazakstan")),
+        ["en/b/", "en/a/"]
+    );
+    let many = small_index(
+        "en",
+        &[
+            ("a/", "Kazakhstan", "Kazakhstan."),
+            ("b/", "Kazakstan", "Kazakstan."),
+            ("c/", "Trade", "Kazakhstan."),
+            ("d/", "Rail", "Kazakhstan."),
+        ],
+    );
+    assert_eq!(
+        urls(&search::search(&many, "kazakhstan")),
+        ["en/a/", "en/c/", "en/d/"]
+    );
+}
+
+// Guards "Did you mean": a word the index lacks becomes the nearest index word as written.
+#[test]
+fn javascript_suggests_the_nearest_words_the_index_knows() {
+    let Some(node) = crate::harness::node_or_skip() else {
+        return;
+    };
+    let cases = [
+        ("en", "logisitcs", Some("logistics")),
+        ("en", "bonded logisitcs", Some("bonded logistics")),
+        ("ru", "инвистиции", Some("инвестиции")),
+        ("en", "bonded", None),
+        ("en", "xyzzy", None),
+    ];
+    for (lang, query, want) in cases {
+        let index_json: serde_json::Value =
+            serde_json::from_slice(&guide()[&index_path(lang)]).unwrap();
+        let got: Option<String> = run_js(
+            &node,
+            &serde_json::json!({"index": index_json, "query": query}),
+            "const opened = await s.openIndex(\"index.json\", async () => input.index, n.tokens);\n\
+             return s.suggestion(opened, input.query, n);",
+        );
+        assert_eq!(got.as_deref(), want, "{lang} {query:?}");
+    }
+}
+
 /// Every title, heading and text of the three indexes, as queries too.
 fn guide_texts() -> Vec<String> {
     let mut texts = Vec::new();
@@ -279,6 +518,72 @@ fn chinese_short_word_finds_the_bonded_logistics_center_first() {
             text.contains("保税") || page.title.contains("保税"),
             "{} has no 保税",
             hit.url
+        );
+    }
+}
+
+// Guards rule 1 on the guide: numerals typed in Chinese find the pages that write digits.
+#[test]
+fn chinese_numerals_find_pages_written_in_digits() {
+    let index = index("zh");
+    for (typed, written) in [
+        ("世界五百强", "世界500强"),
+        ("一千万美元", "1000万美元"),
+        ("五千万元", "5000万元"),
+        ("5千万元", "5000万元"),
+        ("５０００万元", "5000万元"),
+    ] {
+        let found = urls(&search::search(&index, written))
+            .into_iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>();
+        assert!(!found.is_empty(), "{written} finds nothing");
+        assert_eq!(urls(&search::search(&index, typed)), found, "{typed}");
+    }
+}
+
+// Guards the colloquial forms of content/search/synonyms.yaml: each finds what the plan's word finds.
+#[test]
+fn colloquial_forms_find_what_the_plans_words_find() {
+    for (lang, typed, plans) in [
+        ("zh", "外企", "外资企业"),
+        ("zh", "国企", "国有企业"),
+        ("ru", "госзакупки", "государственные закупки"),
+        ("en", "SOE", "state-owned enterprise"),
+        ("en", "NEV", "new-energy vehicle"),
+    ] {
+        let index = index(lang);
+        let want = search::search(&index, plans);
+        assert!(!want.is_empty(), "{plans} finds nothing");
+        let got = urls(&search::search(&index, typed))
+            .into_iter()
+            .take(3)
+            .map(str::to_string)
+            .collect::<Vec<_>>();
+        assert!(
+            got.contains(&want[0].url),
+            "{lang} {typed:?}: {got:?}, want {}",
+            want[0].url
+        );
+    }
+}
+
+// Guards the meaning of synonyms: a group holds only names of one thing, so these stay out.
+#[test]
+fn synonyms_hold_no_names_of_other_things() {
+    let groups = index("en").synonyms;
+    for other in [
+        "Fortune 500",
+        "factory",
+        "工厂",
+        "招标",
+        "public tender",
+        "EV",
+        "港口",
+    ] {
+        assert!(
+            !groups.iter().flatten().any(|name| name == other),
+            "{other} is in a synonym group but names another thing"
         );
     }
 }
@@ -430,6 +735,32 @@ fn russian_inflected_query_finds_pages_with_other_forms() {
             "ru/measures/05-mergers-acquisitions/",
             "{query}"
         );
+    }
+}
+
+// Guards rule 5 on the guide: every case and number of a noun phrase finds the same pages.
+#[test]
+fn every_case_and_number_of_a_russian_phrase_finds_the_same_pages() {
+    let index = index("ru");
+    let forms = [
+        "иностранное предприятие",
+        "иностранного предприятия",
+        "иностранному предприятию",
+        "иностранным предприятием",
+        "иностранном предприятии",
+        "иностранные предприятия",
+        "иностранных предприятий",
+        "иностранным предприятиям",
+        "иностранными предприятиями",
+        "иностранных предприятиях",
+    ];
+    let first = urls(&search::search(&index, forms[0]))
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<_>>();
+    assert!(!first.is_empty(), "{} finds nothing", forms[0]);
+    for form in &forms[1..] {
+        assert_eq!(urls(&search::search(&index, form)), first, "{form}");
     }
 }
 
@@ -591,8 +922,8 @@ fn javascript_ranking_agrees_with_rust() {
         let got: Vec<Vec<Hit>> = run_js(
             &node,
             &serde_json::json!({"index": index_json, "queries": queries}),
-            "const postings = s.buildPostings(input.index, n.tokens);\n\
-             return input.queries.map((q) => s.rank(input.index, postings, n.parseQuery(q, input.index.synonyms)));",
+            "const opened = await s.openIndex(\"index.json\", async () => input.index, n.tokens);\n\
+             return Promise.all(input.queries.map((q) => s.searchIndex(opened, q, n)));",
         );
         let index = index(lang);
         assert_eq!(got.len(), queries.len());
@@ -810,8 +1141,21 @@ fn a_split_query_reads_only_the_shards_of_its_terms_and_the_chunks_of_its_hits()
     for (lang, query) in all_queries() {
         let split = manifest(split_guide(), &lang).split;
         let (hits, read) = search_in(split_guide(), &lang, &query);
-        let concepts = search::parse_query(&query, &index(&lang).synonyms);
+        let parsed = search::parse_query(&query, &index(&lang).synonyms);
         let mut want: Vec<String> = vec![index_path(&lang)];
+        // A word being typed reads the word-start file of its first three letters, and so does
+        // each word tried for typos.
+        let (concepts, typo_keys) = search::query_plan(&index(&lang), &query);
+        let start = search::word_start(&query, &parsed).map(|s| s.chars().take(3).collect());
+        let files: std::collections::BTreeSet<String> = start
+            .into_iter()
+            .chain(typo_keys)
+            .map(|key: String| {
+                let n = search::fnv1a32(&key) as usize % split.starts;
+                format!("{lang}/search/starts/{n}.json")
+            })
+            .collect();
+        want.extend(files);
         let terms: std::collections::BTreeSet<&String> =
             concepts.iter().flatten().flatten().collect();
         let mut shards: Vec<usize> = terms
@@ -923,6 +1267,8 @@ fn a_large_index_is_split_into_term_shards_and_page_chunks() {
         .map(|n| format!("terms/{n}.json"))
         .collect();
     want.extend((0..whole.pages.len().div_ceil(split.chunk)).map(|n| format!("pages/{n}.json")));
+    assert!(split.starts >= 1, "{split:?}");
+    want.extend((0..split.starts).map(|n| format!("starts/{n}.json")));
     want.sort();
     assert_eq!(names, want);
     // Every term of every page is in the shard its hash names, and nowhere else.

@@ -14,7 +14,7 @@ export const RU_ENDINGS = [
   "иями", "ями", "ами", "иях", "ях", "ах", "иям", "ям", "ам", "ией", "ей", "ой", "ом", "ем",
   "ов", "ев", "ью", "ья", "ье", "ьи", "ия", "ие", "ий", "ии", "ию", "ая", "яя", "ое", "ее",
   "ые", "ый", "ую", "юю", "ых", "их", "ым", "им", "ыми", "ими", "ого", "его", "ому", "ему",
-  "а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "й",
+  "а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "й", "ием", "иев", "ьем", "ою", "ею",
 ];
 
 /** Russian derivational suffixes removed after the ending. */
@@ -59,11 +59,99 @@ function isWordChar(cp) {
 const isJoiner = (cp) => cp === 0x2d || cp === 0x2010 || cp === 0x2011 || cp === 0x26;
 const JOINERS = /[-\u2010\u2011&]/;
 
+const CN_DIGITS = new Map([..."〇零一二两三四五六七八九"].map((c, i) => [c, [0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9][i]]));
+const CN_UNITS = new Map([["十", 10], ["百", 100], ["千", 1000]]);
+const isCnNumeral = (c) => CN_DIGITS.has(c) || CN_UNITS.has(c);
+const foldChar = (c) => String.fromCodePoint(foldCp(c.codePointAt(0)));
+const isWordCharAt = (c) => isWordChar(foldCp(c.codePointAt(0)));
+const isAsciiDigit = (c) => c >= "0" && c <= "9";
+
+/** The value of a run of Chinese digits and units below 万 after `prefix`: `[value, hasUnit]` or null. */
+function cnValue(run, prefix) {
+  let [total, pending, lastUnit, hasUnit, afterZero] = [0, prefix, Infinity, false, false];
+  for (const c of run) {
+    const unit = CN_UNITS.get(c);
+    if (unit !== undefined) {
+      let digit;
+      if (pending !== null && pending > 0) digit = pending;
+      else if (pending === null && !hasUnit && unit === 10) digit = 1;
+      else return null;
+      pending = null;
+      if (unit >= lastUnit) return null;
+      [total, lastUnit, hasUnit, afterZero] = [total + digit * unit, unit, true, false];
+    } else {
+      const digit = CN_DIGITS.get(c);
+      if (pending !== null || (digit === 0 && (!hasUnit || afterZero))) return null;
+      afterZero ||= digit === 0;
+      pending = digit > 0 ? digit : null;
+    }
+  }
+  if (pending !== null) {
+    const short = hasUnit && !afterZero && lastUnit > 10;
+    total += short ? (pending * lastUnit) / 10 : pending;
+  }
+  return [total, hasUnit];
+}
+
+/** The number written at `chars[i..]` (code points) and where it ends, or null (rule 1). */
+function numeralAt(chars, i) {
+  const before = i > 0 ? foldChar(chars[i - 1]) : null;
+  if (before !== null && (isWordCharAt(before) || isCnNumeral(before) || before === "." || before === ",")) return null;
+  let runStart = i;
+  while (runStart < chars.length && isAsciiDigit(foldChar(chars[runStart]))) runStart++;
+  let prefix = null;
+  if (runStart === i) {
+    if (!isCnNumeral(chars[i])) return null;
+  } else if (runStart - i <= 9 && runStart < chars.length && CN_UNITS.has(chars[runStart])) {
+    prefix = Number(chars.slice(i, runStart).map(foldChar).join(""));
+  } else return null;
+  let end = runStart;
+  while (end < chars.length && isCnNumeral(chars[end])) end++;
+  const after = end < chars.length ? foldChar(chars[end]) : null;
+  if (after !== null && isWordCharAt(after)) return null;
+  const bigAfter = after === "万" || after === "亿";
+  const read = cnValue(chars.slice(runStart, end), prefix);
+  if (read === null) return null;
+  const fits = read[1] ? end - i >= 2 || bigAfter : bigAfter && end - i === 1;
+  return fits ? [read[0], end] : null;
+}
+
+const NUMERAL_HINT = /[十百千万亿]/;
+/**
+ * `text` with its Chinese numerals in digits (rule 1), and `origin`: for each UTF-16 unit of
+ * the result and one past its end, the offset in `text` it came from (null when unchanged).
+ */
+export function numerals(text) {
+  if (!NUMERAL_HINT.test(text)) return { text, origin: null };
+  const chars = [...text];
+  let out = "";
+  const origin = [];
+  let [i, at, changed] = [0, 0, false];
+  while (i < chars.length) {
+    const found = numeralAt(chars, i);
+    if (found !== null) {
+      const digits = String(found[0]);
+      out += digits;
+      for (let k = 0; k < digits.length; k++) origin.push(at);
+      for (let k = i; k < found[1]; k++) at += chars[k].length;
+      [i, changed] = [found[1], true];
+    } else {
+      out += chars[i];
+      for (let k = 0; k < chars[i].length; k++) origin.push(at + k);
+      at += chars[i].length;
+      i++;
+    }
+  }
+  origin.push(at);
+  return changed ? { text: out, origin } : { text, origin: null };
+}
+
 /**
  * The text as segments: `{ han: [chars], offsets }` or `{ parts: [strings] }`, each with
  * `start` and `end` offsets (UTF-16) into `text`, for highlighting.
  */
-export function segments(text) {
+export function segments(original) {
+  const { text, origin } = numerals(original);
   const out = [];
   const n = text.length;
   const at = (k) => foldCp(text.codePointAt(k));
@@ -85,7 +173,7 @@ export function segments(text) {
       let joined = false;
       for (;;) {
         while (i < n && isWordChar(at(i))) i += width(i);
-        if (!(i + 1 < n && isJoiner(text.charCodeAt(i)) && isWordChar(at(i + 1)))) break;
+        if (!(i + 1 < n && isJoiner(at(i)) && isWordChar(at(i + 1)))) break;
         joined = true;
         i++;
       }
@@ -93,6 +181,12 @@ export function segments(text) {
       out.push({ parts: joined ? word.split(JOINERS) : [word], start, end: i });
     } else {
       i += width(i);
+    }
+  }
+  if (origin !== null) {
+    for (const seg of out) {
+      [seg.start, seg.end] = [origin[seg.start], origin[seg.end]];
+      if (seg.offsets) seg.offsets = seg.offsets.map((k) => origin[k]);
     }
   }
   return out;
@@ -212,7 +306,7 @@ function flatten(member) {
 function prepareGroups(synonyms) {
   return synonyms.map((group) => {
     const members = group.map((m) => {
-      const chars = [...fold(m.trim())];
+      const chars = [...fold(numerals(m.trim()).text)];
       const han = chars.length > 0 && chars.every((c) => isHan(c.codePointAt(0))) ? chars : null;
       return { concepts: queryConcepts(m), han };
     });
@@ -302,6 +396,22 @@ function withoutStopWords(concepts) {
   stopConcepts ??= new Set(STOP_WORDS.map((w) => stem(w)));
   const isStop = (c) => c.length === 1 && c[0].length === 1 && stopConcepts.has(c[0][0]);
   return concepts.every(isStop) ? concepts : concepts.filter((c) => !isStop(c));
+}
+
+const ALL_LETTERS = /^\p{Alphabetic}+$/u;
+/**
+ * The start of a word being typed, or null: the query's last word when it is one part of
+ * three letters or more (no digits), lowercased, and its concept is the query's last; as
+ * `word_start` in src/search/normalise.rs.
+ */
+export function wordStart(text, concepts) {
+  const all = segments(text);
+  const last = all[all.length - 1];
+  if (!last || last.han || last.parts.length !== 1) return null;
+  const start = lower(last.parts[0]);
+  const letters = length(start) >= 3 && ALL_LETTERS.test(start);
+  const lastConcept = concepts[concepts.length - 1];
+  return letters && lastConcept !== undefined && same(lastConcept, [[stem(start)]]) ? start : null;
 }
 
 /** The concepts of a query before synonyms. */

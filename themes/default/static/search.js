@@ -11,6 +11,8 @@ const MAX_COUNT = 15;
 const MAX_SHOWN = 50;
 /** Results shown at once from a split index, whose pages are fetched for the results shown. */
 const SPLIT_SHOWN = 10;
+/** Milliseconds of quiet typing before the search page searches what is typed. */
+const TYPING_DELAY = 200;
 
 /**
  * Adds the weights of the terms of `page` (number `n`) to `terms`, term → [[page, section,
@@ -165,11 +167,105 @@ function locate(hit, page, terms, sectionsOf) {
   return { url, page: hit.page, section, matched: hit.matched, score: hit.score };
 }
 
-/** The hits of a whole index, best first: as `rank` in src/search/rank.rs. */
+/** The hits of ranked pages of a whole index, located: as `located` in src/search/rank.rs (before word starts and typos). */
 export function rank(index, postings, concepts) {
   const terms = [...new Set(concepts.flat(2))];
   return ranked(wholePostings(postings, terms), concepts).map((hit) =>
     locate(hit, index.pages[hit.page], terms, wholeSections(postings, hit.page)));
+}
+
+/** Most index words a word start adds to its concept, as `MAX_STARTS` in src/search/rank.rs. */
+const MAX_STARTS = 8;
+const chars = (s) => [...s].length;
+const byLength = (a, b) => chars(a) - chars(b) || compare(a, b);
+
+/** The concepts with the last one also found by index words that begin with `start`: as `with_word_start`. */
+export function withWordStart(concepts, start, terms) {
+  if (concepts.length === 0) return concepts;
+  const out = concepts.slice(0, -1);
+  const last = [...concepts[concepts.length - 1]];
+  const [longer, shorter] = [[], []];
+  const n = chars(start);
+  let known = false;
+  for (const term of terms) {
+    const m = chars(term);
+    known ||= last.some((alternative) => alternative.length === 1 && alternative[0] === term);
+    if (term.startsWith(start)) longer.push(term);
+    else if (m >= 4 && m + 3 >= n && start.startsWith(term)) shorter.push(term);
+  }
+  let added = longer.sort(byLength).slice(0, MAX_STARTS);
+  if (added.length === 0 && !known && shorter.length > 0) added = [shorter.sort(byLength)[shorter.length - 1]];
+  for (const term of added) {
+    if (!last.some((alternative) => alternative.length === 1 && alternative[0] === term)) last.push([term]);
+  }
+  out.push(last);
+  return out;
+}
+
+/** Fewer results than this for the words as typed, and long words also find typos: as `FEW`. */
+const FEW = 3;
+/** Most index words a mistyped word adds to its concept, as `MAX_TYPOS`. */
+const MAX_TYPOS = 4;
+const LETTERS = /^\p{Alphabetic}+$/u;
+
+/** The word of a concept that may be mistyped, or null: as `typo_word` in src/search/rank.rs. */
+function typoWord(concept) {
+  if (concept.length !== 1 || concept[0].length !== 1) return null;
+  const word = concept[0][0];
+  return chars(word) >= 5 && LETTERS.test(word) ? word : null;
+}
+
+/** The word-start keys of the words of `concepts` that may be mistyped: as `typo_keys`. */
+export function typoKeys(concepts) {
+  const keys = new Set();
+  for (const c of concepts) {
+    const word = typoWord(c);
+    const key = word === null ? null : startKey(word);
+    if (key !== null) keys.add(key);
+  }
+  return [...keys].sort(compare);
+}
+
+/** The edit distance of `a` and `b` when at most `most`, else null: as `distance`. */
+function distance(a, b, most) {
+  const [x, y] = [[...a], [...b]];
+  if (Math.abs(x.length - y.length) > most) return null;
+  let row = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 0; i < x.length; i++) {
+    const next = new Array(y.length + 1).fill(i + 1);
+    for (let j = 0; j < y.length; j++) {
+      next[j + 1] = Math.min(row[j] + (x[i] === y[j] ? 0 : 1), row[j + 1] + 1, next[j] + 1);
+    }
+    if (Math.min(...next) > most) return null;
+    row = next;
+  }
+  const d = row[y.length];
+  return d <= most ? d : null;
+}
+
+/** The concepts with each long word also found by index words a typo away: as `with_typos`. */
+export function withTypos(concepts, terms) {
+  const all = [...new Set(terms)];
+  return concepts.map((concept) => {
+    const word = typoWord(concept);
+    if (word === null) return concept;
+    const most = chars(word) >= 9 ? 2 : 1;
+    const key = startKey(word);
+    const near = [];
+    for (const t of all) {
+      if (t === word || startKey(t) !== key) continue;
+      const d = distance(word, t, most);
+      if (d !== null) near.push([d, t]);
+    }
+    near.sort((a, b) => a[0] - b[0] || compare(a[1], b[1]));
+    return [...concept, ...near.slice(0, MAX_TYPOS).map(([, t]) => [t])];
+  });
+}
+
+/** The first three letters of `term`, under which a word-start file lists it: as `start_key`. */
+function startKey(term) {
+  const first = [...term].slice(0, 3);
+  return first.length === 3 && first.every((c) => /^\p{Alphabetic}$/u.test(c)) ? first.join("") : null;
 }
 
 /** FNV-1a (32 bits) of the UTF-8 bytes of `text`, as `fnv1a32` in src/hash.rs. */
@@ -197,6 +293,7 @@ function wholeIndex(index, tokens) {
     synonyms: index.synonyms,
     split: false,
     postings: async (terms) => wholePostings(postings, terms),
+    startTerms: async () => postings.sections.keys(),
     page: async (n) => {
       const page = index.pages[n];
       const parent = index.pages[page.p];
@@ -212,6 +309,8 @@ function splitIndex(manifest, url, fetchJson, tokens) {
   const shards = new Map();
   const chunks = new Map();
   const shard = (n) => once(shards, n, () => fetchJson(`${base}terms/${n}.json`));
+  const starts = new Map();
+  const startCount = manifest.split.starts || 0;
   return {
     lang: manifest.lang,
     synonyms: manifest.synonyms,
@@ -223,6 +322,13 @@ function splitIndex(manifest, url, fetchJson, tokens) {
         if (Object.hasOwn(loaded[i], term)) found.set(term, decode(loaded[i][term]));
       });
       return { terms: found };
+    },
+    async startTerms(start) {
+      const key = startKey(start);
+      if (key === null || startCount === 0) return [];
+      const n = fnv1a32(key) % startCount;
+      const file = await once(starts, n, () => fetchJson(`${base}starts/${n}.json`));
+      return Object.hasOwn(file, key) ? file[key] : [];
     },
     async page(n) {
       const c = Math.floor(n / chunk);
@@ -265,9 +371,23 @@ const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 export async function searchAll(entries, text, normalise) {
   const lists = await Promise.all(
     entries.map(async (entry) => {
-      const concepts = normalise.parseQuery(text, entry.synonyms);
+      const parsed = normalise.parseQuery(text, entry.synonyms);
+      const start = normalise.wordStart(text, parsed);
+      const concepts = start === null ? parsed : withWordStart(parsed, start, await entry.startTerms(start));
       const postings = await entry.postings([...new Set(concepts.flat(2))]);
-      return ranked(postings, concepts).map((hit) => ({ ...hit, entry, concepts }));
+      let [hits, used] = [ranked(postings, concepts), concepts];
+      // As `rank::forgiving`: few pages for the words as typed, and mistyped words are tried.
+      if (hits.length < FEW) {
+        const candidates = [];
+        for (const key of typoKeys(concepts)) candidates.push(...(await entry.startTerms(key)));
+        const wide = withTypos(concepts, candidates);
+        if (JSON.stringify(wide) !== JSON.stringify(concepts)) {
+          const seen = new Set(hits.map((hit) => hit.page));
+          const more = ranked(await entry.postings([...new Set(wide.flat(2))]), wide);
+          [hits, used] = [[...hits, ...more.filter((hit) => !seen.has(hit.page))], wide];
+        }
+      }
+      return hits.map((hit) => ({ ...hit, entry, concepts: used }));
     }),
   );
   return lists.flat().sort((a, b) =>
@@ -365,8 +485,14 @@ async function render(ui, run, hits, query, normalise, batch) {
   ui.allButton.hidden = ui.all.checked;
   if (hits.length === 0) {
     ui.results.replaceChildren();
+    ui.elsewhere.hidden = true;
     ui.empty.hidden = false;
     ui.status.textContent = ui.results.dataset.none.replace("{query}", query);
+    ui.suggestion.hidden = true;
+    if (!ui.all.checked) {
+      const own = await load(ui, ui.own, normalise);
+      await Promise.all([suggest(ui, run, own, query, normalise), elsewhere(ui, run, query, normalise)]);
+    }
     return;
   }
   const last = Math.min(hits.length, MAX_SHOWN);
@@ -378,6 +504,99 @@ async function render(ui, run, hits, query, normalise, batch) {
   ui.empty.hidden = true;
   if (batch < last) ui.results.append(moreButton(ui, run, hits.slice(0, last), ol, normalise));
   ui.status.textContent = countText(ui, hits.length);
+}
+
+/** Farthest a "did you mean" word may be from a query word (edits). */
+const SUGGEST_DISTANCE = 3;
+
+/**
+ * The query with each word of four letters or more that the index lacks replaced by the
+ * nearest index word with its first three letters (as written on the first page that has
+ * it), or null when there is none. Only in the browser: ranking does not depend on it.
+ */
+export async function suggestion(entry, query, normalise) {
+  let out = "";
+  let at = 0;
+  let changed = false;
+  for (const seg of normalise.segments(query)) {
+    if (seg.han || seg.parts.length !== 1) continue;
+    const [word] = normalise.tokens(query.slice(seg.start, seg.end));
+    const key = word === undefined || chars(word) < 4 ? null : startKey(word);
+    if (key === null) continue;
+    const postings = await entry.postings([word]);
+    if ((postings.terms.get(word)?.size ?? 0) > 0) continue;
+    let best = null;
+    for (const t of await entry.startTerms(key)) {
+      const d = startKey(t) === key ? distance(word, t, SUGGEST_DISTANCE) : null;
+      if (d !== null && (best === null || d < best[0] || (d === best[0] && compare(t, best[1]) < 0))) best = [d, t];
+    }
+    if (best === null) continue;
+    const written = await writtenAs(entry, best[1], normalise);
+    if (written === null) continue;
+    out += query.slice(at, seg.start) + written;
+    at = seg.end;
+    changed = true;
+  }
+  return changed ? out + query.slice(at) : null;
+}
+
+/** A word of the first page holding `term` whose tokens include it, lowercased, or null. */
+async function writtenAs(entry, term, normalise) {
+  const pages = (await entry.postings([term])).terms.get(term);
+  if (!pages || pages.size === 0) return null;
+  const { record } = await entry.page(Math.min(...pages.keys()));
+  for (const text of [record.t, ...record.s.flatMap(([, h, t]) => [h, t])]) {
+    for (const seg of normalise.segments(text)) {
+      const written = text.slice(seg.start, seg.end);
+      if (!seg.han && normalise.tokens(written).includes(term)) return written.toLowerCase();
+    }
+  }
+  return null;
+}
+
+/** "Did you mean …": a link that runs the suggested query on this page. */
+async function suggest(ui, run, entry, query, normalise) {
+  const better = await suggestion(entry, query, normalise).catch(() => null);
+  if (run !== ui.runs || better === null) return;
+  const [before, after = ""] = ui.results.dataset.didYouMean.split("{query}");
+  const a = el("a", "", better);
+  const page = new URL(location.href);
+  page.searchParams.set("q", better);
+  a.href = page.pathname + page.search;
+  ui.suggestion.replaceChildren(before, a, after);
+  ui.suggestion.hidden = false;
+}
+
+/**
+ * When the page's language finds nothing: how many results each other language has, each a
+ * link that runs the same search on that language's search page (its indexes are loaded now).
+ */
+async function elsewhere(ui, run, query, normalise) {
+  const others = ui.indexes.filter((meta) => meta.lang !== ui.own.lang);
+  const found = await Promise.all(
+    others.map(async (meta) => {
+      try {
+        const entry = await load(ui, meta, normalise);
+        return [meta, (await searchAll([entry], query, normalise)).length];
+      } catch {
+        return [meta, 0];
+      }
+    }),
+  );
+  if (run !== ui.runs) return;
+  const list = ui.elsewhere.querySelector("ul");
+  list.replaceChildren();
+  for (const [meta, n] of found.filter(([, n]) => n > 0)) {
+    const a = el("a", "", ui.results.dataset.elsewhere.replace("{language}", meta.name).replace("{results}", countText(ui, n)));
+    const page = new URL(meta.url.replace(/index\.json$/, ""), location.href);
+    page.searchParams.set("q", query);
+    a.href = page.pathname + page.search;
+    a.hreflang = meta.tag;
+    const li = el("li");
+    li.append(a);
+    list.append(li);
+  }
+  ui.elsewhere.hidden = list.children.length === 0;
 }
 
 /** "More results": the next batch of `hits` (a split index fetches their pages), then focus on the first. */
@@ -419,6 +638,8 @@ function setup(results) {
     all: form.querySelector("[data-search-all]"),
     status: document.querySelector("[data-search-status]"),
     empty: document.querySelector("[data-search-empty]"),
+    elsewhere: document.querySelector("[data-search-elsewhere]"),
+    suggestion: document.querySelector("[data-search-suggestion]"),
     allButton: document.querySelector("[data-search-all-button]"),
     basePath: results.dataset.basePath,
     tag: results.dataset.tag,
@@ -426,6 +647,7 @@ function setup(results) {
     indexes,
     loaded: new Map(),
     runs: 0,
+    typing: 0,
   };
 }
 
@@ -453,7 +675,11 @@ async function run(ui) {
   // The status line says only how a search ended, so it changes once per search (and a script
   // can wait for it); the results area shows that one is under way.
   ui.status.textContent = "";
-  ui.results.replaceChildren(el("p", "search-loading", ui.results.dataset.loading));
+  // Results already shown stay until the new ones replace them, so typing does not make the
+  // page jump; the first search says that the index is loading.
+  if (!ui.results.querySelector(".search-hits")) {
+    ui.results.replaceChildren(el("p", "search-loading", ui.results.dataset.loading));
+  }
   ui.results.setAttribute("aria-busy", "true");
   try {
     const normalise = await import(ui.results.dataset.normaliseUrl);
@@ -486,8 +712,17 @@ function start(results) {
   ui.all.checked = params.get("all") === "1";
   ui.form.addEventListener("submit", (event) => {
     event.preventDefault();
+    clearTimeout(ui.typing);
     remember(ui);
     run(ui);
+  });
+  // Search as you type, once typing pauses; the status line (role="status") announces the count.
+  ui.input.addEventListener("input", () => {
+    clearTimeout(ui.typing);
+    ui.typing = setTimeout(() => {
+      remember(ui);
+      run(ui);
+    }, TYPING_DELAY);
   });
   ui.all.addEventListener("change", () => {
     remember(ui);
