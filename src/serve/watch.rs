@@ -13,7 +13,7 @@
 //! in them). Nothing else below the root is watched: not `public/`, not `target/`.
 
 use super::poll::{Poll, Snapshot};
-use notify::event::{AccessKind, AccessMode};
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 use std::ffi::OsStr;
 use std::path::{Component, Path, PathBuf};
@@ -63,8 +63,9 @@ enum How {
 
 /// What the event thread sends on: only what may matter to a build.
 enum Signal {
-    /// A source or one of its folders was created, written, renamed or removed (relative).
-    Changed(PathBuf),
+    /// A source or one of its folders (relative to the root) was created, written, renamed or
+    /// removed; `appeared` when it was created or renamed into place.
+    Changed { rel: PathBuf, appeared: bool },
     /// The system dropped events (its queue overflowed): anything may have changed.
     Rescan,
     /// Events stopped.
@@ -77,6 +78,8 @@ struct Events {
     /// Kept alive: dropping it ends the events.
     watcher: RecommendedWatcher,
     signals: Receiver<Signal>,
+    /// How long the sources must stay quiet: [`SETTLE`], longer in tests.
+    settle: Duration,
     /// The files as they were at the last rescan, to tell a real change from an overflow
     /// that a build caused by reading every file (inotify reports reads too).
     rescanned: Option<Snapshot>,
@@ -86,10 +89,15 @@ impl Watcher {
     /// A watcher that reports changes made from now on; it polls when `poll` is set or when
     /// events cannot be had (see [`Watcher::fallback`]).
     pub(crate) fn start(root: &Path, poll: bool) -> Watcher {
+        Watcher::settling(root, poll, SETTLE)
+    }
+
+    /// [`Watcher::start`], with events settling over `settle`.
+    fn settling(root: &Path, poll: bool, settle: Duration) -> Watcher {
         let (how, fallback) = if poll {
             (How::Polling(Poll::new(root)), Some(Fallback::Asked))
         } else {
-            match Events::start(root) {
+            match Events::start(root, settle) {
                 Ok(events) => (How::Events(events), None),
                 Err(why) => (How::Polling(Poll::new(root)), Some(Fallback::Failed(why))),
             }
@@ -124,7 +132,7 @@ impl Watcher {
 }
 
 impl Events {
-    fn start(root: &Path) -> Result<Events, String> {
+    fn start(root: &Path, settle: Duration) -> Result<Events, String> {
         // notify reports absolute paths (`--root .` included): compare them with an absolute root.
         let root = std::path::absolute(root).map_err(|e| e.to_string())?;
         let (tx, signals) = mpsc::channel();
@@ -143,6 +151,7 @@ impl Events {
             root,
             watcher,
             signals,
+            settle,
             rescanned: None,
         };
         for name in WATCHED {
@@ -173,7 +182,7 @@ impl Events {
         let mut settle_by = None;
         loop {
             let received = match (settle_by, give_up) {
-                (Some(by), _) => recv_until(&self.signals, Instant::now() + SETTLE, by),
+                (Some(by), _) => recv_until(&self.signals, Instant::now() + self.settle, by),
                 (None, Some(by)) => recv_until(&self.signals, by, by),
                 (None, None) => self
                     .signals
@@ -188,8 +197,8 @@ impl Events {
                 }
             };
             let noticed = match signal {
-                Signal::Changed(rel) => {
-                    if let Err(why) = self.follow(&rel) {
+                Signal::Changed { rel, appeared } => {
+                    if appeared && let Err(why) = self.follow(&rel) {
                         return (change, Some(why));
                     }
                     Some(rel)
@@ -204,6 +213,7 @@ impl Events {
     }
 
     /// Watches a source folder that appeared at the top (created, or renamed into place).
+    /// Only then: watching walks the folder, which the system reports as reads of it.
     fn follow(&mut self, rel: &Path) -> Result<(), String> {
         let top = rel.components().count() == 1;
         if top && WATCHED.iter().any(|name| rel == Path::new(name)) {
@@ -246,12 +256,22 @@ fn signal(root: &Path, event: notify::Result<Event>) -> Option<Signal> {
     if is_read(&event.kind) {
         return None;
     }
+    let appeared = matches!(
+        event.kind,
+        EventKind::Create(_)
+            | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+    );
+    // A rename's paths are [from, to]: the last that is a source is where it is now.
     event
         .paths
         .iter()
+        .rev()
         .filter_map(|path| path.strip_prefix(root).ok())
         .find(|rel| is_source(rel))
-        .map(|rel| Signal::Changed(rel.to_path_buf()))
+        .map(|rel| Signal::Changed {
+            rel: rel.to_path_buf(),
+            appeared,
+        })
 }
 
 /// A file or folder was opened or read, not changed. inotify reports every open: without this
@@ -280,11 +300,22 @@ pub(crate) fn is_scratch(name: &OsStr) -> bool {
 
 /// A watcher's error as the terminal shows it, with what to try.
 fn explain(e: &notify::Error) -> String {
-    match e.kind {
+    let at = match e.paths.first() {
+        Some(path) => format!(" at {}", path.display()),
+        None => String::new(),
+    };
+    match &e.kind {
         notify::ErrorKind::MaxFilesWatch => format!(
-            "{e} — the system's limit on watched folders is reached; raise it (Linux: \
-             sysctl fs.inotify.max_user_watches, fs.inotify.max_user_instances)"
+            "the system's limit on watched folders is reached{at} — raise it (Linux: \
+             `sysctl fs.inotify.max_user_watches=524288`)"
         ),
+        // EMFILE from inotify_init: too many watchers open for this user.
+        notify::ErrorKind::Io(io) if cfg!(target_os = "linux") && io.raw_os_error() == Some(24) => {
+            format!(
+                "{io} — too many file watchers are open for this user; close some (editors, \
+                 other servers) or raise the limit (`sysctl fs.inotify.max_user_instances=512`)"
+            )
+        }
         _ => e.to_string(),
     }
 }
@@ -292,7 +323,89 @@ fn explain(e: &notify::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify::event::{CreateKind, ModifyKind, RenameMode};
+    use notify::event::CreateKind;
+    use std::fs;
+    use std::io::Write;
+
+    /// Bounds every wait for a change that must come.
+    const WAIT: Duration = Duration::from_secs(10);
+    /// How long to wait for a change that must not come.
+    const QUIET: Duration = Duration::from_millis(300);
+
+    /// A site root with one page, watched through file events that settle over `settle`.
+    fn watched_site(settle: Duration) -> (tempfile::TempDir, Watcher) {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("content/news")).unwrap();
+        fs::write(dir.path().join("site.yaml"), "title: x\n").unwrap();
+        fs::write(dir.path().join("content/news/a.en.md"), "a\n").unwrap();
+        let mut watcher = Watcher::settling(dir.path(), false, settle);
+        if let Some(Fallback::Failed(why)) = watcher.fallback() {
+            panic!("no file events here: {why}");
+        }
+        (dir, watcher)
+    }
+
+    #[test]
+    fn reading_the_sources_is_not_a_change() {
+        // Regression guard: inotify reports every open, and a build reads every source; a
+        // watcher that took reads for changes would rebuild without end.
+        let (dir, mut watcher) = watched_site(SETTLE);
+        for _ in 0..3 {
+            for entry in walkdir::WalkDir::new(dir.path()) {
+                let entry = entry.unwrap();
+                if entry.file_type().is_file() {
+                    fs::read(entry.path()).unwrap();
+                }
+            }
+        }
+        assert!(watcher.next(Some(QUIET)).is_none());
+    }
+
+    #[test]
+    fn a_save_in_several_steps_is_one_change() {
+        // Steps 20 ms apart and events settling over 250 ms: the steps must merge into one
+        // change, however busy the machine (a step late by 230 ms would split them).
+        let (dir, mut watcher) = watched_site(Duration::from_millis(250));
+        let news = dir.path().join("content/news");
+        let save = std::thread::spawn(move || {
+            let page = news.join("a.en.md");
+            let pause = || std::thread::sleep(Duration::from_millis(20));
+            // In place in three writes, then atomically over it, with an editor's scratch files.
+            let mut file = fs::File::create(&page).unwrap();
+            for part in ["---\n", "title: A\n", "---\n"] {
+                file.write_all(part.as_bytes()).unwrap();
+                file.sync_data().unwrap();
+                pause();
+            }
+            drop(file);
+            let temp = news.join(".a.en.md.tmp");
+            fs::write(&temp, "---\ntitle: B\n---\n").unwrap();
+            pause();
+            fs::rename(&temp, &page).unwrap();
+            pause();
+            fs::write(news.join("a.en.md~"), "backup").unwrap();
+        });
+        let change = watcher.next(Some(WAIT)).expect("a save is a change");
+        save.join().unwrap();
+        assert_eq!(
+            change.first.as_deref(),
+            Some(Path::new("content/news/a.en.md"))
+        );
+        assert!(watcher.next(Some(QUIET)).is_none(), "a save is one change");
+    }
+
+    #[test]
+    fn a_lost_event_is_checked_against_the_files() {
+        let (dir, _) = watched_site(SETTLE);
+        let mut events = Events::start(dir.path(), SETTLE).unwrap();
+        assert!(
+            events.rescan_differs(),
+            "nothing to compare with at the first"
+        );
+        assert!(!events.rescan_differs(), "nothing changed since");
+        fs::write(dir.path().join("content/news/b.en.md"), "b\n").unwrap();
+        assert!(events.rescan_differs());
+    }
 
     #[test]
     fn sources_are_the_watched_paths_without_scratch_files() {
@@ -337,7 +450,7 @@ mod tests {
             EventKind::Modify(ModifyKind::Any),
             EventKind::Remove(notify::event::RemoveKind::File),
         ] {
-            let Some(Signal::Changed(rel)) = signal(root, event(kind)) else {
+            let Some(Signal::Changed { rel, .. }) = signal(root, event(kind)) else {
                 panic!("{kind:?} is a change");
             };
             assert_eq!(rel, Path::new("content/a.en.md"));
@@ -351,10 +464,11 @@ mod tests {
         let saved = Event::new(EventKind::Modify(ModifyKind::Name(RenameMode::Both)))
             .add_path(root.join("content/.a.en.md.tmp"))
             .add_path(root.join("content/a.en.md"));
-        let Some(Signal::Changed(rel)) = signal(root, Ok(saved)) else {
+        let Some(Signal::Changed { rel, appeared }) = signal(root, Ok(saved)) else {
             panic!("an atomic save is a change");
         };
         assert_eq!(rel, Path::new("content/a.en.md"));
+        assert!(appeared);
         let scratch = Event::new(EventKind::Modify(ModifyKind::Name(RenameMode::Both)))
             .add_path(root.join("content/a.en.md~"))
             .add_path(root.join("content/.a.en.md.swp"));
