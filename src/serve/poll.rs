@@ -64,24 +64,19 @@ pub(crate) struct Poll {
 impl Poll {
     /// A poller that has seen the files as they are now.
     pub(crate) fn new(root: &Path) -> Poll {
-        let mut poll = Poll {
+        Poll {
             root: root.to_path_buf(),
-            seen: Snapshot(BTreeMap::new()),
+            seen: Snapshot::take(root),
             interval: INTERVAL_AT_LEAST,
-        };
-        poll.seen = poll.look();
-        poll
+        }
     }
 
     /// The next change; waits as long as it takes, or looks once more after `within`.
     pub(crate) fn next(&mut self, within: Option<Duration>) -> Option<Change> {
         loop {
             thread::sleep(within.unwrap_or(self.interval));
-            let now = self.look();
-            if now != self.seen {
-                let first = self.seen.first_difference(&now);
-                self.seen = now;
-                return Some(Change { first });
+            if let Some(change) = self.look() {
+                return Some(change);
             }
             if within.is_some() {
                 return None;
@@ -89,12 +84,17 @@ impl Poll {
         }
     }
 
-    /// The files as they are now; sets the interval from how long that took.
-    fn look(&mut self) -> Snapshot {
+    /// What changed since the last look, if anything; sets the interval from how long the
+    /// look took, comparing included.
+    fn look(&mut self) -> Option<Change> {
         let started = Instant::now();
         let now = Snapshot::take(&self.root);
+        let change = (now != self.seen).then(|| Change {
+            first: self.seen.first_difference(&now),
+        });
+        self.seen = now;
         self.interval =
             (started.elapsed() * INTERVAL_PER_LOOK).clamp(INTERVAL_AT_LEAST, INTERVAL_AT_MOST);
-        now
+        change
     }
 }
