@@ -73,7 +73,7 @@ enum Signal {
 }
 
 struct Events {
-    /// The site root, absolute as notify reports paths.
+    /// The site root, absolute and resolved, as events name paths.
     root: PathBuf,
     /// Kept alive: dropping it ends the events.
     watcher: RecommendedWatcher,
@@ -133,8 +133,9 @@ impl Watcher {
 
 impl Events {
     fn start(root: &Path, settle: Duration) -> Result<Events, String> {
-        // notify reports absolute paths (`--root .` included): compare them with an absolute root.
-        let root = std::path::absolute(root).map_err(|e| e.to_string())?;
+        // Events name absolute paths (`--root .` included), and FSEvents resolves symbolic
+        // links (`/var` is `/private/var` on macOS): compare them with the root resolved too.
+        let root = std::fs::canonicalize(root).map_err(|e| format!("{}: {e}", root.display()))?;
         let (tx, signals) = mpsc::channel();
         let base = root.clone();
         let handler = move |event: notify::Result<Event>| {
