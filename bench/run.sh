@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Benchmark: invest-guide vs Hugo vs a bare pulldown-cmark pass on the same synthetic
-# trilingual tree (bench/gen_tree.py). Prints figures only; nothing here asserts a time.
+# Benchmark: invest-guide (without and with search) vs Hugo (without and with Pagefind) vs a
+# bare pulldown-cmark pass on the same synthetic trilingual tree (bench/gen_tree.py), all in one
+# run, each with its ratio to the bare pass. Prints figures only; nothing here asserts a time.
 #
 # usage: bench/run.sh [N...]        N = pages per language (default: 1000 10000)
+#
+# "invest-guide+search" builds the same tree plus a search page per language
+# (content/search.LANG.md), so the search index is built as on the guide. "hugo+pagefind" runs
+# Pagefind on Hugo's output after each Hugo build, when a Pagefind binary is found: $PAGEFIND,
+# else /tmp/pf/node_modules/.bin/pagefind (bench/pagefind/setup.sh installs it there), else
+# `npx --no-install pagefind`; otherwise that row says it was skipped.
 #
 # For each N: generates the tree in a temp folder, then for each tool runs one warm-up and
 # RUNS timed builds (RUNS=3 by default, from the environment) into an emptied output folder
@@ -40,6 +47,14 @@ if ! command -v hugo >/dev/null 2>&1; then
   HAVE_HUGO=0
   echo "!! hugo is not on PATH: skipping Hugo (install it, e.g. apt-get install hugo, to compare)"
 fi
+PAGEFIND=${PAGEFIND:-}
+if [ -z "$PAGEFIND" ] && [ -x /tmp/pf/node_modules/.bin/pagefind ]; then
+  PAGEFIND=/tmp/pf/node_modules/.bin/pagefind
+fi
+if [ -z "$PAGEFIND" ] && npx --no-install pagefind --version >/dev/null 2>&1; then
+  PAGEFIND="npx --no-install pagefind"
+fi
+[ -n "$PAGEFIND" ] || echo "!! no Pagefind found: skipping hugo+pagefind (bench/pagefind/setup.sh installs it)"
 HAVE_TIME=1
 if [ ! -x /usr/bin/time ] || ! /usr/bin/time -f %M true >/dev/null 2>&1; then
   HAVE_TIME=0
@@ -51,6 +66,7 @@ export HUGO_CACHEDIR="$WORK/hugo-cache"
 echo "== machine: $(nproc) cores, $(uname -sr)"
 echo "== invest-guide: $("$WORK/invest-guide" --version)"
 [ $HAVE_HUGO = 1 ] && echo "== hugo: $(hugo version)"
+[ -n "$PAGEFIND" ] && echo "== pagefind: $($PAGEFIND --version)"
 echo "== temp folder: $WORK ($(df -P "$WORK" | awk 'NR == 2 { print $1 }'))"
 echo "== runs: 1 warm-up + $RUNS timed per tool; output folder emptied before each run"
 
@@ -80,7 +96,7 @@ run_once() {
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-ROW_FMT="%-14s %7s %7s %-23s %9s %9s %8s %8s\n"
+ROW_FMT="%-19s %7s %7s %-23s %9s %9s %8s %8s\n"
 
 # bench TOOL N TREE CMD... (CMD's output folder is $WORK/out)
 bench() {
@@ -133,28 +149,44 @@ for n in "${SIZES[@]}"; do
   ROWS=()
   MEDIAN=()
   LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+  searched="$WORK/tree-$n-search"
+  cp -r "$tree" "$searched"
+  for lang in zh en ru; do
+    printf -- '---\ntitle: "Search"\n---\n\nSearch the site.\n' >"$searched/content/search.$lang.md"
+  done
   bench invest-guide "$n" "$WORK/invest-guide" build --root "$tree" --out "$WORK/out"
+  bench invest-guide+search "$n" "$WORK/invest-guide" build --root "$searched" --out "$WORK/out"
   if [ $HAVE_HUGO = 1 ]; then
     bench hugo "$n" hugo --quiet -s "$tree" -d "$WORK/out"
+    if [ -n "$PAGEFIND" ]; then
+      bench hugo+pagefind "$n" bash -c "hugo --quiet -s '$tree' -d '$WORK/out' && $PAGEFIND --site '$WORK/out' --silent"
+    else
+      ROWS+=("$(printf "$ROW_FMT" "hugo+pagefind" "$n" "-" "skipped (no Pagefind)" "-" "-" "-" "-")")
+    fi
   else
     ROWS+=("$(printf "$ROW_FMT" "hugo" "$n" "-" "skipped (not on PATH)" "-" "-" "-" "-")")
   fi
   bench bare-cmark "$n" "$WORK/bare_markdown" "$tree" "$WORK/out"
-  rm -rf "$WORK/out"
+  rm -rf "$WORK/out" "$searched"
 
   echo
   echo "N=$n pages per language, 3 languages: $sources Markdown files ($(du -sh "$tree/content" | cut -f1))"
   printf "$ROW_FMT" "tool" "N/lang" "pages" "wall time of each run s" "median s" "pages/s" "peak MB" "cpu s"
-  printf "$ROW_FMT" "--------------" "-------" "-------" "-----------------------" "---------" "---------" "--------" "--------"
+  printf "$ROW_FMT" "-------------------" "-------" "-------" "-----------------------" "---------" "---------" "--------" "--------"
   printf '%s\n' "${ROWS[@]}"
-  if [ -n "${MEDIAN[invest-guide]:-}" ] && [ -n "${MEDIAN[bare-cmark]:-}" ]; then
-    awk -v a="${MEDIAN[invest-guide]}" -v b="${MEDIAN[bare-cmark]}" \
-      'BEGIN { printf "invest-guide / bare = %.2f (median wall time)\n", (b > 0 ? a / b : 0) }'
-  fi
-  if [ -n "${MEDIAN[invest-guide]:-}" ] && [ -n "${MEDIAN[hugo]:-}" ]; then
-    awk -v a="${MEDIAN[invest-guide]}" -v b="${MEDIAN[hugo]}" \
-      'BEGIN { printf "invest-guide / hugo = %.2f (median wall time)\n", (b > 0 ? a / b : 0) }'
-  fi
+  for tool in invest-guide invest-guide+search hugo hugo+pagefind; do
+    if [ -n "${MEDIAN[$tool]:-}" ] && [ -n "${MEDIAN[bare-cmark]:-}" ]; then
+      awk -v t="$tool" -v a="${MEDIAN[$tool]}" -v b="${MEDIAN[bare-cmark]}" \
+        'BEGIN { printf "%-19s / bare = %6.2f (median wall time)\n", t, (b > 0 ? a / b : 0) }'
+    fi
+  done
+  for pair in "invest-guide hugo" "invest-guide+search hugo+pagefind"; do
+    read -r a b <<<"$pair"
+    if [ -n "${MEDIAN[$a]:-}" ] && [ -n "${MEDIAN[$b]:-}" ]; then
+      awk -v x="$a" -v y="$b" -v a="${MEDIAN[$a]}" -v b="${MEDIAN[$b]}" \
+        'BEGIN { printf "%s / %s = %.2f (median wall time)\n", x, y, (b > 0 ? a / b : 0) }'
+    fi
+  done
   echo "load average before N=$n: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "pages = .html files written (invest-guide adds /404.html and the root language chooser; Hugo adds the root redirect; bare writes one per .md)"
   rm -rf "$tree"

@@ -5,6 +5,7 @@ use crate::yaml;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
+use unic_langid::LanguageIdentifier;
 
 /// The site configuration file, below the site root.
 pub(crate) const FILE: &str = "site.yaml";
@@ -153,15 +154,27 @@ pub(crate) fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Vec<Di
         ]);
     }
     let text = crate::fsx::read_text(&path, Path::new(FILE)).map_err(|d| vec![d])?;
+    let base_url_from_cli = base_url.is_some();
     let raw: Raw = yaml::parse(&text, Path::new(FILE), 1, KNOWN_FIELDS).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
     let languages = languages(raw.languages, &raw.default_language, &text, &mut problems);
     let base_url = normalise_base_url(base_url.unwrap_or(&raw.base_url));
-    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+    if let Err(why) = check_base_url(&base_url) {
+        let (path, line) = match base_url_from_cli {
+            true => (Path::new("--base-url"), 0),
+            false => (Path::new(FILE), yaml::line_of_key(&text, "base_url")),
+        };
         problems.push(
-            Diagnostic::error(FILE, format!("base_url `{base_url}` is not an http(s) URL"))
-                .at(yaml::line_of_key(&text, "base_url"), 1)
-                .hint("write it like https://invest.example.org/ or https://host/sub-path/"),
+            Diagnostic::error(path, format!("base_url `{base_url}` is not usable: {why}"))
+                .at(line, 1)
+                .hint("write an absolute http(s) URL with a host, like https://invest.example.org/ or https://host/sub-path/"),
+        );
+    }
+    if !is_plain_name(&raw.theme) {
+        problems.push(
+            Diagnostic::error(FILE, format!("theme `{}` is not a folder name", raw.theme))
+                .at(yaml::line_of_key(&text, "theme"), 1)
+                .hint("name a folder under themes/ with letters, digits, `-`, `_` and `.` (`theme: mine` for themes/mine/), or remove `theme:` for the built-in theme"),
         );
     }
     let translations = translation_mode(raw.translations.as_deref(), &text, &mut problems);
@@ -198,18 +211,42 @@ fn languages(
 ) -> Vec<Language> {
     let mut languages = Vec::new();
     for (key, value) in raw {
-        let code = key.as_str().unwrap_or_default().to_string();
+        let code = match key {
+            yaml_serde::Value::String(code) => code,
+            other => yaml_serde::to_string(&other)
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        };
+        let line = [code.clone(), format!("\"{code}\""), format!("'{code}'")]
+            .iter()
+            .map(|key| yaml::line_of_key(text, key))
+            .find(|line| *line > 0)
+            .unwrap_or_else(|| yaml::line_of_key(text, "languages"));
+        if let Err(why) = check_code(&code) {
+            problems.push(
+                Diagnostic::error(FILE, format!("language code `{code}` {why}"))
+                    .at(line, 1)
+                    .hint("use a lowercase BCP 47 tag such as `en`, `zh` or `pt-br`: it becomes /CODE/ in every URL and the suffix of NAME.CODE.md; set `tag:` for the exact tag (`zh-Hans`)"),
+            );
+        }
         match yaml_serde::from_value::<Language>(value) {
             Ok(mut lang) => {
                 if lang.tag.is_empty() {
                     lang.tag = code.clone();
+                } else if let Err(why) = check_tag(&lang.tag) {
+                    problems.push(
+                        Diagnostic::error(FILE, format!("language `{code}`: tag `{}` {why}", lang.tag))
+                            .at(line, 1)
+                            .hint("write a BCP 47 tag: language, then optional script, region and variants, joined by `-` (`zh-Hans`, `en-GB`, `sr-Latn-RS`)"),
+                    );
                 }
                 lang.code = code;
                 languages.push(lang);
             }
             Err(e) => problems.push(
                 Diagnostic::error(FILE, format!("language `{code}`: {e}"))
-                    .at(yaml::line_of_key(text, &code), 1)
+                    .at(line, 1)
                     .hint("each language needs `name` and `title` (and may set `tag`)"),
             ),
         }
@@ -300,7 +337,7 @@ fn search_options(raw: Option<yaml_serde::Value>, text: &str) -> Result<SearchOp
     };
     let mut options = SearchOptions::default();
     for (key, value) in fields {
-        let key = key.as_str().unwrap_or_default();
+        let key = key.as_str().unwrap_or_default(); // text: `yaml::parse` refused others
         if key != "split_over" {
             let message = format!("search: unknown field `{key}`");
             return Err(error(key, message, "did you mean `split_over`?".into()));
@@ -315,6 +352,159 @@ fn search_options(raw: Option<yaml_serde::Value>, text: &str) -> Result<SearchOp
         })?;
     }
     Ok(options)
+}
+
+/// A language code becomes a URL segment and a file suffix: a BCP 47 tag written in lowercase
+/// letters, digits and hyphens only.
+fn check_code(code: &str) -> Result<(), &'static str> {
+    let safe = !code.is_empty()
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !safe {
+        return Err("must be lowercase letters a–z, digits and `-`: it is part of every URL");
+    }
+    check_tag(code)
+}
+
+/// A BCP 47 language tag as `<html lang>` and `hreflang` want it (unic-langid reads it; it
+/// also takes `_`, which BCP 47 does not).
+fn check_tag(tag: &str) -> Result<(), &'static str> {
+    match tag.parse::<LanguageIdentifier>() {
+        Ok(_) if !tag.contains('_') => Ok(()),
+        _ => Err("is not a BCP 47 language tag"),
+    }
+}
+
+/// `theme:` names a folder right under `themes/`: a plain name, never a path (no `/`, `\`,
+/// `..`, drive or absolute path), so the theme is read from inside the site root only.
+pub(crate) fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// Why `url` (already ending in `/`) cannot be the base of every URL of the site, if it cannot:
+/// it must be `http(s)://HOST[:PORT]/[PATH/]`, the host a DNS name in ASCII or an IP address,
+/// with no user, query or fragment, and the path made of URL-safe characters. (The `url`
+/// crate would add 36 crates for IDNA and ICU; this is all a base URL needs.)
+fn check_base_url(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("it does not start with `https://` or `http://`")?;
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    if authority.contains('@') {
+        return Err("it has a user name (`…@`); leave credentials out".into());
+    }
+    let port = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let (host, after) = v6.split_once(']').ok_or("its IPv6 address has no `]`")?;
+            check_ipv6(host)?;
+            match after {
+                "" => None,
+                _ => Some(after.strip_prefix(':').ok_or("it has text after the `]`")?),
+            }
+        }
+        None => {
+            let (host, port) = match authority.rsplit_once(':') {
+                Some((host, port)) => (host, Some(port)),
+                None => (authority, None),
+            };
+            check_host(host)?;
+            port
+        }
+    };
+    if let Some(port) = port {
+        let ok = port.len() <= 5
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && matches!(port.parse::<u16>(), Ok(1..));
+        if !ok {
+            return Err(format!("`{port}` after `:` is not a port (1 to 65535)"));
+        }
+    }
+    check_url_path(path)
+}
+
+fn check_ipv6(host: &str) -> Result<(), String> {
+    host.parse::<std::net::Ipv6Addr>()
+        .map(|_| ())
+        .map_err(|_| format!("`[{host}]` is not an IPv6 address"))
+}
+
+/// A DNS name in ASCII (labels of letters, digits and inner hyphens) or an IPv4 address.
+fn check_host(host: &str) -> Result<(), String> {
+    if host.is_empty() {
+        return Err("it has no host".into());
+    }
+    if !host.is_ascii() {
+        return Err(format!(
+            "the host `{host}` is not ASCII; write its xn-- (punycode) form"
+        ));
+    }
+    if host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return host
+            .parse::<std::net::Ipv4Addr>()
+            .map(|_| ())
+            .map_err(|_| format!("`{host}` is not an IPv4 address"));
+    }
+    let label_ok = |l: &str| {
+        (1..=63).contains(&l.len())
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    if host.len() > 253 || !host.split('.').all(label_ok) {
+        return Err(format!("`{host}` is not a host name"));
+    }
+    Ok(())
+}
+
+/// `/`, or `/a/b/` made of unreserved characters and `%XX` escapes, without `.`, `..` or
+/// empty segments.
+fn check_url_path(path: &str) -> Result<(), String> {
+    if let Some(c) = path.chars().find(|c| matches!(c, '?' | '#')) {
+        return Err(format!(
+            "it has a `{c}`: a base URL cannot carry a query or fragment"
+        ));
+    }
+    let inner = path.trim_start_matches('/');
+    let inner = inner.strip_suffix('/').unwrap_or(inner);
+    if inner.is_empty() {
+        return Ok(());
+    }
+    for segment in inner.split('/') {
+        if matches!(segment, "" | "." | "..") {
+            return Err(format!("its path `{path}` has an empty, `.` or `..` part"));
+        }
+        let bytes = segment.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b == b'%' {
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .filter(|h| h.iter().all(u8::is_ascii_hexdigit));
+                if hex.is_none() {
+                    return Err(format!(
+                        "its path `{path}` has a `%` not followed by two hex digits"
+                    ));
+                }
+                i += 3;
+                continue;
+            }
+            if !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')) {
+                let c = segment[i..].chars().next().unwrap_or('?');
+                return Err(format!(
+                    "its path `{path}` has `{c}`; percent-encode it or use letters, digits, `-`, `.`, `_`, `~`"
+                ));
+            }
+            i += 1;
+        }
+    }
+    Ok(())
 }
 
 fn normalise_base_url(url: &str) -> String {
@@ -389,6 +579,97 @@ mod tests {
             })
         );
         assert_eq!(FieldType::parse("float"), None);
+    }
+
+    #[test]
+    fn base_urls_must_be_absolute_http_urls_with_a_host() {
+        for good in [
+            "https://invest.example.org/",
+            "http://localhost:1111/",
+            "https://host/guide/",
+            "https://host/a-b/c_d.e~f/%E6%94%BF/",
+            "https://xn--fiqs8s.example/",
+            "https://127.0.0.1:8080/",
+            "https://[::1]:8080/",
+            "https://[2001:db8::1]/",
+            "https://Example.ORG/",
+        ] {
+            assert_eq!(check_base_url(good), Ok(()), "{good}");
+        }
+        for (bad, why) in [
+            ("/guide/", "does not start with"),
+            ("ftp://host/", "does not start with"),
+            ("javascript:alert(1)//", "does not start with"),
+            ("https:///", "no host"),
+            ("https://:80/", "no host"),
+            ("https://user:pw@host/", "user name"),
+            ("https://host:/", "not a port"),
+            ("https://[::1]:/", "not a port"),
+            ("https://[::1]x/", "after the `]`"),
+            ("https://host:0/", "not a port"),
+            ("https://host:99999/", "not a port"),
+            ("https://host:8o/", "not a port"),
+            ("https://exa mple.org/", "not a host name"),
+            ("https://-host.org/", "not a host name"),
+            ("https://host..org/", "not a host name"),
+            ("https://host\"><x>/", "not a host name"),
+            ("https://政府.cn/", "punycode"),
+            ("https://300.1.1.1/", "not an IPv4 address"),
+            ("https://[::g]/", "not an IPv6 address"),
+            ("https://[::1/", "no `]`"),
+            ("https://host/a b/", "has ` `"),
+            ("https://host/a\"b/", "has `\"`"),
+            ("https://host/<x>/", "has `<`"),
+            ("https://host/a&b/", "has `&`"),
+            ("https://host/%zz/", "two hex digits"),
+            ("https://host/../", "`..` part"),
+            ("https://host/a//b/", "empty"),
+            ("https://host/?q=1/", "query or fragment"),
+            ("https://host/#x/", "query or fragment"),
+        ] {
+            let err = check_base_url(bad).expect_err(bad);
+            assert!(err.contains(why), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn language_codes_are_bcp47_and_safe_in_urls() {
+        for good in ["en", "zh", "ru", "pt-br", "zh-hans", "sr-latn-rs", "yue"] {
+            assert_eq!(check_code(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "",
+            "EN",
+            "zh_CN",
+            "en/",
+            "../x",
+            "e n",
+            "en.",
+            "x",
+            "en-abcdefghi",
+            "1",
+            "-en",
+        ] {
+            assert!(check_code(bad).is_err(), "{bad}");
+        }
+        for good in ["zh-Hans", "en-GB", "sr-Latn-RS"] {
+            assert_eq!(check_tag(good), Ok(()), "{good}");
+        }
+        for bad in ["zh_Hans", "en\"><x", "", "toolongtag"] {
+            assert!(check_tag(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_theme_is_a_plain_folder_name() {
+        for good in ["default", "my-theme", "theme_2", "v1.2"] {
+            assert!(is_plain_name(good), "{good}");
+        }
+        for bad in [
+            "", "/", ".", "..", "../x", "a/b", "a\\b", "/etc", "C:", ".hidden", "a b",
+        ] {
+            assert!(!is_plain_name(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -206,7 +206,9 @@ pub fn load(
         check(&mut m.when);
     }
     if let Some(c) = &rules.conversion
-        && (c.cny_per_usd <= 0.0 || !crate::frontmatter::is_date(&c.date))
+        && !(c.cny_per_usd > 0.0
+            && c.cny_per_usd.is_finite()
+            && crate::frontmatter::is_date(&c.date))
     {
         problems.push(
             Diagnostic::error(path, "`conversion` needs a positive `cny_per_usd` and a `date` (YYYY-MM-DD)")
@@ -381,9 +383,15 @@ pub struct Checked {
 
 impl Checked {
     /// The rules as the browser's checker reads them: (fingerprinted path, JSON).
-    pub(crate) fn file(&self, assets: &mut crate::theme::Assets) -> (String, Vec<u8>) {
-        let json = serde_json::to_vec(&self.rules).unwrap_or_default();
-        (assets.add("eligibility-rules.json", &json), json)
+    pub(crate) fn file(
+        &self,
+        assets: &mut crate::theme::Assets,
+    ) -> Result<(String, Vec<u8>), Diagnostic> {
+        let json = serde_json::to_vec(&self.rules).map_err(|e| {
+            Diagnostic::error(&self.path, format!("cannot write the rules as JSON: {e}"))
+                .hint("report this as a bug of invest-guide, with the rules file")
+        })?;
+        Ok((assets.add("eligibility-rules.json", &json), json))
     }
 
     /// The UI strings the checker needs, each with the rules-file text that needs it: every

@@ -2,8 +2,9 @@
 //! against the common fields and the typed fields of the page's section.
 
 use crate::config::{BaseType, FieldType};
+use crate::date::{self, Date, DateError};
 use crate::diagnostic::{Diagnostic, nearest};
-use crate::model::FrontMatter;
+use crate::model::{Alias, FrontMatter};
 use crate::yaml;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
@@ -67,7 +68,7 @@ pub(crate) fn parse(
     path: &Path,
     fields: &BTreeMap<String, FieldType>,
 ) -> Result<FrontMatter, Vec<Diagnostic>> {
-    let value: Value = yaml::parse(yaml_text, path, 2, COMMON).map_err(|d| vec![d])?;
+    let value = yaml::parse_value(yaml_text, path, 2, COMMON).map_err(|d| vec![d])?;
     let map = match value {
         Value::Mapping(map) => map,
         Value::Null => yaml_serde::Mapping::new(),
@@ -89,6 +90,7 @@ pub(crate) fn parse(
     };
     let mut front = FrontMatter::default();
     for (key, value) in map {
+        // `yaml::parse_value` has already refused a key that is not text, at its line.
         let Some(key) = key.as_str().map(str::to_string) else {
             continue;
         };
@@ -129,8 +131,8 @@ impl Checker<'_> {
             "date" => front.date = self.date(key, value),
             "updated" => front.updated = self.date(key, value),
             "weight" => front.weight = self.int(key, &value),
-            "tags" => front.tags = self.strings(key, value),
-            "aliases" => front.aliases = self.strings(key, value),
+            "tags" => front.tags = self.tags(key, value),
+            "aliases" => front.aliases = self.aliases(key, value),
             "draft" => front.draft = self.bool(key, &value).unwrap_or(false),
             "template" => front.template = self.string(key, value),
             "translated_from" => front.translated_from = self.string(key, value),
@@ -223,14 +225,95 @@ impl Checker<'_> {
         }
     }
 
-    fn date(&mut self, key: &str, value: Value) -> Option<String> {
+    /// A date in one of the forms `date.rs` accepts; otherwise an error at the value.
+    fn date(&mut self, key: &str, value: Value) -> Option<Date> {
         let text = self.string(key, value)?;
-        if is_date(&text) {
-            Some(text)
-        } else {
-            self.wrong_type(key, "a date written YYYY-MM-DD (e.g. 2023-10-13)");
-            None
+        let (message, hint) = match date::parse(&text) {
+            Ok(date) => return Some(date),
+            Err(DateError::Shape) => (
+                format!("`{key}`: `{text}` is not a date"),
+                "write YYYY-MM-DD (2023-10-13), or with a time 2023-10-13T08:00:00+08:00 \
+                 (a time without `Z` or an offset is read as UTC)"
+                    .to_string(),
+            ),
+            Err(DateError::Impossible(why)) => (
+                format!("`{key}`: `{text}` does not exist: {why}"),
+                "write a day that is on the calendar, as YYYY-MM-DD".to_string(),
+            ),
+        };
+        let (line, col) = self.value_at(key);
+        self.problems.push(
+            Diagnostic::error(self.path, message)
+                .at(line, col)
+                .hint(hint),
+        );
+        None
+    }
+
+    /// Line and column (1-based, in the file) of the value written after `key:`.
+    fn value_at(&self, key: &str) -> (usize, usize) {
+        let line = self.at(key);
+        let text = self.text.lines().nth(line.saturating_sub(2)).unwrap_or("");
+        let col = text.find(':').map_or(0, |colon| {
+            let rest = &text[colon + 1..];
+            colon + 1 + (rest.len() - rest.trim_start().len())
+        });
+        (line, text[..col.min(text.len())].chars().count() + 1)
+    }
+
+    /// Tags become URLs (`tags/SLUG/`), made of their letters and digits in any script
+    /// (`markdown::slugify`): a tag without any is an error.
+    fn tags(&mut self, key: &str, value: Value) -> Vec<String> {
+        let tags = self.strings(key, value);
+        if let Some(bad) = tags.iter().find(|t| !t.chars().any(char::is_alphanumeric)) {
+            let (line, col) = self.locate(key, bad, (0, 0));
+            self.problems.push(
+                Diagnostic::error(self.path, format!("tag `{bad}` has no letter or digit"))
+                    .at(line, col)
+                    .hint("a tag's page URL is made of its letters and digits; give it a word, or remove it"),
+            );
         }
+        tags
+    }
+
+    /// Each alias with its position, checked to be a path this site can publish.
+    fn aliases(&mut self, key: &str, value: Value) -> Vec<Alias> {
+        let mut aliases = Vec::new();
+        let mut after = (0, 0);
+        for path in self.strings(key, value) {
+            let (line, col) = self.locate(key, &path, after);
+            after = (line, col);
+            if let Err((message, hint)) = check_alias(&path) {
+                self.problems.push(
+                    Diagnostic::error(self.path, message)
+                        .at(line, col)
+                        .hint(hint),
+                );
+            }
+            aliases.push(Alias { path, line, col });
+        }
+        aliases
+    }
+
+    /// Line and column in the file of `item`, an entry of the list under `key`, looked for from
+    /// the key's line on (and past `after`, the previous entry's position, on its line).
+    fn locate(&self, key: &str, item: &str, after: (usize, usize)) -> (usize, usize) {
+        let first = self.at(key);
+        let lines = self.text.lines().enumerate().skip(first.saturating_sub(2));
+        for (i, text) in lines {
+            let line = i + 2;
+            let from = match line == after.0 {
+                true => byte_of_col(text, after.1 + 1),
+                false => 0,
+            };
+            if line < after.0 {
+                continue;
+            }
+            if let Some(found) = text.get(from..).and_then(|rest| rest.find(item)) {
+                return (line, text[..from + found].chars().count() + 1);
+            }
+        }
+        (first, 1)
     }
 
     fn typed(&mut self, key: &str, value: Value, t: &FieldType) -> Option<Json> {
@@ -270,17 +353,62 @@ fn to_json(value: Value) -> Option<Json> {
     serde_json::to_value(value).ok()
 }
 
-/// `YYYY-MM-DD`, optionally followed by a time (`T…`), with a plausible month and day.
+/// Whether `text` is a date in a form `date.rs` accepts, on the calendar.
 pub(crate) fn is_date(text: &str) -> bool {
-    let date = text.get(..10).unwrap_or("");
-    let rest = &text[date.len()..];
-    let parts: Vec<&str> = date.split('-').collect();
-    let valid = parts.len() == 3
-        && parts[0].len() == 4
-        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
-        && matches!(parts[1].parse::<u8>(), Ok(1..=12))
-        && matches!(parts[2].parse::<u8>(), Ok(1..=31));
-    valid && (rest.is_empty() || rest.starts_with('T'))
+    date::parse(text).is_ok()
+}
+
+/// Byte offset in `text` of the 1-based column `col` (its end when shorter).
+fn byte_of_col(text: &str, col: usize) -> usize {
+    text.char_indices()
+        .nth(col.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| i)
+}
+
+/// An alias must be a path from the site's root that stays inside the output and that every
+/// static host can serve as a file: `/en/old-name/`, `/en/old-name`, `/old-page.html`.
+fn check_alias(path: &str) -> Result<(), (String, String)> {
+    let form = "write it as a path from the site's root, e.g. `/en/old-name/` (on a site \
+                published under a sub-path, the path below it)";
+    let fail = |message: String, hint: &str| Err((message, hint.to_string()));
+    if path.contains("://") || path.starts_with("//") {
+        return fail(
+            format!("alias `{path}` is a URL; an alias is a path on this site"),
+            form,
+        );
+    }
+    if !path.starts_with('/') {
+        return fail(format!("alias `{path}` does not start with `/`"), form);
+    }
+    if path == "/" {
+        return fail(
+            "alias `/` is the site's root, which the build writes itself".into(),
+            "remove it, or name the old page's path, e.g. `/en/old-name/`",
+        );
+    }
+    if let Some(c) = path
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | '/')))
+    {
+        return fail(
+            format!(
+                "alias `{path}` contains `{}`, which is not safe in a file name and a URL",
+                c.escape_default()
+            ),
+            "use ASCII letters, digits, `-`, `_`, `.` and `/` (a path with other characters cannot be redirected by a static file)",
+        );
+    }
+    let inner = path[1..].strip_suffix('/').unwrap_or(&path[1..]);
+    for segment in inner.split('/') {
+        let message = match segment {
+            "" => "has an empty part (`//`)".to_string(),
+            "." | ".." => format!("has a `{segment}` part, which would lead outside the site"),
+            s if s.starts_with('.') => format!("has a hidden part `{s}` (starting with `.`)"),
+            _ => continue,
+        };
+        return fail(format!("alias `{path}` {message}"), form);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -300,7 +428,86 @@ mod tests {
         assert!(is_date("2023-10-13"));
         assert!(is_date("2023-10-13T08:00:00Z"));
         assert!(!is_date("2023-13-01"));
+        assert!(!is_date("2023-02-31"));
         assert!(!is_date("13.10.2023"));
+    }
+
+    fn errors(yaml: &str) -> Vec<Diagnostic> {
+        parse(yaml, Path::new("a.md"), &BTreeMap::new()).unwrap_err()
+    }
+
+    // The issue's examples: both point at the value, on the field's line of the file.
+    #[test]
+    fn an_impossible_or_garbled_date_is_an_error_at_its_value() {
+        let err = errors("title: a\ndate: 2023-02-31\n");
+        assert_eq!((err[0].line, err[0].col), (3, 7));
+        assert_eq!(
+            err[0].message,
+            "`date`: `2023-02-31` does not exist: February 2023 has 28 days"
+        );
+        let err = errors("title: a\nupdated:   \"2023-10-13T</updated><x>\"\n");
+        assert_eq!((err[0].line, err[0].col), (3, 12));
+        assert!(err[0].message.contains("is not a date"), "{}", err[0]);
+        assert!(err[0].hint.contains("YYYY-MM-DD"), "{}", err[0]);
+    }
+
+    #[test]
+    fn aliases_keep_their_positions() {
+        let front = parse(
+            "title: a\naliases: [/en/a/, /en/b/]\nsummary: s\n",
+            Path::new("a.md"),
+            &BTreeMap::new(),
+        )
+        .unwrap();
+        let at: Vec<_> = front.aliases.iter().map(|a| (a.line, a.col)).collect();
+        assert_eq!(at, [(3, 11), (3, 19)]);
+        let front = parse(
+            "title: a\naliases:\n  - /en/a/\n  - \"/en/a\"\n",
+            Path::new("a.md"),
+            &BTreeMap::new(),
+        )
+        .unwrap();
+        let at: Vec<_> = front.aliases.iter().map(|a| (a.line, a.col)).collect();
+        assert_eq!(at, [(4, 5), (5, 6)]);
+    }
+
+    #[test]
+    fn aliases_that_leave_the_site_or_cannot_be_files_are_errors() {
+        for (alias, expected) in [
+            ("/en/../../etc/", "would lead outside the site"),
+            ("/en/./x/", "would lead outside the site"),
+            ("old-name/", "does not start with `/`"),
+            ("../old/", "does not start with `/`"),
+            ("https://elsewhere.example/x", "is a URL"),
+            ("//elsewhere.example/x", "is a URL"),
+            ("javascript:alert(1)", "does not start with `/`"),
+            ("/", "the site's root"),
+            ("/en//x/", "empty part"),
+            ("/en/.git/", "hidden part"),
+            ("/en/a b/", "contains ` `"),
+            ("/en/a%2F/", "contains `%`"),
+            ("/en/a\\b/", "contains `\\\\`"),
+            ("/en/政策/", "contains `\\u{653f}`"),
+            ("/en/a?b=1", "contains `?`"),
+        ] {
+            let (message, _) = check_alias(alias).unwrap_err();
+            assert!(message.contains(expected), "{alias}: {message}");
+        }
+        for alias in [
+            "/en/old-name/",
+            "/en/old-name",
+            "/old.html",
+            "/en/Old_Name~1/",
+        ] {
+            assert_eq!(check_alias(alias), Ok(()), "{alias}");
+        }
+    }
+
+    #[test]
+    fn a_tag_without_letters_is_an_error() {
+        let err = errors("title: a\ntags: [ok, \"../\"]\n");
+        assert_eq!((err[0].line, err[0].col), (3, 13));
+        assert!(err[0].message.contains("`../`"), "{}", err[0]);
     }
 
     #[test]

@@ -37,3 +37,19 @@ pub(crate) fn io_error(path: &Path, action: &str, e: std::io::Error) -> Diagnost
     Diagnostic::error(path, format!("cannot {action}: {e}"))
         .hint("check the permissions and free space of the output folder")
 }
+
+/// A folder walk that failed at an entry, as a problem naming that entry (below `root`).
+pub(crate) fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
+    let below = |path: &'_ Path| path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let what = match (e.loop_ancestor(), e.io_error()) {
+        (Some(ancestor), _) => format!(
+            "a symbolic link here leads back to {}",
+            below(ancestor).display()
+        ),
+        (None, Some(io)) => io.to_string(),
+        (None, None) => e.to_string(),
+    };
+    Diagnostic::error(below(e.path().unwrap_or(root)), format!("cannot read: {what}")).hint(
+        "check that it exists (a symbolic link must lead to a file or folder) and that you may read it",
+    )
+}

@@ -4,7 +4,7 @@ use crate::config::Language;
 use crate::diagnostic::Diagnostic;
 use crate::theme::Theme;
 use fluent::concurrent::FluentBundle;
-use fluent::{FluentArgs, FluentResource, FluentValue};
+use fluent::{FluentArgs, FluentError, FluentResource, FluentValue};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -237,13 +237,22 @@ impl Strings {
             .is_some_and(|m| m.value().is_some())
     }
 
-    /// The message `key` with `args`; `None` when the language has no such message.
-    pub fn get(&self, key: &str, args: &BTreeMap<String, serde_json::Value>) -> Option<String> {
-        let message = self.bundle.get_message(key)?;
-        let pattern = message.value()?;
+    /// The message `key` with `args`; `Ok(None)` when the language has no such message. An
+    /// argument, message or term the message refers to but cannot find is an error naming it,
+    /// where Fluent alone would print `{$title}` in the page.
+    pub(crate) fn get(
+        &self,
+        key: &str,
+        args: &BTreeMap<String, serde_json::Value>,
+    ) -> Result<Option<String>, Unresolved> {
+        let Some(pattern) = self.bundle.get_message(key).and_then(|m| m.value()) else {
+            return Ok(None);
+        };
         let mut fluent_args = FluentArgs::new();
         for (name, value) in args {
             let v = match value {
+                // An empty value is no value: the message must not print "null".
+                serde_json::Value::Null => continue,
                 serde_json::Value::Number(n) => FluentValue::from(n.as_f64().unwrap_or(0.0)),
                 serde_json::Value::String(s) => FluentValue::from(s.clone()),
                 other => FluentValue::from(other.to_string()),
@@ -254,6 +263,95 @@ impl Strings {
         let text = self
             .bundle
             .format_pattern(pattern, Some(&fluent_args), &mut errors);
-        Some(text.into_owned())
+        match errors.first() {
+            None => Ok(Some(text.into_owned())),
+            Some(e) => Err(Unresolved::from_error(e)),
+        }
+    }
+}
+
+/// What a message refers to but could not find.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Unresolved {
+    /// `{ $name }` with no argument `name` given (or an empty one).
+    Argument(String),
+    /// `{ other-message }` or `{ -term }` the language does not define.
+    Reference(String),
+    /// Anything else Fluent could not resolve (a cycle, a missing default variant …).
+    Other(String),
+}
+
+impl Unresolved {
+    fn from_error(e: &FluentError) -> Unresolved {
+        use fluent::resolver::ResolverError;
+        use fluent::resolver::errors::ReferenceKind;
+        match e {
+            FluentError::ResolverError(ResolverError::Reference(kind)) => match kind {
+                ReferenceKind::Variable { id } => Unresolved::Argument(id.clone()),
+                ReferenceKind::Message { id, .. } => Unresolved::Reference(id.clone()),
+                ReferenceKind::Term { id, .. } => Unresolved::Reference(format!("-{id}")),
+                ReferenceKind::Function { id } => Unresolved::Reference(format!("{id}()")),
+            },
+            other => Unresolved::Other(other.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn strings(ftl: &str) -> Strings {
+        let mut bundle = FluentBundle::new_concurrent(vec!["en".parse().unwrap()]);
+        bundle.set_use_isolating(false);
+        bundle
+            .add_resource(FluentResource::try_new(ftl.to_string()).unwrap())
+            .unwrap();
+        Strings { bundle }
+    }
+
+    fn args(pairs: &[(&str, serde_json::Value)]) -> BTreeMap<String, serde_json::Value> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn formats_a_message_with_its_arguments() {
+        let s = strings("titled = Measure { $number }: { $title }\n");
+        let got = s.get(
+            "titled",
+            &args(&[("number", json!(9)), ("title", json!("Land"))]),
+        );
+        assert_eq!(got, Ok(Some("Measure 9: Land".to_string())));
+        assert_eq!(s.get("nothing", &args(&[])), Ok(None));
+    }
+
+    // Guards the silent `{$title}` in a page when a template forgets an argument.
+    #[test]
+    fn a_missing_or_empty_argument_is_an_error_naming_it() {
+        let s = strings("titled = Measure { $number }: { $title }\n");
+        let missing = s.get("titled", &args(&[("number", json!(9))]));
+        assert_eq!(missing, Err(Unresolved::Argument("title".into())));
+        let empty = s.get(
+            "titled",
+            &args(&[("number", json!(9)), ("title", json!(null))]),
+        );
+        assert_eq!(empty, Err(Unresolved::Argument("title".into())));
+    }
+
+    #[test]
+    fn a_reference_to_an_undefined_message_or_term_is_an_error() {
+        let s = strings("a = See { b }\nc = By { -brand }\n");
+        assert_eq!(
+            s.get("a", &args(&[])),
+            Err(Unresolved::Reference("b".into()))
+        );
+        assert_eq!(
+            s.get("c", &args(&[])),
+            Err(Unresolved::Reference("-brand".into()))
+        );
     }
 }

@@ -16,8 +16,8 @@
 //!    runs the cases again through the theme's `rules.js` in Node)
 //! 7. [`markdown::render`]: `Site` → one `Rendered` per page (HTML, headings, links)
 //! 8. [`render::render`]: pages through their templates → page files
-//! 9. [`output::extras`], [`output::statics`]: sitemap, feeds, robots, headers; the theme's
-//!    static files
+//! 9. [`output::extras`], [`output::statics`], [`output::aliases`]: sitemap, feeds, robots,
+//!    headers; the theme's static files; a redirect page per alias and `_redirects`
 //! 10. [`search::build`]: the final HTML → one search index per language
 //! 11. [`links::check`]: every local link and anchor must lead to a built file
 //! 12. [`output::publish`]: all files into a staging folder, swapped in whole (`build` first
@@ -28,6 +28,7 @@
 #![warn(unreachable_pub)]
 
 mod config;
+mod date;
 pub mod diagnostic;
 pub mod eligibility;
 pub mod format;
@@ -153,7 +154,10 @@ pub(crate) fn build_with(
     run.stop_on_errors()?;
     let templates = run.stage("templates", || cache.templates.compile(&theme))?;
     let mut assets = theme::fingerprint(&theme);
-    let rules_file = rules.as_ref().map(|checked| checked.file(&mut assets));
+    let rules_file = run.stage("rules file", || {
+        let file = rules.as_ref().map(|checked| checked.file(&mut assets));
+        file.transpose().map_err(|d| vec![d])
+    })?;
     let mut notes = Vec::new();
     if let (Some(checked), Some((_, json)), true) = (&rules, &rules_file, options.node_cases) {
         let (problems, note) = run.timed("eligibility in node", || {
@@ -173,6 +177,8 @@ pub(crate) fn build_with(
     files.extend(rules_file);
     files.extend(run.timed("extras", || output::extras(&site, &pages)));
     files.extend(output::statics(&theme, &assets));
+    let redirects = run.collect("aliases", || output::aliases(&site, &files));
+    files.extend(redirects);
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let index = run.stage("search index", || search::build(&site, &files))?;
     files.extend(index);

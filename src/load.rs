@@ -97,11 +97,7 @@ fn list_files(root: &Path, content: &Path) -> (Vec<PathBuf>, Vec<PathBuf>, Vec<D
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let path = e.path().unwrap_or(content).to_path_buf();
-                problems.push(
-                    Diagnostic::error(rel(root, &path), format!("cannot read: {e}"))
-                        .hint("check the folder's permissions"),
-                );
+                problems.push(fsx::walk_error(root, &e));
                 continue;
             }
         };
@@ -239,10 +235,10 @@ fn load_data(
                 continue;
             }
         };
-        let value: Json = match yaml_serde::from_str(&text) {
+        let value: Json = match crate::yaml::parse(&text, rel, 1, &[]) {
             Ok(v) => v,
-            Err(e) => {
-                problems.push(crate::yaml::error(&e, &text, rel, 1, &[]));
+            Err(d) => {
+                problems.push(d);
                 continue;
             }
         };

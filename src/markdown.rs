@@ -7,6 +7,7 @@ use crate::model::{Heading, Page, Rendered, Site, url_path};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
+use unicode_segmentation::UnicodeSegmentation;
 
 /// Markdown stage: every page's body to HTML, in parallel. Returns one [`Rendered`] per page
 /// of `site.pages`, in the same order, and the problems found (shortcodes, `@/` links).
@@ -55,15 +56,9 @@ struct Context<'a> {
 
 fn render_page(page: &Page, ctx: &Context) -> (Rendered, Vec<Diagnostic>) {
     let mut problems = Vec::new();
-    let body = crate::shortcode::expand(page, ctx.amounts, &mut problems);
+    let options = options(&page.lang);
+    let body = crate::shortcode::expand(page, ctx.amounts, options, &mut problems);
     let lines = LineIndex::new(&body, page.body_line);
-    let mut options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    if !is_cjk(&page.lang) {
-        options |= Options::ENABLE_SMART_PUNCTUATION;
-    }
     let mut local_links = Vec::new();
     let mut external_links = Vec::new();
     let mut events: Vec<Event> = Vec::new();
@@ -88,6 +83,20 @@ fn render_page(page: &Page, ctx: &Context) -> (Rendered, Vec<Diagnostic>) {
         },
         problems,
     )
+}
+
+/// The Markdown a page of `lang` is written in: smart quotes and dashes except in Chinese,
+/// Japanese and Korean, which have their own punctuation.
+fn options(lang: &str) -> Options {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    if is_cjk(lang) {
+        options
+    } else {
+        options | Options::ENABLE_SMART_PUNCTUATION
+    }
 }
 
 fn is_cjk(lang: &str) -> bool {
@@ -219,12 +228,17 @@ fn level_number(level: HeadingLevel) -> u8 {
 }
 
 /// Lowercase letters and digits of any script, words joined by `-`:
-/// `What it offers` → `what-it-offers`, `适用条件` → `适用条件`, `Кто может` → `кто-может`.
+/// `What it offers` → `what-it-offers`, `适用条件` → `适用条件`, `Кто может` → `кто-может`,
+/// `हिन्दी भाषा` → `हिन्दी-भाषा`. A character is kept whole with the marks written on it (a
+/// grapheme) when it starts with a letter or digit; anything else (spaces, punctuation, `/`,
+/// `.`, `%`, controls) separates words, and invisible format characters are dropped, so a slug
+/// is always safe as a URL path segment and a file name.
 pub(crate) fn slugify(text: &str) -> String {
-    let mut slug = String::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            slug.push(c);
+    let lower = text.to_lowercase();
+    let mut slug = String::with_capacity(lower.len());
+    for grapheme in lower.graphemes(true) {
+        if grapheme.chars().next().is_some_and(char::is_alphanumeric) {
+            slug.extend(grapheme.chars().filter(|c| !is_invisible(*c)));
         } else if !slug.is_empty() && !slug.ends_with('-') {
             slug.push('-');
         }
@@ -235,6 +249,17 @@ pub(crate) fn slugify(text: &str) -> String {
     } else {
         slug.to_string()
     }
+}
+
+/// Unicode's default-ignorable code points: zero-width spaces and joiners, direction marks and
+/// overrides, variation selectors, fillers, tags. Invisible in a URL, so never part of a slug.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{115F}'..='\u{1160}' | '\u{17B4}'..='\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}' | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
 #[cfg(test)]
@@ -250,5 +275,60 @@ mod tests {
             "кто-может-воспользоваться"
         );
         assert_eq!(slugify("!!!"), "section");
+        assert_eq!(slugify("हिन्दी भाषा"), "हिन्दी-भाषा");
+        assert_eq!(slugify("العربية"), "العربية");
+        // A letter written with a combining accent stays one letter, not `re-sume`.
+        assert_eq!(slugify("Re\u{301}sume\u{301}"), "re\u{301}sume\u{301}");
+    }
+
+    // Slugs become path segments (tags/SLUG/, #ids): nothing in one may lead elsewhere or hide.
+    #[test]
+    fn slugs_are_safe_as_a_path_segment_whatever_the_input() {
+        assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
+        assert_eq!(slugify("..\\..\\windows"), "windows");
+        assert_eq!(slugify("100% sure"), "100-sure");
+        assert_eq!(slugify("%2e%2e%2f"), "2e-2e-2f");
+        assert_eq!(slugify("  many   spaces\there \n"), "many-spaces-here");
+        assert_eq!(slugify("a?b#c:d"), "a-b-c-d");
+        assert_eq!(slugify("right\u{202E}txt.exe"), "right-txt-exe");
+        assert_eq!(slugify("zero\u{200B}width"), "zero-width");
+        assert_eq!(slugify("joi\u{200D}ned"), "joined");
+        assert_eq!(slugify("\u{3164}"), "section");
+        assert_eq!(slugify(".."), "section");
+        let inputs = [
+            "../x",
+            "a/b",
+            "a\\b",
+            "%00",
+            "\u{0}\u{1}x",
+            "C:\\",
+            "x\u{FE0F}y",
+            "👍 ok",
+            "İstanbul",
+            "ǅemal",
+            "Ⅻ century",
+            "ａｂｃ／ｄ",
+            "a\u{2215}b",
+            "\u{E0041}tag",
+        ];
+        for input in inputs {
+            let slug = slugify(input);
+            assert!(
+                !slug.is_empty() && !slug.starts_with('-') && !slug.ends_with('-'),
+                "{input:?} → {slug:?}"
+            );
+            for c in slug.chars() {
+                assert!(
+                    !c.is_control()
+                        && !c.is_whitespace()
+                        && !is_invisible(c)
+                        && !matches!(
+                            c,
+                            '/' | '\\' | '.' | '%' | '?' | '#' | ':' | '\u{FF0F}' | '\u{2215}'
+                        ),
+                    "{input:?} → {slug:?} holds {c:?}"
+                );
+            }
+        }
     }
 }

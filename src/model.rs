@@ -1,6 +1,7 @@
 //! Plain data of a site: pages, their front matter and translations. No I/O here.
 
 use crate::config::Config;
+use crate::date::Date;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -53,13 +54,13 @@ pub(crate) struct Page {
 pub(crate) struct FrontMatter {
     pub title: String,
     pub summary: Option<String>,
-    pub date: Option<String>,
-    pub updated: Option<String>,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
     pub weight: Option<i64>,
     pub tags: Vec<String>,
     pub draft: bool,
     pub template: Option<String>,
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Alias>,
     pub extra: serde_json::Value,
     /// Hash of the default-language source this translation was last reviewed against; written
     /// by `invest-guide translations --mark-reviewed`, never by hand.
@@ -69,6 +70,38 @@ pub(crate) struct FrontMatter {
     /// Line in the source file of each field, for later diagnostics.
     #[serde(skip)]
     pub lines: BTreeMap<String, usize>,
+}
+
+/// An old URL of a page (`aliases:`): a path from the site's root such as `/en/old-name/`
+/// (below the base path on a sub-path site), checked by the front-matter stage.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Alias {
+    pub path: String,
+    /// Where it is written in the source file.
+    #[serde(skip)]
+    pub line: usize,
+    #[serde(skip)]
+    pub col: usize,
+}
+
+impl Alias {
+    /// The file the redirect is written to, below the output folder: `en/old-name/index.html`
+    /// for `/en/old-name/` or `/en/old-name`, `en/old.html` for `/en/old.html`.
+    pub(crate) fn file(&self) -> String {
+        let rel = self.path.trim_start_matches('/');
+        if rel.ends_with(".html") {
+            rel.to_string()
+        } else {
+            format!("{}/index.html", rel.trim_end_matches('/'))
+        }
+    }
+
+    /// The URL path it answers, below the base path: `en/old-name/`, `en/old.html`.
+    pub(crate) fn url_path(&self) -> String {
+        self.file()
+            .strip_suffix("index.html")
+            .map_or_else(|| self.file(), str::to_string)
+    }
 }
 
 /// The Markdown stage's output for one page. The stage returns one per page of
@@ -93,10 +126,17 @@ pub(crate) struct Heading {
 
 impl Page {
     /// Sort order inside a section: weight first, then newest date, then title.
-    pub(crate) fn order_key(&self) -> (i64, std::cmp::Reverse<String>, String, String) {
+    pub(crate) fn order_key(
+        &self,
+    ) -> (
+        i64,
+        std::cmp::Reverse<Option<jiff::Timestamp>>,
+        String,
+        String,
+    ) {
         (
             self.front.weight.unwrap_or(i64::MAX),
-            std::cmp::Reverse(self.front.date.clone().unwrap_or_default()),
+            std::cmp::Reverse(self.front.date.as_ref().map(|d| d.instant)),
             self.front.title.clone(),
             self.key.clone(),
         )

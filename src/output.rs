@@ -2,12 +2,16 @@
 //! theme's static files), and the write stage: an all-or-nothing publish that swaps a fully
 //! written staging folder in place of the previous output.
 
+use crate::date::Date;
 use crate::diagnostic::Diagnostic;
 use crate::fsx;
-use crate::model::{Files, Page, Rendered, Site, url_path};
+use crate::model::{Alias, Files, Page, Rendered, Site, url_path};
+use crate::render::escape_html;
 use crate::theme::{Assets, Theme};
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use rayon::prelude::*;
-use std::fmt::Write as _;
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
@@ -15,7 +19,7 @@ use std::path::{Component, Path, PathBuf};
 /// language (`pages[i]` is the Markdown stage's output for `site.pages[i]`).
 pub(crate) fn extras(site: &Site, pages: &[Rendered]) -> Files {
     let mut files = Files::new();
-    files.push(("sitemap.xml".into(), sitemap(site).into_bytes()));
+    files.push(("sitemap.xml".into(), sitemap(site)));
     files.push(("robots.txt".into(), robots(site).into_bytes()));
     files.push(("_headers".into(), headers(site).into_bytes()));
     for feed in &site.config.feeds {
@@ -24,10 +28,142 @@ pub(crate) fn extras(site: &Site, pages: &[Rendered]) -> Files {
                 "{}atom.xml",
                 url_path(&format!("{feed}/_index"), &lang.code)
             );
-            files.push((path, atom(site, pages, feed, &lang.code).into_bytes()));
+            files.push((path, atom(site, pages, feed, &lang.code)));
         }
     }
     files
+}
+
+/// Aliases stage: for each alias of a page (`aliases:` in its front matter), a redirect page
+/// where the old URL was, and a `_redirects` file (`FROM TO 301`, read by Netlify and
+/// Cloudflare Pages) listing them all; no `_redirects` when no page has an alias. An alias that
+/// is a page's URL, another alias, or the place of a file the build writes is an error at its
+/// line. `files` are all the files built before.
+pub(crate) fn aliases(site: &Site, files: &Files) -> (Files, Vec<Diagnostic>) {
+    let mut taken = Taken::new(site, files);
+    let base_path = site.config.base_path();
+    let mut out = Files::new();
+    let mut redirects = Vec::new();
+    let mut problems = Vec::new();
+    for page in site.pages.iter().filter(|p| !p.fallback) {
+        for alias in &page.front.aliases {
+            let file = alias.file();
+            if let Some(owner) = taken.clash(&file) {
+                problems.push(clash(page, alias, owner));
+                continue;
+            }
+            taken.insert(&file, Owner::Alias(page.source.clone(), alias.line));
+            let target = format!("{}{}", site.config.base_url, page.url_path);
+            let html = redirect_page(&page.front.title, language_tag(site, &page.lang), &target);
+            out.push((file, html.into_bytes()));
+            let from = alias.url_path();
+            redirects.push(format!(
+                "{base_path}{from} {base_path}{} 301\n",
+                page.url_path
+            ));
+        }
+    }
+    if !redirects.is_empty() {
+        redirects.sort();
+        out.push(("_redirects".into(), redirects.concat().into_bytes()));
+    }
+    (out, problems)
+}
+
+/// A page that sends the visitor on to `target` at once, with no script or style (the site's
+/// Content-Security-Policy forbids inline ones): a refresh, a canonical link for search
+/// engines, `noindex`, and a link to follow by hand.
+fn redirect_page(title: &str, lang_tag: &str, target: &str) -> String {
+    let (title, lang, url) = (
+        escape_html(title),
+        escape_html(lang_tag),
+        escape_html(target),
+    );
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>{title}</title>\n<meta name=\"robots\" content=\"noindex\">\n\
+         <link rel=\"canonical\" href=\"{url}\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n<body>\n\
+         <p><a href=\"{url}\">{title}</a></p>\n</body>\n</html>\n"
+    )
+}
+
+/// Who already has an output path.
+enum Owner {
+    Page(PathBuf),
+    /// An alias of the page in this file, at this line.
+    Alias(PathBuf, usize),
+    File(String),
+}
+
+/// Every output path in use, lowercased: hosts on case-insensitive file systems (macOS,
+/// Windows) would let `/en/Policy/` overwrite `/en/policy/`.
+struct Taken(BTreeMap<String, Owner>);
+
+impl Taken {
+    fn new(site: &Site, files: &Files) -> Taken {
+        let mut taken = Taken(BTreeMap::new());
+        for (path, _) in files {
+            taken.insert(path, Owner::File(path.clone()));
+        }
+        taken.insert("_redirects", Owner::File("_redirects".into()));
+        for page in &site.pages {
+            let file = format!("{}index.html", page.url_path);
+            taken.insert(&file, Owner::Page(page.source.clone()));
+        }
+        taken
+    }
+
+    fn insert(&mut self, path: &str, owner: Owner) {
+        self.0.insert(path.to_ascii_lowercase(), owner);
+    }
+
+    /// Who holds `path` itself, a folder above it as a file, or it as a folder.
+    fn clash(&self, path: &str) -> Option<&Owner> {
+        let path = path.to_ascii_lowercase();
+        let folder = format!("{path}/");
+        self.0
+            .get(&path)
+            .or_else(|| {
+                path.match_indices('/')
+                    .find_map(|(i, _)| self.0.get(&path[..i]))
+            })
+            .or_else(|| {
+                let below = self.0.range(folder.clone()..).next();
+                below
+                    .filter(|(k, _)| k.starts_with(&folder))
+                    .map(|(_, o)| o)
+            })
+    }
+}
+
+fn clash(page: &Page, alias: &Alias, owner: &Owner) -> Diagnostic {
+    let what = format!("alias `{}`", alias.path);
+    let (message, hint) = match owner {
+        Owner::Page(source) if *source == page.source => (
+            format!("{what} is this page's own URL"),
+            "remove it: the page is already published there".to_string(),
+        ),
+        Owner::Page(source) => (
+            format!("{what} is the URL of {}", source.display()),
+            "remove it, or move that page first; a URL shows one page".to_string(),
+        ),
+        Owner::Alias(source, line) if *source == page.source => (
+            format!("{what} is listed twice (first on line {line})"),
+            "keep one of them".to_string(),
+        ),
+        Owner::Alias(source, line) => (
+            format!("{what} is also an alias of {}:{line}", source.display()),
+            "an old URL can redirect to one page only: keep it on one of them".to_string(),
+        ),
+        Owner::File(file) => (
+            format!("{what} would take the place of `{file}`, which the build writes"),
+            "choose the old page's own path, e.g. `/en/old-name/`".to_string(),
+        ),
+    };
+    Diagnostic::error(&page.source, message)
+        .at(alias.line, alias.col)
+        .hint(hint)
 }
 
 /// The theme's static files, under their fingerprinted names (stylesheets as rewritten to
@@ -43,58 +179,55 @@ pub(crate) fn statics(theme: &Theme, assets: &Assets) -> Files {
         .collect()
 }
 
-fn sitemap(site: &Site) -> String {
+fn sitemap(site: &Site) -> Vec<u8> {
     let base = &site.config.base_url;
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    let mut xml = Xml::new("UTF-8");
+    xml.open(
+        0,
+        "urlset",
+        &[
+            ("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"),
+            ("xmlns:xhtml", "http://www.w3.org/1999/xhtml"),
+        ],
     );
-    let mut i = 0;
-    while i < site.pages.len() {
-        let key = &site.pages[i].key;
-        let group: Vec<_> = site.pages[i..]
+    for group in site.pages.chunk_by(|a, b| a.key == b.key) {
+        let published: Vec<&Page> = group.iter().filter(|p| !p.fallback).collect();
+        let default = group
             .iter()
-            .take_while(|p| &p.key == key)
-            .collect();
-        for page in group.iter().filter(|p| !p.fallback) {
-            let _ = write!(
-                out,
-                "  <url>\n    <loc>{base}{}</loc>\n",
-                escape(&page.url_path)
-            );
+            .find(|p| p.lang == site.config.default_language);
+        for page in &published {
+            xml.open(1, "url", &[]);
+            xml.leaf(2, "loc", &[], &format!("{base}{}", page.url_path));
             if let Some(date) = page.front.updated.as_ref().or(page.front.date.as_ref()) {
-                let _ = writeln!(out, "    <lastmod>{}</lastmod>", escape(&date[..10]));
+                xml.leaf(2, "lastmod", &[], &date.day);
             }
-            for alt in group.iter().filter(|p| !p.fallback) {
-                let tag = site
-                    .config
-                    .language(&alt.lang)
-                    .map_or(alt.lang.as_str(), |l| l.tag.as_str());
-                let _ = writeln!(
-                    out,
-                    "    <xhtml:link rel=\"alternate\" hreflang=\"{tag}\" href=\"{base}{}\"/>",
-                    escape(&alt.url_path)
-                );
-            }
-            if let Some(default) = group
+            let alternates = published
                 .iter()
-                .find(|p| p.lang == site.config.default_language)
-            {
-                let _ = writeln!(
-                    out,
-                    "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{base}{}\"/>",
-                    escape(&default.url_path)
-                );
+                .map(|alt| (language_tag(site, &alt.lang), *alt))
+                .chain(default.map(|p| ("x-default", p)));
+            for (hreflang, alt) in alternates {
+                let href = format!("{base}{}", alt.url_path);
+                let attributes = [
+                    ("rel", "alternate"),
+                    ("hreflang", hreflang),
+                    ("href", &href),
+                ];
+                xml.empty(2, "xhtml:link", &attributes);
             }
-            out.push_str("  </url>\n");
+            xml.close(1, "url");
         }
-        i += group.len();
     }
-    out.push_str("</urlset>\n");
-    out
+    xml.close(0, "urlset");
+    xml.finish()
+}
+
+/// The BCP 47 tag of the language with `code` (the code itself unless `tag:` sets one).
+fn language_tag<'a>(site: &'a Site, code: &'a str) -> &'a str {
+    site.config.language(code).map_or(code, |l| l.tag.as_str())
 }
 
 /// An Atom feed of the dated pages of section `dir` in `lang`, newest first.
-fn atom(site: &Site, pages: &[Rendered], dir: &str, lang: &str) -> String {
+fn atom(site: &Site, pages: &[Rendered], dir: &str, lang: &str) -> Vec<u8> {
     let base = &site.config.base_url;
     let mut entries: Vec<(&Page, &Rendered)> = site
         .pages
@@ -102,7 +235,8 @@ fn atom(site: &Site, pages: &[Rendered], dir: &str, lang: &str) -> String {
         .zip(pages)
         .filter(|(p, _)| p.dir == dir && p.lang == lang && !p.is_index)
         .collect();
-    entries.sort_by(|(a, _), (b, _)| (&b.front.date, &a.key).cmp(&(&a.front.date, &b.key)));
+    let instant = |p: &Page| p.front.date.as_ref().map(|d| d.instant);
+    entries.sort_by(|(a, _), (b, _)| (instant(b), &a.key).cmp(&(instant(a), &b.key)));
     let index = site
         .pages
         .iter()
@@ -110,61 +244,178 @@ fn atom(site: &Site, pages: &[Rendered], dir: &str, lang: &str) -> String {
     let title = index.map_or(dir, |p| p.front.title.as_str());
     let site_title = site.config.language(lang).map_or("", |l| l.title.as_str());
     let feed_url = format!("{base}{}", url_path(&format!("{dir}/_index"), lang));
-    let stamp = |p: &Page| {
-        atom_time(
-            p.front
-                .updated
-                .as_deref()
-                .or(p.front.date.as_deref())
-                .unwrap_or("1970-01-01"),
-        )
-    };
     let updated = entries
         .iter()
-        .map(|(p, _)| stamp(p))
-        .max()
-        .unwrap_or_else(|| atom_time("1970-01-01"));
-    let mut out = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n  <title>{} · {}</title>\n  <id>{feed_url}</id>\n  <link rel=\"self\" href=\"{feed_url}atom.xml\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{feed_url}\"/>\n  <updated>{updated}</updated>\n  <author><name>{}</name></author>\n",
-        escape(title),
-        escape(site_title),
-        escape(site_title),
+        .filter_map(|(p, _)| stamp(p))
+        .max_by_key(|d| d.instant)
+        .map_or(EPOCH, |d| d.rfc3339.as_str());
+    let mut xml = Xml::new("utf-8");
+    xml.open(
+        0,
+        "feed",
+        &[("xmlns", "http://www.w3.org/2005/Atom"), ("xml:lang", lang)],
     );
+    xml.leaf(1, "title", &[], &format!("{title} · {site_title}"));
+    xml.leaf(1, "id", &[], &feed_url);
+    let self_url = format!("{feed_url}atom.xml");
+    xml.empty(1, "link", &[("rel", "self"), ("href", &self_url)]);
+    let html_link = [("rel", "alternate"), ("type", "text/html")];
+    xml.empty(
+        1,
+        "link",
+        &[html_link[0], html_link[1], ("href", &feed_url)],
+    );
+    xml.leaf(1, "updated", &[], updated);
+    xml.indent(1);
+    xml.start("author", &[]);
+    xml.start("name", &[]);
+    xml.text(site_title);
+    xml.end("name");
+    xml.end("author");
+    xml.newline();
     for (p, rendered) in entries {
         let url = format!("{base}{}", p.url_path);
-        let _ = write!(
-            out,
-            "  <entry>\n    <title>{}</title>\n    <id>{url}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n    <updated>{}</updated>\n",
-            escape(&p.front.title),
-            stamp(p)
-        );
+        xml.open(1, "entry", &[]);
+        xml.leaf(2, "title", &[], &p.front.title);
+        xml.leaf(2, "id", &[], &url);
+        xml.empty(2, "link", &[html_link[0], html_link[1], ("href", &url)]);
+        xml.leaf(2, "updated", &[], stamp(p).map_or(EPOCH, |d| &d.rfc3339));
         if let Some(summary) = &p.front.summary {
-            let _ = writeln!(out, "    <summary>{}</summary>", escape(summary));
+            xml.leaf(2, "summary", &[], summary);
         }
-        let _ = writeln!(
-            out,
-            "    <content type=\"html\">{}</content>\n  </entry>",
-            escape(&rendered.html)
-        );
+        xml.leaf(2, "content", &[("type", "html")], &rendered.html);
+        xml.close(1, "entry");
     }
-    out.push_str("</feed>\n");
+    xml.close(0, "feed");
+    xml.finish()
+}
+
+/// When a page last changed: `updated`, else `date`.
+fn stamp(page: &Page) -> Option<&Date> {
+    page.front.updated.as_ref().or(page.front.date.as_ref())
+}
+
+/// Atom requires an `updated` time; an undated page or an empty feed gets this one.
+const EPOCH: &str = "1970-01-01T00:00:00Z";
+
+/// An XML document laid out one element per line, two spaces per level. quick-xml writes the
+/// markup and escapes every attribute value; text is escaped by [`escape_text`]. Nothing is
+/// ever spliced in unescaped.
+struct Xml(Writer<Vec<u8>>);
+
+impl Xml {
+    /// A document with its declaration (`encoding` as the feed or sitemap has always written
+    /// it).
+    fn new(encoding: &str) -> Xml {
+        let mut xml = Xml(Writer::new(Vec::new()));
+        xml.put(Event::Decl(BytesDecl::new("1.0", Some(encoding), None)));
+        xml.newline();
+        xml
+    }
+
+    /// `<name …>` on a line of its own.
+    fn open(&mut self, depth: usize, name: &str, attributes: &[(&str, &str)]) {
+        self.indent(depth);
+        self.start(name, attributes);
+        self.newline();
+    }
+
+    /// `</name>` on a line of its own.
+    fn close(&mut self, depth: usize, name: &str) {
+        self.indent(depth);
+        self.end(name);
+        self.newline();
+    }
+
+    /// `<name …>text</name>` on a line of its own.
+    fn leaf(&mut self, depth: usize, name: &str, attributes: &[(&str, &str)], text: &str) {
+        self.indent(depth);
+        self.start(name, attributes);
+        self.text(text);
+        self.end(name);
+        self.newline();
+    }
+
+    /// `<name …/>` on a line of its own.
+    fn empty(&mut self, depth: usize, name: &str, attributes: &[(&str, &str)]) {
+        self.indent(depth);
+        self.put(Event::Empty(element(name, attributes)));
+        self.newline();
+    }
+
+    fn start(&mut self, name: &str, attributes: &[(&str, &str)]) {
+        self.put(Event::Start(element(name, attributes)));
+    }
+
+    fn end(&mut self, name: &str) {
+        self.put(Event::End(BytesEnd::new(name)));
+    }
+
+    fn text(&mut self, text: &str) {
+        self.put(Event::Text(BytesText::from_escaped(escape_text(text))));
+    }
+
+    fn indent(&mut self, depth: usize) {
+        self.put(Event::Text(BytesText::from_escaped("  ".repeat(depth))));
+    }
+
+    fn newline(&mut self) {
+        self.put(Event::Text(BytesText::from_escaped("\n")));
+    }
+
+    fn put(&mut self, event: Event) {
+        // Writing into a Vec<u8> cannot fail: `io::Write for Vec<u8>` never returns an error.
+        let _infallible = self.0.write_event(event);
+    }
+
+    fn finish(self) -> Vec<u8> {
+        self.0.into_inner()
+    }
+}
+
+/// A start tag with its attributes, each value escaped by quick-xml (`&`, `<`, `>`, quotes,
+/// and the white space that attribute normalisation would fold).
+fn element<'a>(name: &'a str, attributes: &[(&str, &str)]) -> BytesStart<'a> {
+    let mut start = BytesStart::new(name);
+    for (key, value) in attributes {
+        start.push_attribute((*key, xml_chars(value).as_ref()));
+    }
+    start
+}
+
+/// Text content escaped: `&`, `<`, `>`, `"` and carriage returns. (quick-xml's own text escape
+/// also turns `'` into `&apos;`, which text does not need; this keeps the bytes the feeds have
+/// always had.)
+fn escape_text(text: &str) -> String {
+    let text = xml_chars(text);
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\r' => out.push_str("&#13;"),
+            c => out.push(c),
+        }
+    }
     out
 }
 
-/// `2023-10-13` → `2023-10-13T00:00:00Z` (Atom wants a full timestamp).
-fn atom_time(date: &str) -> String {
-    if date.len() > 10 {
-        date.to_string()
+/// `text` without the characters XML 1.0 forbids even when escaped (control characters other
+/// than tab, line feed and carriage return; U+FFFE, U+FFFF), which would make the file invalid.
+fn xml_chars(text: &str) -> std::borrow::Cow<'_, str> {
+    let allowed = |c: char| {
+        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+    };
+    if text.chars().all(allowed) {
+        text.into()
     } else {
-        format!("{date}T00:00:00Z")
+        text.chars()
+            .filter(|c| allowed(*c))
+            .collect::<String>()
+            .into()
     }
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn robots(site: &Site) -> String {
@@ -353,5 +604,66 @@ fn remove_stale(parent: &Path, name: &str) {
         .collect();
     for path in stale {
         let _ = fs::remove_dir_all(path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quick_xml::Reader;
+
+    // Whatever a value holds, it cannot close its attribute or element, nor make the file
+    // invalid: the writer escapes markup and drops characters XML 1.0 forbids.
+    #[test]
+    fn values_cannot_break_out_of_the_document() {
+        let hostile = "a\"b'c<d>e&f\u{1}g\u{FFFF}h\ri";
+        let mut xml = Xml::new("UTF-8");
+        xml.open(0, "root", &[("lang", hostile)]);
+        xml.leaf(1, "title", &[], hostile);
+        xml.close(0, "root");
+        let bytes = xml.finish();
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            !text.contains('\u{1}') && !text.contains('\u{FFFF}'),
+            "{text}"
+        );
+        let mut reader = Reader::from_str(&text);
+        let mut seen = Vec::new();
+        loop {
+            match reader.read_event().unwrap() {
+                Event::Eof => break,
+                Event::Start(e) => {
+                    seen.push(e.name().as_ref().to_string());
+                    for attribute in e.attributes() {
+                        let value = attribute
+                            .unwrap()
+                            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .unwrap()
+                            .into_owned();
+                        assert_eq!(value, "a\"b'c<d>e&fgh\ri");
+                    }
+                }
+                Event::End(_) | Event::Text(_) | Event::GeneralRef(_) | Event::Decl(_) => {}
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(seen, ["root", "title"]);
+        assert!(
+            text.contains("<title>a&quot;b'c&lt;d&gt;e&amp;fgh&#13;i</title>"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_redirect_page_escapes_what_it_shows() {
+        let html = redirect_page("A < B & \"C\"", "en", "https://host/a/?x=\"1\"");
+        assert!(
+            html.contains("<title>A &lt; B &amp; &quot;C&quot;</title>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("url=https://host/a/?x=&quot;1&quot;\""),
+            "{html}"
+        );
     }
 }

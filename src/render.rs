@@ -8,12 +8,13 @@
 //! that language, so no state is shared between pages.
 
 use crate::diagnostic::Diagnostic;
-use crate::i18n::{Bundles, Strings};
+use crate::i18n::{Bundles, Strings, Unresolved};
 use crate::model::{Files, Page, Rendered, Site, url_path};
 use crate::theme::{Assets, Theme};
 use rayon::prelude::*;
 use serde_json::{Value as Json, json};
 use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
 use std::sync::Arc;
 use tera::Tera;
 
@@ -146,7 +147,8 @@ pub(crate) struct TemplateCache {
 impl TemplateCache {
     /// The theme's templates, compiled, from the cache when their sources are unchanged.
     pub(crate) fn compile(&mut self, theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
-        let mut hash = crate::hash::Fnv64::new();
+        let mut hash = crate::hash::Fnv64::default();
+        use std::hash::Hasher as _;
         for (name, file) in &theme.templates {
             hash.write(name.as_bytes());
             hash.write(&[0]);
@@ -231,6 +233,9 @@ fn template_error(
         .get(template)
         .map(|f| f.origin.clone())
         .unwrap_or_else(|| format!("templates/{template}").into());
+    // tera gives no position for an error at render time; a `t` call can still be found.
+    let called = (line == 0).then(|| string_call(theme, template, &full));
+    let (origin, line, col) = called.flatten().unwrap_or((origin, line, col));
     let hint = match page {
         Some(p) => format!(
             "while rendering {}; fix the template or the page's front matter",
@@ -241,6 +246,23 @@ fn template_error(
     Diagnostic::error(origin, format!("template error: {message}"))
         .at(line, col)
         .hint(hint)
+}
+
+/// Where a template calls `t(key="KEY")` for the UI string a `t` error names: the rendered
+/// template first, then the others (a parent or a macro file); `None` when the key is built
+/// with `~` and no call names it literally.
+fn string_call(theme: &Theme, template: &str, message: &str) -> Option<(PathBuf, usize, usize)> {
+    let key = message.split("UI string `").nth(1)?.split('`').next()?;
+    let calls = [format!("t(key=\"{key}\""), format!("t(key='{key}'")];
+    let rendered = theme.templates.get(template).into_iter();
+    rendered.chain(theme.templates.values()).find_map(|file| {
+        let text = std::str::from_utf8(&file.bytes).ok()?;
+        let at = calls.iter().filter_map(|c| text.find(c.as_str())).min()?;
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line = text[..at].matches('\n').count() + 1;
+        let col = text[line_start..at].chars().count() + 1;
+        Some((file.origin.clone(), line, col))
+    })
 }
 
 fn choose_template(page: &Page, theme: &Theme) -> Result<String, Diagnostic> {
@@ -574,16 +596,35 @@ fn register_strings(tera: &mut Tera, lang: &str, strings: Option<Arc<Strings>>) 
             .filter(|(k, _)| k.as_str() != "key")
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        strings
-            .as_ref()
-            .and_then(|s| s.get(&key, &rest))
-            .map(Json::from)
-            .ok_or_else(|| {
-                tera::Error::msg(format!(
-                    "no UI string `{key}` for `{l}`: add `{key} = …` to i18n/{l}/main.ftl"
-                ))
-            })
+        let found = match strings.as_ref() {
+            Some(s) => s.get(&key, &rest),
+            None => Ok(None),
+        };
+        match found {
+            Ok(Some(text)) => Ok(Json::from(text)),
+            Ok(None) => Err(tera::Error::msg(format!(
+                "no UI string `{key}` for `{l}`: add `{key} = …` to i18n/{l}/main.ftl"
+            ))),
+            Err(why) => Err(tera::Error::msg(unresolved(&key, &l, &why))),
+        }
     });
+}
+
+/// Why `t(key=…)` could not format the UI string `key` of `lang`, and how to fix it.
+fn unresolved(key: &str, lang: &str, why: &Unresolved) -> String {
+    match why {
+        Unresolved::Argument(name) => format!(
+            "the UI string `{key}` of `{lang}` needs the argument `{name}`, which is missing \
+             or empty: call t(key=\"{key}\", {name}=…) with a value"
+        ),
+        Unresolved::Reference(id) => format!(
+            "the UI string `{key}` of `{lang}` refers to `{id}`, which i18n/{lang}/ does not \
+             define: define it, or fix the message"
+        ),
+        Unresolved::Other(e) => {
+            format!("the UI string `{key}` of `{lang}` cannot be formatted ({e}): fix the message")
+        }
+    }
 }
 
 /// The filters of `lang`'s templates: dates and figures as that language writes them.
@@ -710,7 +751,7 @@ fn insert_navigation(ctx: &mut Map, site: &Site, page: &Page, pages: &ByKey, lis
 }
 
 /// HTML escaping for template output: the five characters that matter, nothing more.
-fn escape_html(input: &str) -> String {
+pub(crate) fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     for c in input.chars() {
         match c {

@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, nearest};
 use crate::frontmatter;
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -57,7 +57,7 @@ pub fn create(root: &Path, target: &Target) -> Result<Vec<PathBuf>, Vec<Diagnost
     check_section(root, &target.section)?;
     let no_fields = BTreeMap::new();
     let fields = config.sections.get(&target.section).unwrap_or(&no_fields);
-    let known = Known::scan(&root.join(&dir));
+    let known = Known::scan(root, &dir)?;
     let files: Vec<(PathBuf, String)> = config
         .languages
         .iter()
@@ -91,13 +91,19 @@ fn check_section(root: &Path, section: &str) -> Result<(), Vec<Diagnostic>> {
     if content.join(section).is_dir() {
         return Ok(());
     }
-    let existing: Vec<String> = fs::read_dir(&content)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|e| e.path().is_dir())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
+    let entries = match fs::read_dir(&content) {
+        Ok(entries) => entries,
+        // No content yet: nothing to suggest, the new section is the first.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(vec![content_error(Path::new("content"), "read", e)]),
+    };
+    let mut existing = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| vec![content_error(Path::new("content"), "read", e)])?;
+        if entry.path().is_dir() {
+            existing.push(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
     match nearest(section, existing.iter().map(String::as_str)) {
         Some(near) => Err(vec![
             Diagnostic::error(
@@ -112,13 +118,13 @@ fn check_section(root: &Path, section: &str) -> Result<(), Vec<Diagnostic>> {
     }
 }
 
+fn content_error(path: &Path, action: &str, e: io::Error) -> Diagnostic {
+    Diagnostic::error(path, format!("cannot {action}: {e}"))
+        .hint("check that it exists (a symbolic link must lead to a file) and the permissions of the content folder")
+}
+
 fn write_all(root: &Path, dir: &Path, files: &[(PathBuf, String)]) -> Result<(), Vec<Diagnostic>> {
-    let io_error = |path: &Path, action: &str, e: std::io::Error| {
-        vec![
-            Diagnostic::error(path, format!("cannot {action}: {e}"))
-                .hint("check the permissions of the content folder"),
-        ]
-    };
+    let io_error = |path: &Path, action: &str, e: io::Error| vec![content_error(path, action, e)];
     fs::create_dir_all(root.join(dir)).map_err(|e| io_error(dir, "create the folder", e))?;
     for (path, text) in files {
         // `create_new`: never overwrite, even a file that appeared since the check above.
@@ -141,27 +147,49 @@ struct Known {
 }
 
 impl Known {
-    fn scan(dir: &Path) -> Known {
+    /// Reads the pages of the section folder `dir` (below `root`); one that cannot be read is
+    /// an error, since the numbers it holds may be the highest. A page whose front matter is
+    /// broken is passed over: `check` names it, and `new` need not be blocked by it.
+    fn scan(root: &Path, dir: &Path) -> Result<Known, Vec<Diagnostic>> {
         let mut known = Known::default();
-        let pages = fs::read_dir(dir).into_iter().flatten().flatten();
-        for entry in pages {
+        let entries = match fs::read_dir(root.join(dir)) {
+            Ok(entries) => entries,
+            // A new section: no pages to learn from yet.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(known),
+            Err(e) => return Err(vec![content_error(dir, "read", e)]),
+        };
+        let mut problems = Vec::new();
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    problems.push(content_error(dir, "read", e));
+                    continue;
+                }
+            };
             let name = entry.file_name().to_string_lossy().into_owned();
             if name.starts_with('_') || !name.ends_with(".md") {
                 continue;
             }
-            let Ok(text) = fs::read_to_string(entry.path()) else {
-                continue;
-            };
-            let text = text.replace("\r\n", "\n");
-            let Ok(split) = frontmatter::split(&text, &entry.path()) else {
-                continue;
-            };
-            let Ok(fields) = yaml_serde::from_str::<yaml_serde::Mapping>(split.yaml) else {
-                continue;
-            };
-            known.add(&fields);
+            match fs::read_to_string(entry.path()) {
+                Ok(text) => known.add_page(&text.replace("\r\n", "\n"), &entry.path()),
+                Err(e) => problems.push(content_error(&dir.join(&name), "read", e)),
+            }
         }
-        known
+        if problems.is_empty() {
+            Ok(known)
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn add_page(&mut self, text: &str, path: &Path) {
+        let Ok(split) = frontmatter::split(text, path) else {
+            return;
+        };
+        if let Ok(fields) = yaml_serde::from_str::<yaml_serde::Mapping>(split.yaml) {
+            self.add(&fields);
+        }
     }
 
     fn add(&mut self, fields: &yaml_serde::Mapping) {

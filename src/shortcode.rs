@@ -1,50 +1,96 @@
 //! `{{ name(arg="value") }}` in Markdown: small, named inserts that keep figures in data.
 //! The one shortcode today is `amount`, which prints a figure of the thresholds data file in
-//! the page's language, so a policy change is one edit.
+//! the page's language, so a policy change is one edit. Inside code spans and code blocks
+//! `{{` is text, not a shortcode.
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::LineIndex;
 use crate::format::{Amount, money};
 use crate::model::Page;
+use pulldown_cmark::{Event, Options, Parser, Tag};
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 /// The body with every shortcode replaced; problems are reported at the shortcode's line.
+/// Code spans and code blocks (as pulldown-cmark reads the body with `options`) are left as
+/// written: `{{` there is text a reader should see, e.g. in an example of the syntax.
 pub(crate) fn expand(
     page: &Page,
     amounts: &BTreeMap<String, Amount>,
+    options: Options,
     problems: &mut Vec<Diagnostic>,
 ) -> String {
     let body = &page.body;
     if !body.contains("{{") {
         return body.clone();
     }
-    let lines = LineIndex::new(body, page.body_line);
-    let mut out = String::with_capacity(body.len());
-    let mut rest = 0;
-    while let Some(open) = body[rest..].find("{{").map(|i| i + rest) {
-        out.push_str(&body[rest..open]);
-        let Some(close) = body[open..].find("}}").map(|i| i + open) else {
-            problems.push(
-                Diagnostic::error(&page.source, "`{{` is never closed")
-                    .at(lines.line(open), 1)
-                    .hint("close the shortcode with `}}`"),
-            );
-            rest = open;
-            break;
-        };
-        let call = body[open + 2..close].trim();
-        match call_one(call, &page.lang, amounts) {
-            Ok(text) => out.push_str(&text),
-            Err((message, hint)) => problems.push(
-                Diagnostic::error(&page.source, message)
-                    .at(lines.line(open), 1)
-                    .hint(hint),
-            ),
+    let mut expansion = Expansion {
+        page,
+        amounts,
+        lines: LineIndex::new(body, page.body_line),
+        out: String::with_capacity(body.len()),
+        problems,
+    };
+    let mut from = 0;
+    for code in code_ranges(body, options) {
+        if code.start < from {
+            continue;
         }
-        rest = close + 2;
+        expansion.text(from, code.start);
+        expansion.out.push_str(&body[code.clone()]);
+        from = code.end;
     }
-    out.push_str(&body[rest..]);
-    out
+    expansion.text(from, body.len());
+    expansion.out
+}
+
+/// Byte ranges of the code spans and code blocks of `body`, in order.
+fn code_ranges(body: &str, options: Options) -> Vec<Range<usize>> {
+    Parser::new_ext(body, options)
+        .into_offset_iter()
+        .filter(|(event, _)| matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))))
+        .map(|(_, range)| range)
+        .collect()
+}
+
+/// A page's body being expanded, piece by piece.
+struct Expansion<'a> {
+    page: &'a Page,
+    amounts: &'a BTreeMap<String, Amount>,
+    lines: LineIndex,
+    out: String,
+    problems: &'a mut Vec<Diagnostic>,
+}
+
+impl Expansion<'_> {
+    /// Appends `body[start..end]`, a piece outside code, with its shortcodes replaced.
+    fn text(&mut self, start: usize, end: usize) {
+        let body = &self.page.body[..end];
+        let mut rest = start;
+        while let Some(open) = body[rest..].find("{{").map(|i| i + rest) {
+            self.out.push_str(&body[rest..open]);
+            let Some(close) = body[open..].find("}}").map(|i| i + open) else {
+                self.problems.push(
+                    Diagnostic::error(&self.page.source, "`{{` is never closed")
+                        .at(self.lines.line(open), 1)
+                        .hint("close the shortcode with `}}`"),
+                );
+                rest = open;
+                break;
+            };
+            let call = body[open + 2..close].trim();
+            match call_one(call, &self.page.lang, self.amounts) {
+                Ok(text) => self.out.push_str(&text),
+                Err((message, hint)) => self.problems.push(
+                    Diagnostic::error(&self.page.source, message)
+                        .at(self.lines.line(open), 1)
+                        .hint(hint),
+                ),
+            }
+            rest = close + 2;
+        }
+        self.out.push_str(&body[rest..]);
+    }
 }
 
 type Failure = (String, String);
@@ -99,6 +145,57 @@ fn parse_call(call: &str) -> Option<(&str, BTreeMap<&str, &str>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn page(body: &str) -> Page {
+        Page {
+            source: "content/a.en.md".into(),
+            key: "a".into(),
+            lang: "en".into(),
+            dir: String::new(),
+            is_index: false,
+            generated: false,
+            fallback: false,
+            source_hash: String::new(),
+            front: Default::default(),
+            body: body.into(),
+            body_line: 4,
+            url_path: "en/a/".into(),
+        }
+    }
+
+    fn expanded(body: &str) -> (String, Vec<Diagnostic>) {
+        let amounts = BTreeMap::from([(
+            "x".to_string(),
+            Amount {
+                amount: 5,
+                currency: crate::format::Currency::Usd,
+                source: String::new(),
+            },
+        )]);
+        let mut problems = Vec::new();
+        let out = expand(&page(body), &amounts, Options::empty(), &mut problems);
+        (out, problems)
+    }
+
+    // Guards `{{` in code taken for a shortcode: code spans and blocks are copied as written.
+    #[test]
+    fn code_is_copied_and_text_around_it_expanded() {
+        let body = "`{{ a }}` {{ amount(name=\"x\") }}\n\n```\n{{\n```\n\n    {{ b }}\n";
+        let (out, problems) = expanded(body);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(out, "`{{ a }}` US$5\n\n```\n{{\n```\n\n    {{ b }}\n");
+    }
+
+    #[test]
+    fn a_shortcode_is_not_closed_by_a_brace_pair_inside_code() {
+        let (out, problems) = expanded("text\n{{ amount(name=\"x\") `}}`\n");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            (problems[0].line, problems[0].message.as_str()),
+            (5, "`{{` is never closed")
+        );
+        assert_eq!(out, "text\n{{ amount(name=\"x\") `}}`\n");
+    }
 
     #[test]
     fn parses_calls() {

@@ -36,6 +36,13 @@ pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     for (path, bytes) in embedded::FILES {
         theme.add(path, "themes/default/", PathBuf::from(path), bytes.to_vec());
     }
+    if !crate::config::is_plain_name(name) {
+        // `config::load` refuses such a name already; never join a path read from a file.
+        return Err(vec![
+            Diagnostic::error("site.yaml", format!("theme `{name}` is not a folder name"))
+                .hint("name a folder under themes/, e.g. `theme: mine` for themes/mine/"),
+        ]);
+    }
     let own = root.join("themes").join(name);
     if name != "default" && !own.is_dir() {
         return Err(vec![
@@ -70,7 +77,15 @@ fn overlay(
     if !dir.is_dir() {
         return;
     }
-    for entry in WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
+    // Links are followed, as for `content/`: a linked template is the template.
+    for entry in WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                problems.push(fsx::walk_error(root, &e));
+                continue;
+            }
+        };
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
@@ -269,6 +284,15 @@ impl Assets {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // `theme: /` once read every file of the filesystem as the theme.
+    #[test]
+    fn a_theme_name_that_is_a_path_is_refused() {
+        for name in ["/", "..", "../../etc", "a/b"] {
+            let err = load(Path::new("."), name).unwrap_err();
+            assert!(err[0].message.contains("is not a folder name"), "{name}");
+        }
+    }
 
     #[test]
     fn embedded_theme_has_the_base_templates() {

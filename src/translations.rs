@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 /// Short content hash of a source file, ignoring line endings, a BOM and its own
 /// `translated_from` line.
 pub fn source_hash(text: &str) -> String {
-    let mut hash = crate::hash::Fnv64::new();
+    let mut hash = crate::hash::Fnv64::default();
+    use std::hash::Hasher as _;
     for line in text.trim_start_matches('\u{feff}').lines() {
         if !line.starts_with("translated_from:") {
             hash.write(line.trim_end_matches('\r').as_bytes());
@@ -172,12 +173,12 @@ pub fn mark_reviewed(
     config: &Config,
     files: &[PathBuf],
 ) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
+    let mut problems = Vec::new();
     let files = if files.is_empty() {
-        all_translations(root, config)
+        all_translations(root, config, &mut problems)
     } else {
         files.to_vec()
     };
-    let mut problems = Vec::new();
     let mut marked = Vec::new();
     for file in &files {
         match mark_one(root, config, file) {
@@ -193,17 +194,24 @@ pub fn mark_reviewed(
     }
 }
 
-fn all_translations(root: &Path, config: &Config) -> Vec<PathBuf> {
+/// Every translation below `content/`; a folder or link that cannot be read is a problem.
+fn all_translations(root: &Path, config: &Config, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let suffixes: Vec<String> = config
         .languages
         .iter()
         .filter(|l| l.code != config.default_language)
         .map(|l| format!(".{}.md", l.code))
         .collect();
+    // Links are followed, as the build follows them.
     walkdir::WalkDir::new(root.join("content"))
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .flatten()
+        .filter_map(|entry| {
+            entry
+                .map_err(|e| problems.push(crate::fsx::walk_error(root, &e)))
+                .ok()
+        })
         .filter(|e| e.file_type().is_file())
         .filter(|e| {
             suffixes

@@ -8,7 +8,7 @@
 //! `noindex` page or a page without a marked region. Navigation, scripts and
 //! `data-index-ignore` elements inside the region are left out.
 
-use lol_html::{RewriteStrSettings, element, end_tag, rewrite_str, text};
+use lol_html::{AsciiCompatibleEncoding, HtmlRewriter, RewriteStrSettings, element, end_tag, text};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -42,6 +42,14 @@ const IGNORED: &str = "nav, script, style, template, [data-index-ignore]";
 /// Elements that separate words, so `<li>a</li><li>b</li>` does not read as `ab`.
 const BLOCKS: &str = "p, li, td, th, dt, dd, div, section, br, tr, blockquote, pre, figcaption, \
                       caption, h4, h5, h6, ul, ol, table, header, footer, aside";
+
+/// Whether elements named `tag` separate words: one of [`BLOCKS`]. One handler for every
+/// element of the region that asks this is cheaper than a selector per block element.
+fn is_block(tag: &str) -> bool {
+    BLOCKS
+        .split(',')
+        .any(|b| b.trim().eq_ignore_ascii_case(tag))
+}
 
 /// `[data-index] X` for each X of a selector list.
 fn inside_region(list: &str) -> String {
@@ -103,8 +111,15 @@ type Settings = RewriteStrSettings<'static, 'static>;
 /// marked region.
 pub(crate) fn extract(html: &str) -> Result<Option<(String, Vec<Section>)>, String> {
     let doc: Shared = Rc::default();
-    let settings = text_handlers(structure_handlers(RewriteStrSettings::new(), &doc), &doc);
-    rewrite_str(html, settings).map_err(|e| e.to_string())?;
+    let settings: lol_html::Settings =
+        text_handlers(structure_handlers(RewriteStrSettings::new(), &doc), &doc).into();
+    let settings = settings
+        .with_adjust_charset_on_meta_tag(false)
+        .with_encoding(AsciiCompatibleEncoding::utf_8());
+    // Only what the handlers collect matters: the rewritten HTML is dropped as it streams out.
+    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+    rewriter.write(html.as_bytes()).map_err(|e| e.to_string())?;
+    rewriter.end().map_err(|e| e.to_string())?;
     let doc = std::mem::take(&mut *doc.borrow_mut());
     Ok(finish(doc))
 }
@@ -173,9 +188,12 @@ fn text_handlers(settings: Settings, doc: &Shared) -> Settings {
                 Ok(())
             }
         }))
-        .append_element_content_handler(element!(&inside_region(BLOCKS), {
+        .append_element_content_handler(element!("[data-index] *", {
             let doc = doc.clone();
             move |el| {
+                if !is_block(&el.tag_name()) {
+                    return Ok(());
+                }
                 doc.borrow_mut().push_text(" ");
                 let doc = doc.clone();
                 let _void_elements_have_no_end = el.on_end_tag(end_tag!(move |_| {
@@ -217,10 +235,15 @@ fn finish(doc: Doc) -> Option<(String, Vec<Section>)> {
 
 /// Entities decoded, white space collapsed.
 fn clean(html_text: &str) -> String {
-    decode_entities(html_text)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let decoded = decode_entities(html_text);
+    let mut out = String::with_capacity(decoded.len());
+    for word in decoded.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 fn decode_entities(s: &str) -> String {

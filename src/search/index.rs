@@ -7,14 +7,15 @@
 //! each holds ([`Found`]: title, heading, body count), which ranking and the split form read.
 //!
 //! The browser derives the same postings from a whole index in
-//! `themes/default/static/search.js`: `weigh` is [`section_weights`], `pageWeights` is
-//! [`Found::of_sections`], `buildPostings` is [`Postings::new`].
+//! `themes/default/static/search.js`: `weigh` is [`section_weights`], `pageWeights` is the
+//! fold a `Tally` does, `buildPostings` is [`Postings::new`].
 
 use super::extract::Section;
 use super::normalise::Tokeniser;
+use crate::hash::FnvMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// One language's search index in its whole form, as written to `LANG/search/index.json`: the
 /// text of each page's marked region, by section. Postings are not stored: both sides derive
@@ -94,13 +95,13 @@ const MAX_COUNT: u32 = 15;
 pub(crate) const MAX_BODY: u32 = 20;
 
 /// Term → (section, weight) for each section of a page it occurs in, in section order.
-pub(crate) type SectionWeights = HashMap<String, Vec<(usize, u32)>>;
+pub(crate) type SectionWeights = FnvMap<String, Vec<(usize, u32)>>;
 
 /// The weight of each term of `page` in each section it occurs in (numbered from 0, in
 /// order): body count (at most 15) × 4, + 2 if in the section's heading, + 1 if in the page
 /// title (marked on the first section).
 pub(crate) fn section_weights(page: &IndexPage, tokeniser: &mut Tokeniser) -> SectionWeights {
-    let mut terms = SectionWeights::new();
+    let mut terms = SectionWeights::default();
     let mut add = |term: &str, sid: usize, f: &dyn Fn(u32) -> u32| {
         let Some(sections) = terms.get_mut(term) else {
             terms.insert(term.to_string(), vec![(sid, f(0))]);
@@ -121,14 +122,6 @@ pub(crate) fn section_weights(page: &IndexPage, tokeniser: &mut Tokeniser) -> Se
     terms
 }
 
-/// What `page` holds of each of its terms.
-fn page_terms(page: &IndexPage, tokeniser: &mut Tokeniser) -> Vec<(String, Found)> {
-    section_weights(page, tokeniser)
-        .into_iter()
-        .map(|(term, sections)| (term, Found::of_sections(sections.iter().map(|(_, w)| w))))
-        .collect()
-}
-
 /// What one page holds of one term. Ranking weighs it (`Found::weight`, in `rank.rs`); the
 /// split form packs it into a term shard (`Found::packed`, in `split.rs`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -139,50 +132,37 @@ pub(crate) struct Found {
     pub(crate) count: u32,
 }
 
-impl Found {
-    /// Folded from the term's weights in the page's sections.
-    fn of_sections<'a>(weights: impl IntoIterator<Item = &'a u32>) -> Found {
-        let mut found = Found::default();
-        for w in weights {
-            found.title |= w & 1 != 0;
-            found.heading |= w & 2 != 0;
-            found.count = (found.count + (w >> 2)).min(MAX_BODY);
-        }
-        found
-    }
-}
-
 /// The inverted index: term → the pages that hold it, in page order, with what each holds.
 /// Built from the text of a whole index, or read from the term shards of a split one.
 pub(crate) struct Postings {
     pub(crate) terms: BTreeMap<String, Vec<(usize, Found)>>,
 }
 
-/// Pages tokenised at a time, so that memory stays bounded on large sites.
-const POSTINGS_BATCH: usize = 512;
-
 impl Postings {
-    /// The postings of every term of `index`, its pages tokenised in parallel, each rayon job
-    /// with a [`Tokeniser`] of its own.
+    /// The postings of every term of `index`. Its pages are tokenised in parallel: each rayon
+    /// job folds a run of pages into postings of its own, keyed by the job's own term numbers
+    /// (a term's text is copied once per job, not once per page), and the jobs' postings are
+    /// merged in page order.
     pub(crate) fn new(index: &Index) -> Postings {
-        let mut terms: HashMap<String, Vec<(usize, Found)>> = HashMap::new();
-        for (batch, pages) in index.pages.chunks(POSTINGS_BATCH).enumerate() {
-            let found: Vec<Vec<(String, Found)>> = pages
-                .par_iter()
-                .map_init(Tokeniser::default, |tokeniser, page| {
-                    page_terms(page, tokeniser)
-                })
-                .collect();
-            for (i, page) in found.into_iter().enumerate() {
-                for (term, f) in page {
-                    let list = terms.entry(term).or_default();
-                    list.push((batch * POSTINGS_BATCH + i, f));
-                }
-            }
-        }
-        Postings {
-            terms: terms.into_iter().collect(),
-        }
+        let built = index
+            .pages
+            .par_iter()
+            .enumerate()
+            .fold(Builder::default, |mut builder, (n, page)| {
+                builder.page(n, page);
+                builder
+            })
+            .reduce(Builder::default, Builder::merge);
+        let terms = built
+            .terms
+            .into_iter()
+            .map(|(term, mut list)| {
+                // Already in page order (each job's pages are a run, merged left to right).
+                list.sort_by_key(|(page, _)| *page);
+                (term.into_string(), list)
+            })
+            .collect();
+        Postings { terms }
     }
 
     /// Number of distinct terms.
@@ -191,9 +171,190 @@ impl Postings {
     }
 }
 
+/// The pages that hold one term, in page order, with what each holds.
+type PostingsList = Vec<(usize, Found)>;
+
+/// The postings of the pages one rayon job has seen.
+#[derive(Default)]
+struct Builder {
+    tokeniser: Tokeniser,
+    /// Term → its number in `terms`.
+    ids: FnvMap<Box<str>, usize>,
+    terms: Vec<(Box<str>, PostingsList)>,
+    /// Per term number, what the current page holds of it (see [`Tally`]).
+    tallies: Vec<Tally>,
+    /// The terms of the current page, in the order first seen.
+    touched: Vec<usize>,
+}
+
+/// What one page holds of one term so far, as [`section_weights`] and [`Found::of_sections`]
+/// would fold it: the body count is capped per section at [`MAX_COUNT`], and over the page at
+/// [`MAX_BODY`].
+#[derive(Clone, Copy)]
+struct Tally {
+    /// The page this tally is for; a tally of another page is stale.
+    page: usize,
+    section: usize,
+    in_section: u32,
+    found: Found,
+}
+
+impl Builder {
+    /// Adds the terms of page number `n`.
+    fn page(&mut self, n: usize, page: &IndexPage) {
+        let mut tokeniser = std::mem::take(&mut self.tokeniser);
+        tokeniser.each_token(&page.title, |t| self.add(n, t, 0, Kind::Title));
+        for (sid, (_, heading, text)) in page.sections.iter().enumerate() {
+            tokeniser.each_token(heading, |t| self.add(n, t, sid, Kind::Heading));
+            tokeniser.each_token(text, |t| self.add(n, t, sid, Kind::Body));
+        }
+        self.tokeniser = tokeniser;
+        for id in self.touched.drain(..) {
+            let tally = &self.tallies[id];
+            let mut found = tally.found;
+            found.count = (found.count + tally.in_section).min(MAX_BODY);
+            self.terms[id].1.push((n, found));
+        }
+    }
+
+    fn add(&mut self, n: usize, term: &str, section: usize, kind: Kind) {
+        let id = match self.ids.get(term) {
+            Some(&id) => id,
+            None => {
+                let id = self.terms.len();
+                self.ids.insert(term.into(), id);
+                self.terms.push((term.into(), Vec::new()));
+                self.tallies.push(Tally::default());
+                id
+            }
+        };
+        let tally = &mut self.tallies[id];
+        if tally.page != n {
+            *tally = Tally {
+                page: n,
+                section,
+                in_section: 0,
+                found: Found::default(),
+            };
+            self.touched.push(id);
+        } else if tally.section != section {
+            tally.found.count = (tally.found.count + tally.in_section).min(MAX_BODY);
+            tally.section = section;
+            tally.in_section = 0;
+        }
+        match kind {
+            Kind::Title => tally.found.title = true,
+            Kind::Heading => tally.found.heading = true,
+            Kind::Body if tally.in_section < MAX_COUNT => tally.in_section += 1,
+            Kind::Body => {}
+        }
+    }
+
+    /// `self`'s postings, then `other`'s (whose pages come after `self`'s).
+    fn merge(mut self, other: Builder) -> Builder {
+        if self.terms.is_empty() {
+            return other;
+        }
+        for (term, list) in other.terms {
+            match self.ids.get(&term) {
+                Some(&id) => self.terms[id].1.extend(list),
+                None => {
+                    self.ids.insert(term.clone(), self.terms.len());
+                    self.terms.push((term, list));
+                    self.tallies.push(Tally::default());
+                }
+            }
+        }
+        self
+    }
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Tally {
+            page: usize::MAX,
+            section: 0,
+            in_section: 0,
+            found: Found::default(),
+        }
+    }
+}
+
+/// Where a token was found on a page.
+#[derive(Clone, Copy)]
+enum Kind {
+    Title,
+    Heading,
+    Body,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `page` holds of each of its terms, folded from its section weights: the plain
+    /// reading of the rules the builder's tallies follow.
+    fn page_terms(page: &IndexPage) -> Vec<(String, Found)> {
+        section_weights(page, &mut Tokeniser::default())
+            .into_iter()
+            .map(|(term, sections)| {
+                let mut found = Found::default();
+                for (_, w) in sections {
+                    found.title |= w & 1 != 0;
+                    found.heading |= w & 2 != 0;
+                    found.count = (found.count + (w >> 2)).min(MAX_BODY);
+                }
+                (term, found)
+            })
+            .collect()
+    }
+
+    // Guards the builder's tallies (and its merge of parallel jobs) against the plain fold.
+    #[test]
+    fn postings_are_the_fold_of_each_pages_section_weights() {
+        let words = [
+            "bond", "bonded", "zone", "保税", "区", "зона", "зоны", "a", "50", "m&a",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |m: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % m as u64) as usize
+        };
+        let mut text = |n: usize| -> String {
+            (0..n)
+                .map(|_| words[next(words.len())])
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let pages: Vec<IndexPage> = (0..700)
+            .map(|i| IndexPage {
+                url: format!("en/p{i}/"),
+                title: text(i % 4),
+                parent: None,
+                sections: (0..i % 5)
+                    .map(|s| (format!("s{s}"), text(s % 3), text((i * 7 + s * 13) % 90)))
+                    .collect(),
+            })
+            .collect();
+        let mut expected: BTreeMap<String, Vec<(usize, Found)>> = BTreeMap::new();
+        for (n, page) in pages.iter().enumerate() {
+            for (term, found) in page_terms(page) {
+                expected.entry(term).or_default().push((n, found));
+            }
+        }
+        let index = Index {
+            lang: "en".into(),
+            synonyms: Vec::new(),
+            pages,
+        };
+        let got = Postings::new(&index).terms;
+        assert_eq!(got.len(), expected.len());
+        for (term, list) in &expected {
+            assert_eq!(got.get(term), Some(list), "{term}");
+        }
+    }
 
     #[test]
     fn parents_are_the_longest_url_prefixes_other_than_home() {
@@ -229,9 +390,7 @@ mod tests {
                 ("h".into(), "Alpha beta".into(), "beta ".repeat(9)),
             ],
         };
-        let terms: BTreeMap<String, Found> = page_terms(&page, &mut Tokeniser::default())
-            .into_iter()
-            .collect();
+        let terms: BTreeMap<String, Found> = page_terms(&page).into_iter().collect();
         // Sections count at most 15 each: 15 + 9, then the page at most 20.
         assert_eq!(
             terms["beta"],

@@ -77,11 +77,27 @@ pub(crate) fn build(site: &Site, files: &Files) -> Result<Files, Vec<Diagnostic>
 /// One language's index files, by path below `LANG/search/`: the whole form, or the split
 /// form when the whole one would be larger than `split_over` bytes.
 fn index_files(index: &Index, split_over: u64) -> Result<Files, serde_json::Error> {
-    let whole = serde_json::to_vec(index)?;
-    if u64::try_from(whole.len()).unwrap_or(u64::MAX) <= split_over {
-        Ok(vec![("index.json".to_string(), whole)])
+    let mut size = Counter(0);
+    serde_json::to_writer(&mut size, index)?;
+    if u64::try_from(size.0).unwrap_or(u64::MAX) <= split_over {
+        Ok(vec![("index.json".to_string(), serde_json::to_vec(index)?)])
     } else {
-        split::split(index, whole.len())
+        split::split(index, size.0)
+    }
+}
+
+/// Counts the bytes written to it, and keeps none: the size of the whole form, without
+/// holding it when the split form is written instead.
+struct Counter(usize);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len();
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

@@ -32,7 +32,7 @@
 //!    of a final `нн` (`запрещенн|ые` and `запрещен|а` meet).
 //! 6. In a query, concepts that are one of [`STOP_WORDS`] are dropped when others remain.
 
-use std::collections::HashMap;
+use crate::hash::FnvMap;
 
 /// English suffixes and what replaces them; the longest that leaves a stem of three letters wins.
 const EN_SUFFIXES: &[(&str, &str)] = &[
@@ -175,7 +175,12 @@ pub(crate) fn is_han(c: char) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
-    !is_han(c) && (c.is_ascii_digit() || c.is_alphabetic())
+    match c {
+        // Fast paths for the scripts the guide is written in; the same answer as below.
+        '0'..='9' | 'a'..='z' | 'A'..='Z' | 'А'..='я' | 'ё' | 'Ё' => true,
+        _ if c.is_ascii() => false,
+        _ => !is_han(c) && c.is_alphabetic(),
+    }
 }
 
 fn is_joiner(c: char) -> bool {
@@ -298,50 +303,91 @@ pub fn tokens(text: &str) -> Vec<String> {
 /// Most words a [`Tokeniser`] remembers; past that it starts afresh.
 const KNOWN_WORDS: usize = 1 << 16;
 
-/// Gives the tokens of texts, remembering each word's tokens by its parts: words repeat, and
-/// stemming allocates. Its owner keeps it as long as it is useful (the index builder, one per
-/// rayon worker); a fresh one gives the same tokens as one that has seen many words.
+/// Gives the tokens of texts, remembering each word's tokens by the word as written: words
+/// repeat, and stemming allocates. Its owner keeps it as long as it is useful (the index
+/// builder, one per rayon worker); a fresh one gives the same tokens as one that has seen many
+/// words.
 #[derive(Debug, Default)]
 pub(crate) struct Tokeniser {
-    words: HashMap<Vec<String>, Vec<String>>,
+    words: FnvMap<Box<str>, Box<[String]>>,
+}
+
+/// The character at byte `i` of `text`, folded (rule 1), and its length in bytes.
+fn folded_at(text: &str, i: usize) -> Option<(char, usize)> {
+    let c = text.get(i..)?.chars().next()?;
+    Some((fold(c), c.len_utf8()))
 }
 
 impl Tokeniser {
     /// Calls `f` with each token of `text`, in order, as [`tokens`] returns them, without
-    /// allocating a string per token: the index builder's inner loop.
+    /// allocating a string per token: the index builder's inner loop. It reads `text` in place
+    /// (the segments of rule 2 as byte ranges): a Han character and pair is a slice of `text`
+    /// (folding never changes Han characters), a word is looked up as written.
     pub(crate) fn each_token(&mut self, text: &str, mut f: impl FnMut(&str)) {
-        let mut han = String::new();
-        for segment in segments(text) {
-            match segment {
-                Segment::Han(chars) => {
-                    for (i, c) in chars.iter().enumerate() {
-                        han.clear();
-                        han.push(*c);
-                        f(&han);
-                        if let Some(next) = chars.get(i + 1) {
-                            han.push(*next);
-                            f(&han);
-                        }
-                    }
-                }
-                Segment::Word(parts) => self.word(parts, &mut f),
+        let mut i = 0;
+        while let Some((c, len)) = folded_at(text, i) {
+            if is_han(c) {
+                i = han_tokens(text, i, len, &mut f);
+            } else if is_word_char(c) {
+                let end = word_end(text, i + len);
+                self.word(&text[i..end], &mut f);
+                i = end;
+            } else {
+                i += len;
             }
         }
     }
 
-    /// Calls `f` with each token of the word made of `parts`.
-    fn word(&mut self, parts: Vec<String>, f: &mut impl FnMut(&str)) {
-        if let Some(known) = self.words.get(&parts) {
+    /// Calls `f` with each token of one word as written in the text (parts and joiners).
+    fn word(&mut self, written: &str, f: &mut impl FnMut(&str)) {
+        if let Some(known) = self.words.get(written) {
             known.iter().for_each(|t| f(t));
             return;
         }
+        let folded: String = written.chars().map(fold).collect();
+        let parts: Vec<String> = folded.split(is_joiner).map(str::to_string).collect();
         let (whole, kept) = word_tokens(&parts);
-        let all: Vec<String> = whole.into_iter().chain(kept).collect();
+        let all: Box<[String]> = whole.into_iter().chain(kept).collect();
         all.iter().for_each(|t| f(t));
         if self.words.len() >= KNOWN_WORDS {
             self.words.clear();
         }
-        self.words.insert(parts, all);
+        self.words.insert(written.into(), all);
+    }
+}
+
+/// The tokens of the Han run starting at byte `start` (its first character `len` bytes long):
+/// each character, then the pair it starts (rule 3). Returns the byte where the run ends.
+fn han_tokens(text: &str, start: usize, len: usize, f: &mut impl FnMut(&str)) -> usize {
+    let (mut start, mut end) = (start, start + len);
+    loop {
+        f(&text[start..end]);
+        match folded_at(text, end) {
+            Some((next, len)) if is_han(next) => {
+                f(&text[start..end + len]);
+                (start, end) = (end, end + len);
+            }
+            _ => return end,
+        }
+    }
+}
+
+/// Where the word whose first character ends at byte `i` ends: word characters, joined by a
+/// joiner between two word characters (rule 2).
+fn word_end(text: &str, mut i: usize) -> usize {
+    loop {
+        while let Some((c, len)) = folded_at(text, i)
+            && is_word_char(c)
+        {
+            i += len;
+        }
+        match folded_at(text, i) {
+            Some((joiner, len)) if is_joiner(joiner) => match folded_at(text, i + len) {
+                Some((next, _)) if is_word_char(next) => i += len,
+                _ => return i,
+            },
+            _ => return i,
+        }
     }
 }
 
@@ -542,6 +588,61 @@ mod tests {
             tokeniser.each_token(text, |t| warm.push(t.to_string()));
             assert_eq!(warm, tokens(text), "{text}");
         }
-        assert!(tokeniser.words.contains_key(&vec!["bonded".to_string()]));
+        assert!(tokeniser.words.contains_key("bonded"));
+    }
+
+    /// The tokens of `text` by the rules as written: segments, then each segment's tokens.
+    fn reference_tokens(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for segment in segments(text) {
+            match segment {
+                Segment::Han(chars) => {
+                    for (i, c) in chars.iter().enumerate() {
+                        out.push(c.to_string());
+                        if let Some(next) = chars.get(i + 1) {
+                            out.push(format!("{c}{next}"));
+                        }
+                    }
+                }
+                Segment::Word(parts) => {
+                    let (whole, kept) = word_tokens(&parts);
+                    out.extend(whole);
+                    out.extend(kept);
+                }
+            }
+        }
+        out
+    }
+
+    // Guards the in-place tokeniser of the index builder against the rules it must follow.
+    #[test]
+    fn the_tokeniser_gives_the_tokens_of_the_rules_on_random_text() {
+        let alphabet: Vec<char> = "aZ9 -‐‑&＆－Ａ５ｚ.,;:!?()«»—–'’\"\n\tжЖёЁщъ\u{301}ΩλŞ保税物流中心〇\u{20000}\u{FA11}😀\u{3000}"
+            .chars()
+            .collect();
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |m: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % m as u64) as usize
+        };
+        let mut tokeniser = Tokeniser::default();
+        for _ in 0..3000 {
+            let len = next(24);
+            let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            let mut got = Vec::new();
+            tokeniser.each_token(&text, |t| got.push(t.to_string()));
+            assert_eq!(got, reference_tokens(&text), "{text:?}");
+        }
+    }
+
+    // Guards the fast paths of `is_word_char` against its definition (rule 2).
+    #[test]
+    fn word_characters_are_letters_and_digits_other_than_han() {
+        for c in (0..0x40000).filter_map(char::from_u32) {
+            let defined = !is_han(c) && (c.is_ascii_digit() || c.is_alphabetic());
+            assert_eq!(is_word_char(c), defined, "{c:?} U+{:04X}", c as u32);
+        }
     }
 }

@@ -146,7 +146,7 @@ fn term_shards(postings: &Postings) -> Result<Vec<BTreeMap<&str, Vec<usize>>>, s
     for (term, list) in &postings.terms {
         let flat = encode(list);
         // `"term":[…],` as it will be written.
-        total += term.len() + serde_json::to_vec(&flat)?.len() + 4;
+        total += term.len() + json_len(&flat) + 4;
         encoded.push((term, flat));
     }
     let shard_count = total.div_ceil(SHARD_BYTES).max(1);
@@ -155,6 +155,15 @@ fn term_shards(postings: &Postings) -> Result<Vec<BTreeMap<&str, Vec<usize>>>, s
         shards[shard_of(term, shard_count)].insert(term, flat);
     }
     Ok(shards)
+}
+
+/// The length of `numbers` written as a compact JSON array, as `serde_json` writes it.
+fn json_len(numbers: &[usize]) -> usize {
+    let digits: usize = numbers
+        .iter()
+        .map(|n| n.checked_ilog10().map_or(1, |d| d as usize + 1))
+        .sum();
+    2 + digits + numbers.len().saturating_sub(1)
 }
 
 /// The records of `pages`, a run of the pages of `index`, each with its parent's title.
@@ -268,6 +277,19 @@ fn read_json<T: serde::de::DeserializeOwned>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_lengths_are_those_serde_writes() {
+        for numbers in [
+            vec![],
+            vec![0],
+            vec![9, 10, 99, 100, 12345],
+            vec![usize::MAX, 1],
+        ] {
+            let written = serde_json::to_vec(&numbers).unwrap();
+            assert_eq!(json_len(&numbers), written.len(), "{numbers:?}");
+        }
+    }
 
     #[test]
     fn postings_lists_round_trip_and_bad_ones_are_errors() {

@@ -11,7 +11,8 @@
 //! caller to print, until the process ends. This file runs the loop and holds the state the
 //! threads share; the rest is one file per concern:
 //!
-//! - `watch`: which sources changed (file events, settled into one change per save);
+//! - `watch`: which sources changed (file events, settled into one change per save), and which
+//!   could not be watched (warnings beside the build's own);
 //! - `poll`: the same by looking at every file, where events cannot be had;
 //! - `site`: the built site as served, and how a request path finds a file in it;
 //! - `http`: connections, request heads, responses;
@@ -156,7 +157,9 @@ fn rebuild(
     loop {
         tell_fallback(watcher, report);
         match build_with(options, cache) {
-            Ok(built) => {
+            Ok(mut built) => {
+                let unwatched = watcher.problems().iter().cloned();
+                built.report.warnings.extend(unwatched);
                 shared.publish(built.files);
                 let changed = changed.as_deref();
                 report(Event::Built {
@@ -172,6 +175,7 @@ fn rebuild(
                     changed = next.first.or(changed);
                     continue;
                 }
+                problems.extend(watcher.problems().iter().cloned());
                 diagnostic::sort(&mut problems);
                 shared.fail(&problems);
                 report(Event::Failed {

@@ -1,6 +1,7 @@
 //! Watching the sources, so that `serve` rebuilds when one changes. In: the site root. Out: one
 //! [`Change`] per burst of changes to the files below [`WATCHED`] (scratch files left out),
-//! once the burst has settled.
+//! once the burst has settled; and the places that could not be watched (as warnings: changes
+//! there go unseen).
 //!
 //! The operating system tells us about changes (`notify`: inotify on Linux, FSEvents on macOS,
 //! ReadDirectoryChangesW on Windows), so an idle server does no work at all. Where it cannot,
@@ -12,7 +13,8 @@
 //! `content/`, `themes/`, `i18n/` that exists, recursively (notify adds the folders created
 //! in them). Nothing else below the root is watched: not `public/`, not `target/`.
 
-use super::poll::{Poll, Snapshot};
+use super::poll::{self, Poll, Snapshot};
+use crate::diagnostic::Diagnostic;
 use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 use std::ffi::OsStr;
@@ -80,6 +82,8 @@ struct Events {
     signals: Receiver<Signal>,
     /// How long the sources must stay quiet: [`SETTLE`], longer in tests.
     settle: Duration,
+    /// What could not be read below the sources, as of the last change.
+    unreadable: Vec<Diagnostic>,
     /// The files as they were at the last rescan, to tell a real change from an overflow
     /// that a build caused by reading every file (inotify reports reads too).
     rescanned: Option<Snapshot>,
@@ -109,6 +113,14 @@ impl Watcher {
         }
     }
 
+    /// What could not be read below the sources as of the last change, as warnings.
+    pub(crate) fn problems(&self) -> &[Diagnostic] {
+        match &self.how {
+            How::Events(events) => &events.unreadable,
+            How::Polling(poll) => poll.problems(),
+        }
+    }
+
     /// Why the watcher has switched to polling, once, if it has since the last call.
     pub(crate) fn fallback(&mut self) -> Option<Fallback> {
         self.fallback.take()
@@ -121,6 +133,9 @@ impl Watcher {
             How::Polling(poll) => return poll.next(within),
             How::Events(events) => events.next(within),
         };
+        if let (How::Events(events), Some(_)) = (&mut self.how, &change) {
+            events.unreadable = poll::unreadable(&events.root);
+        }
         if let Some(why) = failed {
             self.how = How::Polling(Poll::new(&self.root));
             self.fallback = Some(Fallback::Failed(why));
@@ -153,11 +168,13 @@ impl Events {
             watcher,
             signals,
             settle,
+            unreadable: Vec::new(),
             rescanned: None,
         };
         for name in WATCHED {
             events.watch(Path::new(name))?;
         }
+        events.unreadable = poll::unreadable(&events.root);
         Ok(events)
     }
 

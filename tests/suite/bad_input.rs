@@ -72,6 +72,28 @@ fn wrong_type() {
     );
 }
 
+// Dates are checked against the calendar, not just their digits.
+#[test]
+fn an_impossible_date_is_an_error_at_its_value() {
+    rejects(
+        "impossible_date",
+        &[
+            "content/news/second.en.md:3:7: error: `date`: `2023-02-31` does not exist: February 2023 has 28 days — write a day that is on the calendar",
+        ],
+    );
+}
+
+// Text after a date once went into the Atom feed as it was written, markup and all.
+#[test]
+fn a_date_followed_by_markup_is_an_error_at_its_value() {
+    rejects(
+        "garbled_date",
+        &[
+            "content/news/second.en.md:4:10: error: `updated`: `2023-10-13T</updated><x>` is not a date — write YYYY-MM-DD",
+        ],
+    );
+}
+
 #[test]
 fn invalid_utf8_names_its_position() {
     let site = TestSite::minimal();
@@ -189,6 +211,62 @@ fn bad_site_yaml() {
     );
 }
 
+// `theme: /` once made the build read every file of the filesystem as the theme.
+#[test]
+fn a_theme_that_is_a_path_is_refused() {
+    rejects(
+        "theme_path",
+        &["site.yaml:3:1: error: theme `/` is not a folder name — name a folder under themes/"],
+    );
+}
+
+// A language code is part of every URL and file name: `../ru` would write outside `ru/`.
+#[test]
+fn a_language_code_must_be_bcp47_and_safe_in_urls() {
+    rejects(
+        "bad_language_code",
+        &[
+            "site.yaml:6:1: error: language code `../ru` must be lowercase letters a–z, digits and `-`",
+        ],
+    );
+}
+
+// The tag goes into `hreflang` and `<html lang>`; markup in it once reached the sitemap raw.
+#[test]
+fn a_language_tag_must_be_bcp47() {
+    rejects(
+        "bad_language_tag",
+        &[r#"site.yaml:4:1: error: language `en`: tag `en"><x` is not a BCP 47 language tag"#],
+    );
+}
+
+#[test]
+fn base_url_must_be_an_absolute_http_url() {
+    rejects(
+        "bad_base_url",
+        &[
+            "site.yaml:2:1: error: base_url `https://example.org/a b/` is not usable: its path `/a b/` has ` `",
+        ],
+    );
+    let site = TestSite::minimal();
+    let root = site.root().to_string_lossy().into_owned();
+    let outcome = site.run(&[
+        "build",
+        "--root",
+        &root,
+        "--base-url",
+        "https://host:99999/",
+    ]);
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    assert!(
+        outcome
+            .stderr
+            .contains("--base-url: error: base_url `https://host:99999/` is not usable"),
+        "{}",
+        outcome.stderr
+    );
+}
+
 #[test]
 fn search_split_over_must_be_a_size_in_bytes() {
     rejects(
@@ -252,4 +330,115 @@ fn usage_error_exits_with_2() {
     assert_eq!(outcome.code, 2, "{}", outcome.stderr);
     let outcome = site.run(&["frobnicate"]);
     assert_eq!(outcome.code, 2, "{}", outcome.stderr);
+}
+
+#[test]
+fn a_ui_string_used_without_its_argument_names_the_call() {
+    // Guards against Fluent printing `{$title}` into the page when a template forgets it.
+    rejects(
+        "fluent_missing_argument",
+        &[
+            "themes/default/templates/page.html:4:7: error: template error",
+            "the UI string `measure-titled` of `en` needs the argument `title`",
+            "call t(key=\"measure-titled\", title=…)",
+            "while rendering content/news/first.en.md",
+        ],
+    );
+}
+
+#[test]
+fn a_front_matter_key_that_is_not_text_names_its_line() {
+    // Guards `1:` in front matter, once skipped without a word.
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    let before = snapshot(&site.out());
+    site.write(
+        "content/news/second.en.md",
+        b"---\ntitle: ok\n1: x\n---\nbody\n",
+    );
+    rejects_site(
+        &site,
+        &before,
+        &[
+            "content/news/second.en.md:3:1: error: the key `1` (a number) is not text — write it in quotes, `\"1\": …`",
+        ],
+    );
+}
+
+#[test]
+fn a_language_key_that_is_not_text_names_its_line() {
+    // Guards `languages:` keys YAML reads as booleans or numbers, once read as the code "".
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    let before = snapshot(&site.out());
+    let yaml = "base_url: \"https://example.org/\"\ndefault_language: en\nlanguages:\n  en: { name: \"English\", title: \"Example\" }\n  true: { name: \"中文\", title: \"示例\" }\n";
+    site.write("site.yaml", yaml.as_bytes());
+    rejects_site(
+        &site,
+        &before,
+        &[
+            "site.yaml:5:3: error: languages: the key `true` (true or false) is not text — write it in quotes, `\"true\": …`",
+        ],
+    );
+}
+
+#[test]
+fn a_data_file_key_that_is_not_text_or_a_number_that_is_not_finite_names_its_line() {
+    // Guards data keys silently turned into text, and `.nan` shipped to templates as null.
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    let before = snapshot(&site.out());
+    site.write("content/figures.yaml", b"years:\n  2023: ok\n");
+    site.write("content/rates.yaml", b"usd:\n  rate: .nan\n");
+    rejects_site(
+        &site,
+        &before,
+        &[
+            "content/figures.yaml:2:3: error: years: the key `2023` (a number) is not text",
+            "content/rates.yaml:2:9: error: usd.rate: `.nan` is not a finite number",
+        ],
+    );
+}
+
+#[test]
+fn a_theme_or_strings_folder_that_cannot_be_read_names_the_place() {
+    // Guards walk errors in the theme overlay, once flattened away (the file silently unused).
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    let before = snapshot(&site.out());
+    let templates = site.root().join("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::os::unix::fs::symlink(
+        site.root().join("nowhere.html"),
+        templates.join("page.html"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(site.root().join("i18n/en")).unwrap();
+    std::os::unix::fs::symlink(site.root().join("i18n"), site.root().join("i18n/en/loop")).unwrap();
+    rejects_site(
+        &site,
+        &before,
+        &[
+            "themes/default/templates/page.html: error: cannot read: No such file or directory",
+            "i18n/en/loop: error: cannot read: a symbolic link here leads back to i18n",
+        ],
+    );
+}
+
+#[test]
+fn a_shortcode_after_code_is_still_checked_at_its_line() {
+    // Guards shortcode lines once code is skipped: `{{` in code is text, in prose a shortcode.
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    let before = snapshot(&site.out());
+    site.write(
+        "content/news/second.en.md",
+        b"---\ntitle: ok\n---\nText `{{ x }}`.\n\n```\n{{ amount(name=\"y\")\n```\n\n    {{\n\nFigure: {{ amount(name=\"nope\") }}.\n",
+    );
+    let err = rejects_site(
+        &site,
+        &before,
+        &["content/news/second.en.md:12:1: error: no figure named `nope`"],
+    );
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
 }

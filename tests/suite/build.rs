@@ -371,3 +371,24 @@ fn check_reports_orphans_and_lists_external_links() {
     assert!(outcome.stdout.contains("external links (listed, not fetched):\n  content/lonely.en.md:4: https://example.com/spec"), "{}", outcome.stdout);
     assert_eq!(site.run(&["check", "--root", &root, "--strict"]).code, 1);
 }
+
+#[test]
+fn shortcodes_inside_code_stay_as_written() {
+    // Guards `{{` in a code span or block taken for a shortcode (and failing the build).
+    let site = TestSite::with("shortcodes_in_code");
+    site.build_ok(&[]);
+    let page = site.read_out("en/news/second/index.html");
+    let code = "{{ amount(name=\"x\") }}";
+    for expected in [
+        "The figure is US$50\u{a0}million.</p>".to_string(),
+        format!("<p>Write a figure as <code>{code}</code>, or as <code>{code}</code>.</p>"),
+        format!(
+            "<pre><code class=\"language-markdown\">Total: {code}\nAn unclosed {{{{ stays text here.\n</code></pre>"
+        ),
+        format!("<pre><code>{code} in an indented block\n</code></pre>"),
+        "<pre><code>{{ amount(name=\"nope\") }}\n</code></pre>".to_string(),
+        "<p>And in text again: US$50\u{a0}million.</p>".to_string(),
+    ] {
+        assert!(page.contains(&expected), "no `{expected}` in:\n{page}");
+    }
+}

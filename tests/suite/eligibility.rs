@@ -349,3 +349,36 @@ fn check_requires_a_reason_for_every_rule_and_a_string_for_every_benefit() {
         assert!(outcome.stderr.contains(&want), "{}", outcome.stderr);
     }
 }
+
+#[test]
+fn a_conversion_rate_that_is_not_a_finite_number_is_refused_at_its_line() {
+    // Guards `cny_per_usd: .nan`, once shipped to the browser as `null`.
+    let tmp = guide_copy();
+    let path = tmp.path().join("content/eligibility/rules.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        !text.contains("conversion:"),
+        "the guide sets a rate now: adapt the test"
+    );
+    let with_rate = format!("{text}\nconversion: {{ cny_per_usd: .nan, date: 2024-01-02 }}\n");
+    std::fs::write(&path, &with_rate).unwrap();
+    let line = with_rate.lines().count();
+    let outcome = run_in(
+        tmp.path(),
+        &["check", "--root", &tmp.path().to_string_lossy()],
+    );
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    let expected = format!(
+        "content/eligibility/rules.yaml:{line}:28: error: conversion.cny_per_usd: `.nan` is not a finite number"
+    );
+    assert!(outcome.stderr.contains(&expected), "{}", outcome.stderr);
+    // The rules loader refuses it as well, as it refuses an infinite or negative rate.
+    let amounts = BTreeMap::new();
+    for rate in [".nan", ".inf", "-1"] {
+        let text = format!(
+            "answers: {{}}\nverdicts: [{{ id: a, reason: a, when: {{ always: true }} }}]\nmeasures: []\nconversion: {{ cny_per_usd: {rate}, date: 2024-01-02 }}\n"
+        );
+        let problems = load(&text, Path::new("rules.yaml"), &amounts).unwrap_err();
+        assert_eq!(problems[0].line, 4, "{rate}: {problems:?}");
+    }
+}

@@ -1,6 +1,7 @@
 //! The guide itself: the repository's own site root builds cleanly and keeps the URL contract.
 
 use crate::harness::{build_guide_into, copy_tree, run_in};
+use crate::xml;
 use std::path::Path;
 
 const LANGS: [&str; 3] = ["zh", "en", "ru"];
@@ -62,6 +63,156 @@ fn the_guide_builds_every_contract_page_in_every_language() {
     ] {
         assert!(out.join(file).is_file(), "missing {file}");
     }
+}
+
+// Every XML file the guide publishes parses, and says what the pages are: the sitemap lists each
+// page once with its translations, each feed its section's pages with valid times.
+#[test]
+fn every_xml_file_of_the_guide_parses_with_its_fields() {
+    let (_tmp, out) = build_guide();
+    let base = "https://invest.example.org/";
+    let page_exists = |url: &str| {
+        let path = url
+            .strip_prefix(base)
+            .unwrap_or_else(|| panic!("{url} is not below {base}"));
+        out.join(path).join("index.html").is_file()
+    };
+    let xml_files: Vec<_> = walkdir::WalkDir::new(&out)
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "xml"))
+        .map(|e| {
+            e.path()
+                .strip_prefix(&out)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(
+        xml_files,
+        [
+            "en/updates/atom.xml",
+            "ru/updates/atom.xml",
+            "sitemap.xml",
+            "zh/updates/atom.xml"
+        ]
+    );
+    for name in &xml_files {
+        let root = xml::parse(name, &std::fs::read_to_string(out.join(name)).unwrap());
+        match root.name.as_str() {
+            "urlset" => check_sitemap(&root, base, &page_exists),
+            "feed" => check_feed(name, &root, base, &page_exists, &out),
+            other => panic!("{name}: unexpected root <{other}>"),
+        }
+    }
+}
+
+fn check_sitemap(urlset: &xml::Element, base: &str, page_exists: &dyn Fn(&str) -> bool) {
+    let locs: Vec<&str> = urlset
+        .all("url")
+        .map(|u| u.one("loc").text.as_str())
+        .collect();
+    assert_eq!(locs.len(), 90, "one <url> per page");
+    let unique: std::collections::BTreeSet<_> = locs.iter().collect();
+    assert_eq!(unique.len(), locs.len(), "a page listed twice");
+    for url in urlset.all("url") {
+        let loc = url.one("loc").text.as_str();
+        assert!(page_exists(loc), "sitemap: {loc} is not a page");
+        for lastmod in url.all("lastmod") {
+            xml::assert_w3c_date(loc, &lastmod.text);
+        }
+        let alternates: Vec<(&str, &str)> = url
+            .all("xhtml:link")
+            .map(|l| {
+                assert_eq!(l.attr("rel"), "alternate");
+                (l.attr("hreflang"), l.attr("href"))
+            })
+            .collect();
+        let tags: Vec<&str> = alternates.iter().map(|(tag, _)| *tag).collect();
+        assert_eq!(tags, ["zh-Hans", "en", "ru", "x-default"], "{loc}");
+        assert!(
+            alternates.iter().any(|(_, href)| *href == loc),
+            "{loc}: not among its alternates"
+        );
+        for (_, href) in &alternates {
+            assert!(
+                href.starts_with(base) && page_exists(href),
+                "{loc}: alternate {href}"
+            );
+        }
+        let zh = alternates[0].1;
+        assert_eq!(alternates[3].1, zh, "{loc}: x-default must be the zh page");
+    }
+}
+
+fn check_feed(
+    name: &str,
+    feed: &xml::Element,
+    base: &str,
+    page_exists: &dyn Fn(&str) -> bool,
+    out: &Path,
+) {
+    let lang = name.split('/').next().unwrap();
+    assert_eq!(feed.attr("xmlns"), "http://www.w3.org/2005/Atom");
+    assert_eq!(feed.attr("xml:lang"), lang);
+    let section = format!("{base}{lang}/updates/");
+    assert_eq!(feed.one("id").text, section);
+    assert!(!feed.one("title").text.is_empty(), "{name}: no title");
+    assert!(
+        !feed.one("author").one("name").text.is_empty(),
+        "{name}: no author"
+    );
+    let links: Vec<_> = feed
+        .all("link")
+        .map(|l| (l.attr("rel"), l.attr("href")))
+        .collect();
+    let self_url = format!("{section}atom.xml");
+    assert_eq!(
+        links,
+        [("self", self_url.as_str()), ("alternate", section.as_str())]
+    );
+    let updated = &feed.one("updated").text;
+    xml::assert_rfc3339(name, updated);
+    let entries: Vec<_> = feed.all("entry").collect();
+    let pages = std::fs::read_dir(out.join(lang).join("updates"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().join("index.html").is_file())
+        .count();
+    assert_eq!(entries.len(), pages, "{name}: one entry per update page");
+    let mut newest = None;
+    for entry in entries {
+        let title = &entry.one("title").text;
+        assert!(!title.trim().is_empty(), "{name}: an entry without a title");
+        let href = entry.one("link").attr("href");
+        assert_eq!(entry.one("id").text, href, "{name}: {title}");
+        assert!(
+            href.starts_with(&section) && page_exists(href),
+            "{name}: {href}"
+        );
+        let page = std::fs::read_to_string(
+            out.join(href.strip_prefix(base).unwrap())
+                .join("index.html"),
+        )
+        .unwrap();
+        assert!(
+            page.contains(&format!("<title>{title}")),
+            "{name}: {href} is not `{title}`"
+        );
+        let stamp = &entry.one("updated").text;
+        xml::assert_rfc3339(name, stamp);
+        assert!(
+            !entry.one("content").text.is_empty(),
+            "{name}: {title} has no content"
+        );
+        newest = newest.max(Some(stamp.parse::<jiff::Timestamp>().unwrap()));
+    }
+    assert_eq!(
+        updated.parse::<jiff::Timestamp>().ok(),
+        newest,
+        "{name}: the feed's time is its newest entry's"
+    );
 }
 
 #[test]

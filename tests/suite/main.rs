@@ -1,5 +1,6 @@
 //! The one integration-test binary: runs the real `invest-guide` on fixture sites.
 
+mod aliases;
 mod bad_input;
 mod browser;
 mod build;
@@ -13,3 +14,4 @@ mod search;
 mod serve;
 mod translations;
 mod weight;
+mod xml;

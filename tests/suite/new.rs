@@ -158,3 +158,24 @@ fn a_new_measure_of_the_guide_passes_check_once_titled() {
     let check = run_in(site.path(), &["check", "--root", &root]);
     assert_eq!(check.code, 0, "{}", check.stderr);
 }
+
+#[test]
+fn a_page_of_the_section_that_cannot_be_read_is_named_and_nothing_is_written() {
+    // Guards read errors in the section scan, once skipped (the next number guessed without it).
+    let site = site();
+    std::os::unix::fs::symlink(
+        site.path().join("nowhere.md"),
+        site.path().join("content/projects/02-gone.zh.md"),
+    )
+    .unwrap();
+    let outcome = new(site.path(), "projects/03-wind");
+    assert_eq!(outcome.code, 1, "{}", outcome.stdout);
+    assert!(
+        outcome.stderr.contains(
+            "content/projects/02-gone.zh.md: error: cannot read: No such file or directory"
+        ),
+        "{}",
+        outcome.stderr
+    );
+    assert!(!site.path().join("content/projects/03-wind.zh.md").exists());
+}

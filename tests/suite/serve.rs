@@ -568,3 +568,32 @@ fn without_file_events_it_says_so_and_polls() {
     );
     assert!(errors.contains("max_user_instances"), "{errors}");
 }
+
+#[test]
+fn a_place_the_watcher_cannot_read_is_reported_as_a_warning() {
+    // Guards walk errors in the watcher, once flattened away (edits there silently unseen).
+    let site = TestSite::minimal();
+    let server = Server::start(&site);
+    let unused = site.root().join("themes/unused");
+    std::fs::create_dir_all(&unused).unwrap();
+    std::os::unix::fs::symlink(site.root().join("themes"), unused.join("loop")).unwrap();
+    // The first build may start before the link is made (then a second one follows); the line
+    // names the first change seen: `themes`, created with the folder in it, or the link.
+    let line = std::iter::repeat_with(|| server.line())
+        .find(|line| !line.contains(" 0 warning(s)"))
+        .unwrap();
+    assert!(
+        line.starts_with("themes") && line.contains(": built") && line.contains("1 warning(s)"),
+        "{line}"
+    );
+    let warning = server
+        .stderr
+        .recv_timeout(WAIT)
+        .expect("the warning on stderr");
+    assert!(
+        warning.starts_with(
+            "themes/unused/loop: warning: cannot watch: a symbolic link here leads back to themes; `serve` does not see changes here"
+        ),
+        "{warning}"
+    );
+}

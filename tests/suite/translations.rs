@@ -238,3 +238,24 @@ fn an_unused_ui_string_is_a_warning() {
         outcome.stderr
     );
 }
+
+#[test]
+fn marking_every_translation_names_a_folder_it_cannot_read() {
+    // Guards walk errors in `--mark-reviewed` with no files, once flattened away.
+    let site = TestSite::with("strict");
+    let root = root_arg(&site);
+    std::os::unix::fs::symlink(
+        site.root().join("content"),
+        site.root().join("content/news/loop"),
+    )
+    .unwrap();
+    let marked = site.run(&["translations", "--root", &root, "--mark-reviewed"]);
+    assert_eq!(marked.code, 1, "{}", marked.stdout);
+    assert!(
+        marked.stderr.contains(
+            "content/news/loop: error: cannot read: a symbolic link here leads back to content"
+        ),
+        "{}",
+        marked.stderr
+    );
+}
