@@ -4,7 +4,8 @@
 //! looked at (as warnings: changes there go unseen).
 //!
 //! A look stats every file below [`WATCHED`](super::watch::WATCHED), so its cost grows with
-//! the site; the interval grows with it, keeping the looks to about 5% of a core.
+//! the site; the interval grows with it, keeping the looks to about 5% of a core, up to a look
+//! a second (a 30,000-page tree: a look of 60–90 ms a second, 8–9% of a core).
 
 use super::watch::{Change, WATCHED, is_scratch};
 use crate::diagnostic::{Diagnostic, Severity};
