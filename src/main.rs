@@ -62,6 +62,10 @@ enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Look at the sources at intervals instead of listening for file events: for folders
+        /// whose changes the system does not report (some network and VM shares).
+        #[arg(long)]
+        poll: bool,
     },
     /// Create a page in every language, with the front matter its section takes.
     New {
@@ -119,11 +123,13 @@ fn main() -> ExitCode {
             bind,
             port,
             drafts,
+            poll,
         } => serve(&serve::Options {
             root,
             bind,
             port,
             drafts,
+            poll,
         }),
         Command::New { target, root } => new_page(&root, &target),
         Command::Translations {
@@ -340,6 +346,13 @@ fn print_serve_event(event: serve::Event, shown: &mut Vec<Diagnostic>) {
                 changed(path)
             );
         }
+        serve::Event::Polling { why: None } => {
+            eprintln!("note: polling the sources for changes (--poll)");
+        }
+        serve::Event::Polling { why: Some(why) } => eprintln!(
+            "warning: cannot watch the sources through file events: {why}; polling them \
+             instead (saves show a little later, and an idle server uses some CPU)"
+        ),
     }
 }
 

@@ -11,14 +11,16 @@
 //! caller to print, until the process ends. This file runs the loop and holds the state the
 //! threads share; the rest is one file per concern:
 //!
-//! - `watch`: which sources changed (polling), and which could not be watched (warnings
-//!   beside the build's own);
+//! - `watch`: which sources changed (file events, settled into one change per save), and which
+//!   could not be watched (warnings beside the build's own);
+//! - `poll`: the same by looking at every file, where events cannot be had;
 //! - `site`: the built site as served, and how a request path finds a file in it;
 //! - `http`: connections, request heads, responses;
 //! - `events`: the event stream each open tab listens to, and the script that listens.
 
 mod events;
 mod http;
+mod poll;
 mod site;
 mod watch;
 
@@ -36,13 +38,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use watch::Watcher;
+use std::time::{SystemTime, UNIX_EPOCH};
+use watch::{Change, Fallback, SETTLE, Watcher};
 
 /// Paths the server keeps for itself; site paths are lowercase words and never start with `_`.
 const RESERVED: &str = "/__invest-guide/";
-/// How often the sources are checked for changes: a save waits half of it on average.
-const POLL: Duration = Duration::from_millis(20);
 
 /// What `serve` was asked for on the command line.
 pub struct Options {
@@ -51,6 +51,9 @@ pub struct Options {
     /// 0 picks a free port.
     pub port: u16,
     pub drafts: bool,
+    /// Look at the sources at intervals instead of listening for file events (for folders
+    /// whose changes the system does not report, such as some network or VM shares).
+    pub poll: bool,
 }
 
 /// What the server reports while it runs; the caller prints it.
@@ -67,6 +70,9 @@ pub enum Event<'a> {
         problems: &'a [Diagnostic],
         changed: Option<&'a Path>,
     },
+    /// The sources are polled, not watched through file events: asked for (`why` is `None`),
+    /// or events could not be had or stopped (`why` says what failed and what to try).
+    Polling { why: Option<&'a str> },
 }
 
 /// Why the server could not start.
@@ -118,23 +124,22 @@ pub fn run(options: &Options, mut report: impl FnMut(Event)) -> Result<Infallibl
         node_cases: false,
     };
     let shared = Arc::new(Shared::new(local.ip().is_loopback()));
-    let mut watcher = Watcher::new(&options.root);
+    // Watching starts before the first build, so that a save during it is not missed.
+    let mut watcher = Watcher::start(&options.root, options.poll);
     let mut cache = Cache::default();
     rebuild(&build, &mut cache, &shared, &mut watcher, None, &mut report);
     let acceptor = Arc::clone(&shared);
     thread::spawn(move || http::accept(&listener, &acceptor));
     loop {
-        thread::sleep(POLL);
-        if let Some(changed) = watcher.changed() {
-            rebuild(
-                &build,
-                &mut cache,
-                &shared,
-                &mut watcher,
-                Some(changed),
-                &mut report,
-            );
-        }
+        let change = watcher.next(None);
+        rebuild(
+            &build,
+            &mut cache,
+            &shared,
+            &mut watcher,
+            change,
+            &mut report,
+        );
     }
 }
 
@@ -145,10 +150,12 @@ fn rebuild(
     cache: &mut Cache,
     shared: &Shared,
     watcher: &mut Watcher,
-    mut changed: Option<PathBuf>,
+    change: Option<Change>,
     report: &mut impl FnMut(Event),
 ) {
+    let mut changed = change.and_then(|c| c.first);
     loop {
+        tell_fallback(watcher, report);
         match build_with(options, cache) {
             Ok(mut built) => {
                 let unwatched = watcher.problems().iter().cloned();
@@ -164,9 +171,8 @@ fn rebuild(
             Err(mut problems) => {
                 // An editor may save in several writes: if the sources moved on while this
                 // build ran, build again before calling the edit broken.
-                thread::sleep(POLL);
-                if let Some(next) = watcher.changed() {
-                    changed = Some(next);
+                if let Some(next) = watcher.next(Some(SETTLE)) {
+                    changed = next.first.or(changed);
                     continue;
                 }
                 problems.extend(watcher.problems().iter().cloned());
@@ -179,6 +185,15 @@ fn rebuild(
                 return;
             }
         }
+    }
+}
+
+/// Tells the caller, once, that the watcher polls and why.
+fn tell_fallback(watcher: &mut Watcher, report: &mut impl FnMut(Event)) {
+    match watcher.fallback() {
+        None => {}
+        Some(Fallback::Asked) => report(Event::Polling { why: None }),
+        Some(Fallback::Failed(why)) => report(Event::Polling { why: Some(&why) }),
     }
 }
 
