@@ -17,7 +17,7 @@
 //! - `events`: the event stream each open tab listens to, and the script that listens.
 
 mod events;
-mod http;
+pub(crate) mod http;
 mod site;
 mod watch;
 

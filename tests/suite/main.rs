@@ -6,6 +6,7 @@ mod browser;
 mod build;
 mod eligibility;
 mod eligibility_js;
+mod fuzz;
 mod guide;
 mod harness;
 mod new;
