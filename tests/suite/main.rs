@@ -13,6 +13,7 @@ mod new;
 mod publish;
 mod search;
 mod serve;
+mod serve_load;
 mod translations;
 mod weight;
 mod xml;
