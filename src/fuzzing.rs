@@ -5,6 +5,7 @@
 
 use crate::config::{BaseType, FieldType};
 use crate::diagnostic::Diagnostic;
+use crate::eligibility::{Answer, AnswerSpec, Answers};
 use crate::format::{Amount, Amounts, Currency};
 use crate::model::{FrontMatter, Page};
 use std::collections::BTreeMap;
@@ -64,12 +65,27 @@ pub fn shortcodes(bytes: &[u8]) {
     }
 }
 
-/// The eligibility rules file, read and validated against the fixture's figures.
+/// The eligibility rules file, read and validated against the fixture's figures; rules that
+/// pass are evaluated with no answers and with every question answered.
 pub fn rules(bytes: &[u8]) {
     let path = "content/eligibility/rules.yaml";
     let text = String::from_utf8_lossy(bytes);
-    if let Err(problems) = crate::eligibility::load(&text, Path::new(path), &amounts()) {
-        located(&problems, path, line_count(&text));
+    match crate::eligibility::load(&text, Path::new(path), &amounts()) {
+        Ok(rules) => {
+            rules.evaluate(&Answers::new());
+            let answers = rules.answers.iter().map(|(name, spec)| {
+                let answer = match spec {
+                    AnswerSpec::Choice { values } => {
+                        Answer::One(values.first().cloned().unwrap_or_default())
+                    }
+                    AnswerSpec::Multi { values } => Answer::Many(values.clone()),
+                    AnswerSpec::Amount { .. } => Answer::Amount(u64::MAX),
+                };
+                (name.clone(), answer)
+            });
+            rules.evaluate(&answers.collect());
+        }
+        Err(problems) => located(&problems, path, line_count(&text)),
     }
 }
 
