@@ -34,6 +34,8 @@ pub mod eligibility;
 pub mod format;
 mod frontmatter;
 mod fsx;
+#[doc(hidden)]
+pub mod fuzzing;
 mod hash;
 mod i18n;
 mod links;

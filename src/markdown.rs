@@ -87,7 +87,7 @@ fn render_page(page: &Page, ctx: &Context) -> (Rendered, Vec<Diagnostic>) {
 
 /// The Markdown a page of `lang` is written in: smart quotes and dashes except in Chinese,
 /// Japanese and Korean, which have their own punctuation.
-fn options(lang: &str) -> Options {
+pub(crate) fn options(lang: &str) -> Options {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

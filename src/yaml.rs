@@ -223,7 +223,9 @@ pub(crate) fn error(
         .next()
         .unwrap_or(&message)
         .to_string();
-    let (mut line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+    let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+    // The parser places errors about a whole document (a missing field) just past its end.
+    let mut line = line.min(text.split('\n').count());
     if let Some(field) = unknown_field(&message) {
         line = line_of_key(text, field).max(1);
         let hint = match nearest(field, known.iter().copied()) {
@@ -331,6 +333,14 @@ mod tests {
                 "invalid YAML: items[1].amount: invalid type: string \"lots\", expected f64".into()
             )
         );
+    }
+
+    // Regression (found by fuzzing): a file of comments only was reported at a line after its end.
+    #[test]
+    fn an_error_about_the_whole_document_points_inside_the_file() {
+        let d = parse::<T>("# - - Host: rules", Path::new("x.yaml"), 1, &[]).unwrap_err();
+        assert!(d.message.contains("missing field `title`"), "{}", d.message);
+        assert_eq!(d.line, 1, "{d}");
     }
 
     #[test]

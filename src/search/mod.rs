@@ -24,7 +24,7 @@
 
 mod extract;
 mod index;
-mod normalise;
+pub(crate) mod normalise;
 mod rank;
 mod split;
 

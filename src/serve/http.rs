@@ -147,7 +147,7 @@ pub(crate) struct Request {
 
 impl Request {
     /// Parses a request head; `Err` is the status to answer with.
-    fn parse(head: &[u8], loopback: bool) -> Result<Request, u16> {
+    pub(crate) fn parse(head: &[u8], loopback: bool) -> Result<Request, u16> {
         let text = std::str::from_utf8(head).map_err(|_| 400u16)?;
         let mut lines = text.lines();
         let line = lines.next().unwrap_or_default();

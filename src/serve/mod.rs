@@ -19,7 +19,7 @@
 //! - `events`: the event stream each open tab listens to, and the script that listens.
 
 mod events;
-mod http;
+pub(crate) mod http;
 mod poll;
 mod site;
 mod watch;

@@ -13,17 +13,17 @@ use std::time::{Duration, Instant};
 const WAIT: Duration = Duration::from_secs(30);
 
 /// A running `invest-guide serve --port 0`, killed when dropped.
-struct Server {
-    child: Child,
+pub(crate) struct Server {
+    pub(crate) child: Child,
     /// `127.0.0.1:PORT`, from the first line of stdout.
-    addr: String,
+    pub(crate) addr: String,
     stdout: Receiver<String>,
     stderr: Receiver<String>,
 }
 
 impl Server {
     /// Starts the server and waits for the outcome of its first build.
-    fn start(site: &TestSite) -> Server {
+    pub(crate) fn start(site: &TestSite) -> Server {
         Server::start_with(site, &[])
     }
 
@@ -65,7 +65,7 @@ impl Server {
     }
 
     /// The next line of stdout.
-    fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         self.stdout
             .recv_timeout(WAIT)
             .unwrap_or_else(|_| panic!("serve printed nothing; stderr: {}", self.errors()))
@@ -75,14 +75,14 @@ impl Server {
         self.stderr.try_iter().collect::<Vec<_>>().join("\n")
     }
 
-    fn get(&self, path: &str) -> Reply {
+    pub(crate) fn get(&self, path: &str) -> Reply {
         self.request(&format!(
             "GET {path} HTTP/1.1\r\nHost: {}\r\n\r\n",
             self.addr
         ))
     }
 
-    fn request(&self, raw: &str) -> Reply {
+    pub(crate) fn request(&self, raw: &str) -> Reply {
         let mut stream = TcpStream::connect(&self.addr).unwrap();
         stream.set_read_timeout(Some(WAIT)).unwrap();
         stream.write_all(raw.as_bytes()).unwrap();
@@ -92,7 +92,7 @@ impl Server {
     }
 
     /// A client of the event stream, like an open tab.
-    fn events(&self) -> Events {
+    pub(crate) fn events(&self) -> Events {
         let mut stream = TcpStream::connect(&self.addr).unwrap();
         stream.set_read_timeout(Some(WAIT)).unwrap();
         stream
@@ -140,11 +140,11 @@ fn lines(out: impl Read + Send + 'static) -> Receiver<String> {
     rx
 }
 
-struct Events(Receiver<(String, String)>);
+pub(crate) struct Events(Receiver<(String, String)>);
 
 impl Events {
     /// The next event: its name and data.
-    fn next(&self) -> (String, String) {
+    pub(crate) fn next(&self) -> (String, String) {
         self.0.recv_timeout(WAIT).expect("no event from the server")
     }
 
@@ -173,14 +173,14 @@ impl Events {
     }
 }
 
-struct Reply {
-    status: u16,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
     head: String,
     body: String,
 }
 
 impl Reply {
-    fn parse(bytes: &[u8]) -> Reply {
+    pub(crate) fn parse(bytes: &[u8]) -> Reply {
         let text = String::from_utf8_lossy(bytes);
         let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
         let status = head
@@ -203,10 +203,10 @@ impl Reply {
     }
 }
 
-const FIRST: &str = "content/news/first.en.md";
+pub(crate) const FIRST: &str = "content/news/first.en.md";
 
 /// The fixture's first post under another title (its headings are linked from elsewhere).
-fn first_titled(title: &str) -> Vec<u8> {
+pub(crate) fn first_titled(title: &str) -> Vec<u8> {
     let path = crate::harness::fixtures().join("minimal").join(FIRST);
     let text = std::fs::read_to_string(path).unwrap();
     text.replacen("title: First post", &format!("title: {title}"), 1)
