@@ -81,7 +81,8 @@ fn redirect_page(title: &str, lang_tag: &str, target: &str) -> String {
     );
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <title>{title}</title>\n<meta name=\"robots\" content=\"noindex\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n\
+         <link rel=\"icon\" href=\"data:,\">\n<title>{title}</title>\n<meta name=\"robots\" content=\"noindex\">\n\
          <link rel=\"canonical\" href=\"{url}\">\n\
          <meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n<body>\n\
          <p><a href=\"{url}\">{title}</a></p>\n</body>\n</html>\n"
@@ -429,9 +430,17 @@ fn robots(site: &Site) -> String {
 fn headers(site: &Site) -> String {
     let base = site.config.base_path();
     format!(
-        "{base}*\n  Content-Security-Policy: default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'\n  Referrer-Policy: no-referrer\n  X-Content-Type-Options: nosniff\n{base}assets/*\n  Cache-Control: public, max-age=31536000, immutable\n"
+        "{base}*\n  Content-Security-Policy: {CSP}; {CSP_HEADER_ONLY}\n  Referrer-Policy: no-referrer\n  X-Content-Type-Options: nosniff\n{base}assets/*\n  Cache-Control: public, max-age=31536000, immutable\n"
     )
 }
+
+/// The site's Content-Security-Policy as every page also carries it in a `<meta>` element, for
+/// hosts that cannot set headers (GitHub Pages, a bucket, a plain file server): nothing from
+/// another origin, no inline script or style.
+pub(crate) const CSP: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'";
+/// The part of the policy only a header can carry (browsers ignore `frame-ancestors` in a
+/// `<meta>` element, and say so in the console).
+const CSP_HEADER_ONLY: &str = "frame-ancestors 'none'";
 
 /// The file every build leaves in its output folder: the proof that the folder is the build's
 /// own to replace. A dotfile, so hosts that skip hidden files do not publish it; its text says

@@ -312,6 +312,7 @@ fn common_context(site: &Site) -> Map {
             "base_path": site.config.base_path(),
             "default_language": site.config.default_language,
             "languages": site.config.languages,
+            "csp": crate::output::CSP,
         }),
     );
     ctx.insert("data".into(), site.data.clone());

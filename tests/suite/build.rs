@@ -208,7 +208,8 @@ fn local_refs(out: &Path) -> Vec<(String, String)> {
         for attr in ["href=\"", "src=\"", "action=\""] {
             for piece in html.split(attr).skip(1) {
                 let url = piece.split('"').next().unwrap().to_string();
-                if !url.starts_with("http") && !url.starts_with('#') {
+                // `data:` URLs (the empty icon) name no file.
+                if !url.starts_with("http") && !url.starts_with('#') && !url.starts_with("data:") {
                     refs.push((path.display().to_string(), url));
                 }
             }

@@ -356,3 +356,50 @@ fn english_and_russian_pages_hold_no_chinese_and_no_placeholders() {
         }
     }
 }
+
+// Guards the policy on hosts that cannot set headers, and the favicon request every page made.
+#[test]
+fn every_page_carries_the_headers_policy_and_asks_for_no_favicon() {
+    let (_tmp, out) = build_guide();
+    let headers = std::fs::read_to_string(out.join("_headers")).unwrap();
+    let policy = headers
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Content-Security-Policy: "))
+        .expect("_headers sets a Content-Security-Policy");
+    // A <meta> policy cannot carry frame-ancestors (browsers ignore it there and say so).
+    let expected: Vec<&str> = policy
+        .split("; ")
+        .filter(|d| !d.starts_with("frame-ancestors"))
+        .collect();
+    assert!(expected.contains(&"default-src 'self'"), "{policy}");
+    let pages: Vec<_> = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .collect();
+    assert!(pages.len() >= 92, "{} pages", pages.len());
+    for page in pages {
+        let html = std::fs::read_to_string(&page).unwrap();
+        let head = &html[..html.find("</head>").expect("a head")];
+        let meta = head
+            .split("<meta http-equiv=\"Content-Security-Policy\" content=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("{}: no policy in <head>", page.display()));
+        let meta = meta.replace("&#39;", "'").replace("&#x27;", "'");
+        let got: Vec<&str> = meta.split("; ").collect();
+        assert_eq!(got, expected, "{}", page.display());
+        assert!(
+            head.contains("<link rel=\"icon\" href=\"data:,\">"),
+            "{}: no icon link, so browsers ask for /favicon.ico",
+            page.display()
+        );
+        // The policy must come before anything it governs.
+        let at = head.find("Content-Security-Policy").unwrap();
+        for later in ["<script", "<link rel=\"stylesheet\""] {
+            if let Some(i) = head.find(later) {
+                assert!(at < i, "{}: {later} before the policy", page.display());
+            }
+        }
+    }
+}
