@@ -129,8 +129,8 @@ pub fn search(bytes: &[u8]) {
     .iter()
     .map(|g| g.iter().map(|s| s.to_string()).collect())
     .collect();
-    crate::search::normalise::parse_query(&text, &synonyms);
-    crate::search::normalise::query_concepts(&text);
+    crate::search::query::parse_query(&text, &synonyms);
+    crate::search::query::query_concepts(&text);
 }
 
 /// A request head as `serve` reads it, on loopback and exposed.

@@ -7,8 +7,10 @@
 //! `asset`, `by_id`) and filters (`local_date`, `money`) of a language's templates answer for
 //! that language, so no state is shared between pages.
 
+mod functions;
+
 use crate::diagnostic::Diagnostic;
-use crate::i18n::{Bundles, Strings, Unresolved};
+use crate::i18n::Bundles;
 use crate::model::{Files, Page, Rendered, Site, url_path};
 use crate::theme::{Assets, Theme};
 use rayon::prelude::*;
@@ -33,7 +35,7 @@ pub(crate) fn render(
     inputs: &Inputs,
 ) -> Result<Files, Vec<Diagnostic>> {
     let listings = Arc::new(listings(site));
-    let bound = bind(site, inputs, &listings);
+    let bound = functions::bind(site, inputs, &listings);
     let shared = Shared {
         site,
         theme: inputs.theme,
@@ -481,218 +483,6 @@ fn listings(site: &Site) -> Listings {
             .insert(page.dir.clone(), value);
     }
     out
-}
-
-/// The compiled templates bound to each language of the site.
-fn bind(site: &Site, inputs: &Inputs, listings: &Arc<Listings>) -> BTreeMap<String, Tera> {
-    let base = site.config.base_path();
-    let lookups = Lookups {
-        assets: Arc::new(
-            inputs
-                .assets
-                .urls
-                .iter()
-                .map(|(k, v)| (k.clone(), format!("{base}{v}")))
-                .collect(),
-        ),
-        listings: Arc::clone(listings),
-        links: Arc::new(
-            site.pages
-                .iter()
-                .map(|p| {
-                    let link =
-                        json!({"title": p.front.title, "url": format!("{base}{}", p.url_path)});
-                    ((p.lang.clone(), p.key.clone()), link)
-                })
-                .collect(),
-        ),
-        entries: Arc::new(entries_by_id(&site.data)),
-    };
-    site.config
-        .languages
-        .iter()
-        .map(|l| {
-            let mut tera = inputs.templates.clone();
-            let strings = inputs.strings.get(&l.code).cloned();
-            register(&mut tera, &l.code, &lookups, strings);
-            register_filters(&mut tera, &l.code);
-            (l.code.clone(), tera)
-        })
-        .collect()
-}
-
-/// What the template functions look up, shared by every language's templates.
-struct Lookups {
-    /// Asset name → URL with the base path.
-    assets: Arc<BTreeMap<String, String>>,
-    listings: Arc<Listings>,
-    /// (language, key) → title and URL of every page: `url` and `link` look pages up here.
-    links: Arc<HashMap<(String, String), Json>>,
-    entries: Arc<BTreeMap<(String, String), Json>>,
-}
-
-/// The template functions of `lang`'s templates.
-fn register(tera: &mut Tera, lang: &str, lookups: &Lookups, strings: Option<Arc<Strings>>) {
-    let assets = Arc::clone(&lookups.assets);
-    tera.register_function("asset", move |args: &HashMap<String, Json>| {
-        let path = arg(args, "path")?;
-        assets
-            .get(&path)
-            .map(|u| Json::from(u.as_str()))
-            .ok_or_else(|| {
-                tera::Error::msg(format!(
-                    "asset(path=\"{path}\"): no such file in the theme's static/ folder"
-                ))
-            })
-    });
-    let listings = Arc::clone(&lookups.listings);
-    let l = lang.to_string();
-    tera.register_function("section", move |args: &HashMap<String, Json>| {
-        let key = arg(args, "key")?;
-        listings
-            .get(&l)
-            .and_then(|own| own.get(&key))
-            .cloned()
-            .ok_or_else(|| tera::Error::msg(format!("section(key=\"{key}\"): no such section")))
-    });
-    let links = Arc::clone(&lookups.links);
-    let l = lang.to_string();
-    tera.register_function("url", move |args: &HashMap<String, Json>| {
-        let key = arg(args, "key")?;
-        match links.get(&(l.clone(), key.clone())) {
-            Some(link) => Ok(link["url"].clone()),
-            None => Err(tera::Error::msg(format!(
-                "url(key=\"{key}\"): no page `{key}` in language `{l}`"
-            ))),
-        }
-    });
-    let links = Arc::clone(&lookups.links);
-    let l = lang.to_string();
-    tera.register_function("link", move |args: &HashMap<String, Json>| {
-        let key = arg(args, "key")?;
-        Ok(links.get(&(l.clone(), key)).cloned().unwrap_or(Json::Null))
-    });
-    let entries = Arc::clone(&lookups.entries);
-    tera.register_function("by_id", move |args: &HashMap<String, Json>| {
-        let (data, id) = (arg(args, "data")?, arg(args, "id")?);
-        entries
-            .get(&(data.clone(), id.clone()))
-            .cloned()
-            .ok_or_else(|| {
-                tera::Error::msg(format!(
-                    "by_id: no entry with id `{id}` in content/{data}.yaml"
-                ))
-            })
-    });
-    register_strings(tera, lang, strings);
-}
-
-/// `t(key=…, …)`: a UI string of `lang`, with its arguments.
-fn register_strings(tera: &mut Tera, lang: &str, strings: Option<Arc<Strings>>) {
-    let l = lang.to_string();
-    tera.register_function("t", move |args: &HashMap<String, Json>| {
-        let key = arg(args, "key")?;
-        let rest: BTreeMap<String, Json> = args
-            .iter()
-            .filter(|(k, _)| k.as_str() != "key")
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        let found = match strings.as_ref() {
-            Some(s) => s.get(&key, &rest),
-            None => Ok(None),
-        };
-        match found {
-            Ok(Some(text)) => Ok(Json::from(text)),
-            Ok(None) => Err(tera::Error::msg(format!(
-                "no UI string `{key}` for `{l}`: add `{key} = …` to i18n/{l}/main.ftl"
-            ))),
-            Err(why) => Err(tera::Error::msg(unresolved(&key, &l, &why))),
-        }
-    });
-}
-
-/// Why `t(key=…)` could not format the UI string `key` of `lang`, and how to fix it.
-fn unresolved(key: &str, lang: &str, why: &Unresolved) -> String {
-    match why {
-        Unresolved::Argument(name) => format!(
-            "the UI string `{key}` of `{lang}` needs the argument `{name}`, which is missing \
-             or empty: call t(key=\"{key}\", {name}=…) with a value"
-        ),
-        Unresolved::Reference(id) => format!(
-            "the UI string `{key}` of `{lang}` refers to `{id}`, which i18n/{lang}/ does not \
-             define: define it, or fix the message"
-        ),
-        Unresolved::Other(e) => {
-            format!("the UI string `{key}` of `{lang}` cannot be formatted ({e}): fix the message")
-        }
-    }
-}
-
-/// The filters of `lang`'s templates: dates and figures as that language writes them.
-fn register_filters(tera: &mut Tera, lang: &str) {
-    let l = lang.to_string();
-    tera.register_filter(
-        "local_date",
-        move |value: &Json, _: &HashMap<String, Json>| {
-            let text = value.as_str().unwrap_or_default();
-            Ok(Json::from(crate::format::local_date(text, &l)))
-        },
-    );
-    let l = lang.to_string();
-    tera.register_filter(
-        "money",
-        move |value: &Json, args: &HashMap<String, Json>| {
-            let amount = value
-                .as_u64()
-                .ok_or_else(|| tera::Error::msg("money: the value must be a whole number"))?;
-            let currency = match args.get("currency").and_then(Json::as_str) {
-                Some("CNY") => crate::format::Currency::Cny,
-                Some("USD") => crate::format::Currency::Usd,
-                other => {
-                    return Err(tera::Error::msg(format!(
-                        "money: currency must be USD or CNY, not {other:?}"
-                    )));
-                }
-            };
-            Ok(Json::from(crate::format::money(amount, currency, &l)))
-        },
-    );
-}
-
-/// (data file, id) → entry, for every data file that is a list of entries with an `id`.
-fn entries_by_id(data: &Json) -> BTreeMap<(String, String), Json> {
-    fn walk(node: &Json, path: &str, out: &mut BTreeMap<(String, String), Json>) {
-        match node {
-            Json::Object(map) => {
-                for (k, v) in map {
-                    let child = if path.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{path}/{k}")
-                    };
-                    walk(v, &child, out);
-                }
-            }
-            Json::Array(items) => {
-                for item in items {
-                    if let Some(id) = item.get("id").and_then(Json::as_str) {
-                        out.insert((path.to_string(), id.to_string()), item.clone());
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(data, "", &mut out);
-    out
-}
-
-fn arg(args: &HashMap<String, Json>, name: &str) -> tera::Result<String> {
-    args.get(name)
-        .and_then(Json::as_str)
-        .map(str::to_string)
-        .ok_or_else(|| tera::Error::msg(format!("missing text argument `{name}`")))
 }
 
 /// Menu, home, search and feed URLs of the page's language.

@@ -16,7 +16,8 @@
 //!
 //! One file per concern, in the order a build goes through them:
 //! - `extract.rs`: the HTML of a built page → its title and sections.
-//! - `normalise.rs`: text → tokens, a query → concepts (mirrored by `normalise.js`).
+//! - `normalise.rs`: text → tokens; `numerals.rs`: Chinese numerals → digits; `query.rs`: a
+//!   query → concepts (all three mirrored by `normalise.js`).
 //! - `index.rs`: a language's pages → the whole [`Index`], and an index → its postings.
 //! - `rank.rs`: concepts and postings → [`Hit`]s, best first (mirrored by `search.js`).
 //! - `split.rs`: an index → the files of its split form, and the reader of either form.
@@ -25,12 +26,15 @@
 mod extract;
 mod index;
 pub(crate) mod normalise;
+mod numerals;
+pub(crate) mod query;
 mod rank;
 mod split;
 
 pub use crate::hash::fnv1a32;
 pub use index::{Index, IndexPage};
-pub use normalise::{Concepts, parse_query, tokens, word_lists, word_start};
+pub use normalise::{tokens, word_lists};
+pub use query::{Concepts, parse_query, word_start};
 pub use rank::{Hit, query_plan, search, with_typos, with_word_start};
 pub use split::{Manifest, PageRecord, Shard, Split, search_files};
 
@@ -39,7 +43,7 @@ use crate::model::Files;
 use crate::model::Site;
 use extract::extract;
 use index::PageText;
-use normalise::query_concepts;
+use query::query_concepts;
 use rayon::prelude::*;
 
 /// Where editors keep synonym groups; loaded as data `search.synonyms`.

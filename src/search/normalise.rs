@@ -2,8 +2,8 @@
 //! that a query finds what the indexer indexed.
 //!
 //! In: text (a page's title, a heading, a section's text), or a query and the site's synonym
-//! groups. Out: the text's tokens, in order ([`tokens`], [`Tokeniser::each_token`]), or the
-//! query's concepts ([`parse_query`], [`query_concepts`]).
+//! groups. Out: the text's tokens, in order ([`tokens`], [`Tokeniser::each_token`]); a query's
+//! concepts are built from the same pieces in `query.rs`, Chinese numerals read in `numerals.rs`.
 //!
 //! The browser repeats this file rule for rule in `themes/default/static/normalise.js`, under
 //! the same names in camelCase: `segments`, `stem` (`stemEn`, `stemRu`), `wordTokens`, `tokens`,
@@ -15,7 +15,7 @@
 //!
 //! The rules:
 //! 1. Fullwidth ASCII forms (`５００`, `ＡＢ`) fold to ASCII. Chinese numerals become digits
-//!    ([`numerals`]), so `五百强` and `500强`, `一千万` and `1000万`, `5千万` and `5000万` meet:
+//!    (`numerals.rs`), so `五百强` and `500强`, `一千万` and `1000万`, `5千万` and `5000万` meet:
 //!    a run of `〇零一二两三四五六七八九十百千`, or ASCII digits and then such a run, that reads
 //!    as a number below 万 (`二十五` 25, `一百零五` 105, `一百五` 150) becomes its digits when it
 //!    holds a unit (`十百千`) and is two characters or more, or is one character before `万`/`亿`
@@ -38,8 +38,7 @@
 //!    of a final `нн` (`запрещенн|ые` and `запрещен|а` meet).
 //! 6. In a query, concepts that are one of [`STOP_WORDS`] are dropped when others remain.
 
-use std::borrow::Cow;
-
+use super::numerals::numerals;
 use crate::hash::FnvMap;
 
 /// English suffixes and what replaces them; the longest that leaves a stem of three letters wins.
@@ -76,7 +75,7 @@ const RU_SUFFIXES: &[&str] = &["ост", "ионн"];
 
 /// Words a query may contain that say nothing about what is sought (`which industries are
 /// closed to foreign investors`); dropped from a query that has other words.
-const STOP_WORDS: &[&str] = &[
+pub(super) const STOP_WORDS: &[&str] = &[
     "about",
     "an",
     "and",
@@ -175,12 +174,12 @@ pub fn word_lists() -> Vec<(&'static str, serde_json::Value)> {
 }
 
 /// One piece of text: a Han run (as characters) or a word (as its parts).
-enum Segment {
+pub(super) enum Segment {
     Han(Vec<char>),
     Word(Vec<String>),
 }
 
-fn fold(c: char) -> char {
+pub(super) fn fold(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         _ => c,
@@ -193,7 +192,7 @@ pub(crate) fn is_han(c: char) -> bool {
         | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}')
 }
 
-fn is_word_char(c: char) -> bool {
+pub(super) fn is_word_char(c: char) -> bool {
     match c {
         // Fast paths for the scripts the guide is written in; the same answer as below.
         '0'..='9' | 'a'..='z' | 'A'..='Z' | 'А'..='я' | 'ё' | 'Ё' => true,
@@ -206,7 +205,7 @@ fn is_joiner(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}' | '&')
 }
 
-fn segments(text: &str) -> Vec<Segment> {
+pub(super) fn segments(text: &str) -> Vec<Segment> {
     let chars: Vec<char> = numerals(text).chars().map(fold).collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -239,140 +238,11 @@ fn segments(text: &str) -> Vec<Segment> {
     out
 }
 
-fn cn_digit(c: char) -> Option<u64> {
-    let digit = match c {
-        '〇' | '零' => 0,
-        '一' => 1,
-        '二' | '两' => 2,
-        '三' => 3,
-        '四' => 4,
-        '五' => 5,
-        '六' => 6,
-        '七' => 7,
-        '八' => 8,
-        '九' => 9,
-        _ => return None,
-    };
-    Some(digit)
-}
-
-fn cn_unit(c: char) -> Option<u64> {
-    match c {
-        '十' => Some(10),
-        '百' => Some(100),
-        '千' => Some(1000),
-        _ => None,
-    }
-}
-
-fn is_cn_numeral(c: char) -> bool {
-    cn_digit(c).is_some() || cn_unit(c).is_some()
-}
-
-/// The value of a run of Chinese digits and units below 万, after `prefix` (ASCII digits
-/// before the run), and whether it holds a unit; `None` when it does not read as a number.
-fn cn_value(run: &[char], prefix: Option<u64>) -> Option<(u64, bool)> {
-    let (mut total, mut pending, mut last_unit) = (0, prefix, u64::MAX);
-    let (mut has_unit, mut after_zero) = (false, false);
-    for &c in run {
-        if let Some(unit) = cn_unit(c) {
-            let digit = match pending.take() {
-                Some(d) if d > 0 => d,
-                None if !has_unit && unit == 10 => 1,
-                _ => return None,
-            };
-            if unit >= last_unit {
-                return None;
-            }
-            (total, last_unit, has_unit, after_zero) = (total + digit * unit, unit, true, false);
-        } else {
-            let digit = cn_digit(c)?;
-            if pending.is_some() || (digit == 0 && (!has_unit || after_zero)) {
-                return None;
-            }
-            after_zero |= digit == 0;
-            pending = (digit > 0).then_some(digit);
-        }
-    }
-    if let Some(d) = pending {
-        // `一百五` is 150: a last digit right after a unit counts in the next unit down.
-        let short = has_unit && !after_zero && last_unit > 10;
-        total += if short { d * last_unit / 10 } else { d };
-    }
-    Some((total, has_unit))
-}
-
-/// The number written at `chars[i..]` and where it ends, if one starts there (rule 1).
-fn numeral_at(chars: &[char], i: usize) -> Option<(u64, usize)> {
-    let before = i.checked_sub(1).map(|p| fold(chars[p]));
-    if before.is_some_and(|p| is_word_char(p) || is_cn_numeral(p) || p == '.' || p == ',') {
-        return None;
-    }
-    let mut run_start = i;
-    while chars
-        .get(run_start)
-        .is_some_and(|c| fold(*c).is_ascii_digit())
-    {
-        run_start += 1;
-    }
-    let prefix = match run_start - i {
-        0 if is_cn_numeral(chars[i]) => None,
-        1..=9 if chars.get(run_start).copied().and_then(cn_unit).is_some() => {
-            let digits: String = chars[i..run_start].iter().map(|c| fold(*c)).collect();
-            Some(digits.parse().ok()?)
-        }
-        _ => return None,
-    };
-    let mut end = run_start;
-    while chars.get(end).is_some_and(|c| is_cn_numeral(*c)) {
-        end += 1;
-    }
-    let after = chars.get(end).map(|c| fold(*c));
-    if after.is_some_and(is_word_char) {
-        return None;
-    }
-    let big_after = after.is_some_and(|c| c == '万' || c == '亿');
-    let (value, has_unit) = cn_value(&chars[run_start..end], prefix)?;
-    let fits = if has_unit {
-        end - i >= 2 || big_after
-    } else {
-        big_after && end - i == 1
-    };
-    fits.then_some((value, end))
-}
-
-/// `text` with its Chinese numerals written in digits (rule 1); borrowed when it has none.
-pub(crate) fn numerals(text: &str) -> Cow<'_, str> {
-    if !text.contains(['十', '百', '千', '万', '亿']) {
-        return Cow::Borrowed(text);
-    }
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let (mut i, mut changed) = (0, false);
-    while i < chars.len() {
-        match numeral_at(&chars, i) {
-            Some((value, end)) => {
-                out.push_str(&value.to_string());
-                (i, changed) = (end, true);
-            }
-            None => {
-                out.push(chars[i]);
-                i += 1;
-            }
-        }
-    }
-    if changed {
-        Cow::Owned(out)
-    } else {
-        Cow::Borrowed(text)
-    }
-}
-
-fn lower(part: &str) -> String {
+pub(super) fn lower(part: &str) -> String {
     part.to_lowercase().replace('ё', "е")
 }
 
-fn keep(part: &str) -> bool {
+pub(super) fn keep(part: &str) -> bool {
     part.chars().count() >= 2 || part.chars().all(|c| c.is_ascii_digit())
 }
 
@@ -419,7 +289,7 @@ fn stem_ru(word: &str) -> String {
 }
 
 /// The stem of one lowercased part: English or Russian rules by script, else the part itself.
-fn stem(part: &str) -> String {
+pub(super) fn stem(part: &str) -> String {
     if part.chars().all(|c| c.is_ascii_lowercase()) {
         stem_en(part)
     } else if part.chars().all(|c| ('а'..='я').contains(&c)) {
@@ -430,7 +300,7 @@ fn stem(part: &str) -> String {
 }
 
 /// A word's tokens: the whole hyphenated word (last part stemmed), then each part kept.
-fn word_tokens(parts: &[String]) -> (Option<String>, Vec<String>) {
+pub(super) fn word_tokens(parts: &[String]) -> (Option<String>, Vec<String>) {
     let parts: Vec<String> = parts.iter().map(|p| lower(p)).collect();
     let kept: Vec<String> = parts.iter().filter(|p| keep(p)).map(|p| stem(p)).collect();
     if parts.len() == 1 {
@@ -541,202 +411,6 @@ fn word_end(text: &str, mut i: usize) -> usize {
     }
 }
 
-/// The start of a word being typed: the query's last word when it is one part of three
-/// letters or more (no digits), lowercased with `ё` as `е`, and its concept is the query's last
-/// (not a stop word dropped, nor a synonym replaced). Rank matches it against the index's words.
-pub fn word_start(text: &str, concepts: &Concepts) -> Option<String> {
-    let Some(Segment::Word(parts)) = segments(text).pop() else {
-        return None;
-    };
-    let [part] = parts.as_slice() else {
-        return None;
-    };
-    let start = lower(part);
-    let letters = start.chars().count() >= 3 && start.chars().all(char::is_alphabetic);
-    let last = concepts.last().is_some_and(|c| *c == [vec![stem(&start)]]);
-    (letters && last).then_some(start)
-}
-
-/// What a query asks for: each concept must be found for a full match; a concept is found
-/// when every term of one of its alternatives is.
-pub type Concepts = Vec<Vec<Vec<String>>>;
-
-/// The concepts of a query before synonyms: one per Han run (its pairs, all required) and one
-/// per word (a hyphenated word: the whole word, or else all its parts).
-pub(crate) fn query_concepts(text: &str) -> Concepts {
-    concepts(text, &[])
-}
-
-fn run_concept(chars: &[char]) -> Vec<Vec<String>> {
-    if chars.len() == 1 {
-        return vec![vec![chars[0].to_string()]];
-    }
-    let mut pairs: Vec<String> = Vec::new();
-    for w in chars.windows(2) {
-        let pair: String = w.iter().collect();
-        if !pairs.contains(&pair) {
-            pairs.push(pair);
-        }
-    }
-    vec![pairs]
-}
-
-fn word_concept(parts: &[String]) -> Vec<Vec<String>> {
-    match word_tokens(parts) {
-        (Some(whole), kept) if kept.is_empty() => vec![vec![whole]],
-        (Some(whole), kept) => vec![vec![whole], kept],
-        (None, kept) => kept.into_iter().map(|k| vec![k]).collect(),
-    }
-}
-
-/// A synonym group, ready to match: each member's concepts (and its characters when it is one
-/// Han run), and the alternatives that replace a match.
-struct Group {
-    members: Vec<(Concepts, Option<Vec<char>>)>,
-    alternatives: Vec<Vec<String>>,
-}
-
-fn groups(synonyms: &[Vec<String>]) -> Vec<Group> {
-    synonyms
-        .iter()
-        .map(|g| {
-            let members: Vec<(Concepts, Option<Vec<char>>)> = g
-                .iter()
-                .map(|m| {
-                    let chars: Vec<char> = numerals(m.trim()).chars().map(fold).collect();
-                    let han =
-                        (!chars.is_empty() && chars.iter().all(|c| is_han(*c))).then_some(chars);
-                    (query_concepts(m), han)
-                })
-                .collect();
-            let mut alternatives: Vec<Vec<String>> = Vec::new();
-            for (concepts, _) in &members {
-                // One word keeps its own alternatives (`штаб-квартира` or `штаб` + `квартира`).
-                let own = match concepts.as_slice() {
-                    [one] => one.clone(),
-                    _ => vec![flatten(concepts)],
-                };
-                for alternative in own {
-                    if !alternative.is_empty() && !alternatives.contains(&alternative) {
-                        alternatives.push(alternative);
-                    }
-                }
-            }
-            Group {
-                members,
-                alternatives,
-            }
-        })
-        .collect()
-}
-
-/// The query's concepts with synonyms applied. Inside a Han run, the longest member that is a
-/// Han run starting at each position (leftmost first) becomes a concept of the group's
-/// alternatives, and the characters around it form runs of their own. Then, left to right, the
-/// longest member whose concepts equal the next concepts of the query replaces them the same way.
-pub fn parse_query(text: &str, synonyms: &[Vec<String>]) -> Concepts {
-    without_stop_words(concepts(text, synonyms))
-}
-
-/// The query's concepts with synonyms applied, stop words kept (a synonym may hold one).
-fn concepts(text: &str, synonyms: &[Vec<String>]) -> Concepts {
-    let groups = groups(synonyms);
-    let mut found = Vec::new();
-    for segment in segments(text) {
-        match segment {
-            Segment::Han(chars) => split_run(&chars, &groups, &mut found),
-            Segment::Word(parts) => {
-                let concept = word_concept(&parts);
-                if !concept.is_empty() {
-                    found.push(concept);
-                }
-            }
-        }
-    }
-    replace_sequences(found, &groups)
-}
-
-/// The concepts without those that are one stop word, unless nothing else is left.
-fn without_stop_words(concepts: Concepts) -> Concepts {
-    let stops: Vec<Vec<Vec<String>>> = STOP_WORDS.iter().map(|w| vec![vec![stem(w)]]).collect();
-    if concepts.iter().all(|c| stops.contains(c)) {
-        return concepts;
-    }
-    concepts
-        .into_iter()
-        .filter(|c| !stops.contains(c))
-        .collect()
-}
-
-fn split_run(chars: &[char], groups: &[Group], out: &mut Concepts) {
-    let mut pending: Vec<char> = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let mut best: Option<(&Group, usize)> = None;
-        for group in groups {
-            for han in group.members.iter().filter_map(|(_, h)| h.as_ref()) {
-                if chars[i..].starts_with(han) && best.is_none_or(|(_, n)| han.len() > n) {
-                    best = Some((group, han.len()));
-                }
-            }
-        }
-        match best {
-            Some((group, n)) => {
-                if !pending.is_empty() {
-                    out.push(run_concept(&std::mem::take(&mut pending)));
-                }
-                out.push(group.alternatives.clone());
-                i += n;
-            }
-            None => {
-                pending.push(chars[i]);
-                i += 1;
-            }
-        }
-    }
-    if !pending.is_empty() {
-        out.push(run_concept(&pending));
-    }
-}
-
-fn replace_sequences(concepts: Concepts, groups: &[Group]) -> Concepts {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < concepts.len() {
-        let mut best: Option<(&Group, usize)> = None;
-        for group in groups {
-            for (member, _) in &group.members {
-                let fits = !member.is_empty() && concepts[i..].starts_with(member);
-                if fits && best.is_none_or(|(_, n)| member.len() > n) {
-                    best = Some((group, member.len()));
-                }
-            }
-        }
-        match best {
-            Some((group, n)) => {
-                out.push(group.alternatives.clone());
-                i += n;
-            }
-            None => {
-                out.push(concepts[i].clone());
-                i += 1;
-            }
-        }
-    }
-    out
-}
-
-/// All the terms a member requires: the first alternative of each of its concepts.
-fn flatten(member: &Concepts) -> Vec<String> {
-    let mut terms: Vec<String> = Vec::new();
-    for term in member.iter().filter_map(|c| c.first()).flatten() {
-        if !terms.contains(term) {
-            terms.push(term.clone());
-        }
-    }
-    terms
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -803,41 +477,6 @@ mod tests {
         }
     }
 
-    // Guards rule 1's reading of Chinese numerals, including what must stay as written.
-    #[test]
-    fn chinese_numerals_become_digits_only_where_they_read_as_numbers() {
-        let cases = [
-            ("世界五百强", "世界500强"),
-            ("一千万元", "1000万元"),
-            ("5千万", "5000万"),
-            ("５千万", "5000万"),
-            ("二十五", "25"),
-            ("一百零五", "105"),
-            ("一百五", "150"),
-            ("三千二百", "3200"),
-            ("两千", "2000"),
-            ("一万", "1万"),
-            ("十亿", "10亿"),
-            ("十万", "10万"),
-            ("一万五千", "1万5000"),
-            ("十四五规划", "十四五规划"),
-            ("千方百计", "千方百计"),
-            ("十分重要", "十分重要"),
-            ("百万", "百万"),
-            ("统一规划", "统一规划"),
-            ("二〇二三年", "二〇二三年"),
-            ("1.5千万", "1.5千万"),
-            ("G5千", "G5千"),
-            ("五百ABC", "五百ABC"),
-            ("三四百", "三四百"),
-            ("千百", "千百"),
-        ];
-        for (text, want) in cases {
-            assert_eq!(numerals(text), want, "{text}");
-        }
-    }
-
-    // Guards the fast paths of `is_word_char` against its definition (rule 2).
     #[test]
     fn word_characters_are_letters_and_digits_other_than_han() {
         for c in (0..0x40000).filter_map(char::from_u32) {

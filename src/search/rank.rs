@@ -18,7 +18,8 @@
 //! `tests/suite/search.rs` run both on the same queries and vectors.
 
 use super::index::{Found, Index, IndexPage, MAX_BODY, Postings, SectionWeights, section_weights};
-use super::normalise::{Concepts, Tokeniser, is_han, parse_query, word_start};
+use super::normalise::{Tokeniser, is_han};
+use super::query::{Concepts, parse_query, word_start};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -24,7 +24,8 @@
 //! [`read_postings`] and [`search_files`] do, and `searchIndex` is [`search_files`].
 
 use super::index::{Found, Index, IndexPage, MAX_BODY, Postings, section_weights};
-use super::normalise::{Tokeniser, parse_query, word_start};
+use super::normalise::Tokeniser;
+use super::query::{parse_query, word_start};
 use super::rank::{
     FEW, Hit, locate, merged, query_terms, ranked, search, start_key, typo_keys, with_typos,
     with_word_start,

@@ -1,0 +1,177 @@
+//! Chinese numerals as digits (rule 1 of `normalise.rs`), so `五百强` and `500强`, `一千万` and
+//! `1000万` meet in the index and in queries alike.
+//! In: text. Out: the same text with each Chinese numeral that reads as a number written in
+//! digits. Mirrored by `numerals` in `themes/default/static/normalise.js`.
+
+use super::normalise::{fold, is_word_char};
+use std::borrow::Cow;
+
+fn cn_digit(c: char) -> Option<u64> {
+    let digit = match c {
+        '〇' | '零' => 0,
+        '一' => 1,
+        '二' | '两' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    };
+    Some(digit)
+}
+
+fn cn_unit(c: char) -> Option<u64> {
+    match c {
+        '十' => Some(10),
+        '百' => Some(100),
+        '千' => Some(1000),
+        _ => None,
+    }
+}
+
+fn is_cn_numeral(c: char) -> bool {
+    cn_digit(c).is_some() || cn_unit(c).is_some()
+}
+
+/// The value of a run of Chinese digits and units below 万, after `prefix` (ASCII digits
+/// before the run), and whether it holds a unit; `None` when it does not read as a number.
+fn cn_value(run: &[char], prefix: Option<u64>) -> Option<(u64, bool)> {
+    let (mut total, mut pending, mut last_unit) = (0, prefix, u64::MAX);
+    let (mut has_unit, mut after_zero) = (false, false);
+    for &c in run {
+        if let Some(unit) = cn_unit(c) {
+            let digit = match pending.take() {
+                Some(d) if d > 0 => d,
+                None if !has_unit && unit == 10 => 1,
+                _ => return None,
+            };
+            if unit >= last_unit {
+                return None;
+            }
+            (total, last_unit, has_unit, after_zero) = (total + digit * unit, unit, true, false);
+        } else {
+            let digit = cn_digit(c)?;
+            if pending.is_some() || (digit == 0 && (!has_unit || after_zero)) {
+                return None;
+            }
+            after_zero |= digit == 0;
+            pending = (digit > 0).then_some(digit);
+        }
+    }
+    if let Some(d) = pending {
+        // `一百五` is 150: a last digit right after a unit counts in the next unit down.
+        let short = has_unit && !after_zero && last_unit > 10;
+        total += if short { d * last_unit / 10 } else { d };
+    }
+    Some((total, has_unit))
+}
+
+/// The number written at `chars[i..]` and where it ends, if one starts there (rule 1).
+fn numeral_at(chars: &[char], i: usize) -> Option<(u64, usize)> {
+    let before = i.checked_sub(1).map(|p| fold(chars[p]));
+    if before.is_some_and(|p| is_word_char(p) || is_cn_numeral(p) || p == '.' || p == ',') {
+        return None;
+    }
+    let mut run_start = i;
+    while chars
+        .get(run_start)
+        .is_some_and(|c| fold(*c).is_ascii_digit())
+    {
+        run_start += 1;
+    }
+    let prefix = match run_start - i {
+        0 if is_cn_numeral(chars[i]) => None,
+        1..=9 if chars.get(run_start).copied().and_then(cn_unit).is_some() => {
+            let digits: String = chars[i..run_start].iter().map(|c| fold(*c)).collect();
+            Some(digits.parse().ok()?)
+        }
+        _ => return None,
+    };
+    let mut end = run_start;
+    while chars.get(end).is_some_and(|c| is_cn_numeral(*c)) {
+        end += 1;
+    }
+    let after = chars.get(end).map(|c| fold(*c));
+    if after.is_some_and(is_word_char) {
+        return None;
+    }
+    let big_after = after.is_some_and(|c| c == '万' || c == '亿');
+    let (value, has_unit) = cn_value(&chars[run_start..end], prefix)?;
+    let fits = if has_unit {
+        end - i >= 2 || big_after
+    } else {
+        big_after && end - i == 1
+    };
+    fits.then_some((value, end))
+}
+
+/// `text` with its Chinese numerals written in digits (rule 1); borrowed when it has none.
+pub(crate) fn numerals(text: &str) -> Cow<'_, str> {
+    if !text.contains(['十', '百', '千', '万', '亿']) {
+        return Cow::Borrowed(text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut changed) = (0, false);
+    while i < chars.len() {
+        match numeral_at(&chars, i) {
+            Some((value, end)) => {
+                out.push_str(&value.to_string());
+                (i, changed) = (end, true);
+            }
+            None => {
+                out.push(chars[i]);
+                i += 1;
+            }
+        }
+    }
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Guards rule 1's reading of Chinese numerals, including what must stay as written.
+    #[test]
+    fn chinese_numerals_become_digits_only_where_they_read_as_numbers() {
+        let cases = [
+            ("世界五百强", "世界500强"),
+            ("一千万元", "1000万元"),
+            ("5千万", "5000万"),
+            ("５千万", "5000万"),
+            ("二十五", "25"),
+            ("一百零五", "105"),
+            ("一百五", "150"),
+            ("三千二百", "3200"),
+            ("两千", "2000"),
+            ("一万", "1万"),
+            ("十亿", "10亿"),
+            ("十万", "10万"),
+            ("一万五千", "1万5000"),
+            ("十四五规划", "十四五规划"),
+            ("千方百计", "千方百计"),
+            ("十分重要", "十分重要"),
+            ("百万", "百万"),
+            ("统一规划", "统一规划"),
+            ("二〇二三年", "二〇二三年"),
+            ("1.5千万", "1.5千万"),
+            ("G5千", "G5千"),
+            ("五百ABC", "五百ABC"),
+            ("三四百", "三四百"),
+            ("千百", "千百"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(numerals(text), want, "{text}");
+        }
+    }
+
+    // Guards the fast paths of `is_word_char` against its definition (rule 2).
+}
