@@ -50,7 +50,8 @@ impl Default for SearchOptions {
     }
 }
 
-/// A language of the site: its code (the key under `languages:`), BCP 47 tag, name and site title.
+/// A language of the site: its code (the key under `languages:`), BCP 47 tag, name, site title
+/// and the text of its pages' footer.
 #[derive(Clone, Debug, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Language {
@@ -61,6 +62,9 @@ pub struct Language {
     /// BCP 47 tag for `<html lang>` and hreflang; defaults to the code.
     #[serde(default)]
     pub tag: String,
+    /// Plain text the built-in theme prints at the foot of every page (none when unset).
+    #[serde(default)]
+    pub footer: Option<String>,
 }
 
 /// `translations:` in site.yaml.
@@ -247,7 +251,9 @@ fn languages(
             Err(e) => problems.push(
                 Diagnostic::error(FILE, format!("language `{code}`: {e}"))
                     .at(line, 1)
-                    .hint("each language needs `name` and `title` (and may set `tag`)"),
+                    .hint(
+                        "each language needs `name` and `title` (and may set `tag` and `footer`)",
+                    ),
             ),
         }
     }

@@ -390,6 +390,7 @@ fn page_value(
         "source_tag": site.config.language(&site.config.default_language).map(|l| l.tag.as_str()),
         "source": page.source.to_string_lossy().replace('\\', "/"),
         "content": content,
+        "has_body": !rendered.html.trim().is_empty(),
         "toc": rendered.toc,
         "translations": translations,
         "ancestors": ancestors(site, page),
@@ -478,11 +479,39 @@ fn listings(site: &Site) -> Listings {
         let mut value = summary(site, page);
         value["pages"] = pages.iter().map(|p| summary(site, p)).collect();
         value["subsections"] = subs.iter().map(|p| summary(site, p)).collect();
+        if page.key == "_index" {
+            value["latest"] = latest(site, &page.lang);
+        }
         out.entry(page.lang.clone())
             .or_default()
             .insert(page.dir.clone(), value);
     }
     out
+}
+
+/// How many pages the home page's `section.latest` lists.
+const LATEST: usize = 10;
+
+/// The newest dated pages of a language (not section pages), newest first, then by title.
+fn latest(site: &Site, lang: &str) -> Json {
+    let mut dated: Vec<&Page> = site
+        .pages
+        .iter()
+        .filter(|p| p.lang == lang && !p.is_index && p.front.date.is_some())
+        .collect();
+    dated.sort_by_key(|p| {
+        let date = p.front.date.as_ref().map(|d| d.instant);
+        (
+            std::cmp::Reverse(date),
+            p.front.title.clone(),
+            p.key.clone(),
+        )
+    });
+    dated
+        .iter()
+        .take(LATEST)
+        .map(|p| summary(site, p))
+        .collect()
 }
 
 /// Menu, home, search and feed URLs of the page's language.

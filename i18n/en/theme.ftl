@@ -13,7 +13,6 @@ home-fact-groups = { $count ->
    *[other] groups of measures
 }
 footer-nav = About this guide
-print-address = Online version: { $url }
 pager-label = Previous and next measure
 pager-previous = Previous
 pager-next = Next

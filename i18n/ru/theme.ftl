@@ -19,7 +19,6 @@ home-fact-groups = { $count ->
    *[other] группы мер
 }
 footer-nav = О путеводителе
-print-address = Электронная версия: { $url }
 pager-label = Предыдущая и следующая мера
 pager-previous = Предыдущая
 pager-next = Следующая

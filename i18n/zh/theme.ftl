@@ -3,7 +3,6 @@ home-fact-poles = 个增长极
 home-fact-measures = 条措施
 home-fact-groups = 组措施
 footer-nav = 关于本指南
-print-address = 网络版：{ $url }
 pager-label = 上一条和下一条措施
 pager-previous = 上一条
 pager-next = 下一条

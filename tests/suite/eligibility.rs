@@ -142,7 +142,7 @@ fn javascript_evaluator_agrees_with_rust() {
         serde_json::to_vec(&serde_json::json!({"rules": rules, "inputs": inputs})).unwrap(),
     )
     .unwrap();
-    let module = root().join("themes/default/static/rules.js");
+    let module = root().join("builtin/theme/static/rules.js");
     let script = format!(
         "import {{ evaluate }} from {module:?};\nimport {{ readFileSync }} from 'node:fs';\nconst d = JSON.parse(readFileSync({data:?}, 'utf8'));\nprocess.stdout.write(JSON.stringify(d.inputs.map((a) => evaluate(d.rules, a))));\n",
         module = format!("file://{}", module.display()),
@@ -160,6 +160,7 @@ fn guide_copy() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     copy_tree(&root().join("content"), &tmp.path().join("content"));
     copy_tree(&root().join("i18n"), &tmp.path().join("i18n"));
+    copy_tree(&root().join("themes"), &tmp.path().join("themes"));
     std::fs::copy(root().join("site.yaml"), tmp.path().join("site.yaml")).unwrap();
     tmp
 }

@@ -311,7 +311,9 @@ fn thresholds_on_measure_pages_are_the_policys() {
 fn a_threshold_changed_in_the_data_changes_every_page() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().unwrap();
-    copy_tree(&root.join("content"), &tmp.path().join("content"));
+    for dir in ["content", "themes", "i18n"] {
+        copy_tree(&root.join(dir), &tmp.path().join(dir));
+    }
     std::fs::copy(root.join("site.yaml"), tmp.path().join("site.yaml")).unwrap();
     // The eligibility test vectors pin the figure too, as an editor would update them.
     let cases = tmp.path().join("content/eligibility/cases.yaml");
