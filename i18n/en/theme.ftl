@@ -17,3 +17,6 @@ print-address = Online version: { $url }
 pager-label = Previous and next measure
 pager-previous = Previous
 pager-next = Next
+# The colon after a label and the separator between list items, as each language writes them.
+label-separator = { ": " }
+list-separator = { ", " }
