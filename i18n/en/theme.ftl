@@ -16,3 +16,6 @@ footer-nav = About this guide
 pager-label = Previous and next measure
 pager-previous = Previous
 pager-next = Next
+# The colon after a label and the separator between list items, as each language writes them.
+label-separator = { ": " }
+list-separator = { ", " }

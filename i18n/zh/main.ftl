@@ -3,12 +3,12 @@
 search-label = 搜索本指南
 search-placeholder = 输入关键词，如“保税”
 footer-source = 依据：武威市商务局等十五部门《关于促进外资稳存量扩增量提质量的实施方案》（武商发〔2023〕109号，2023年10月13日）。
-footer-disclaimer = 本指南为解读材料，具体以政策原文及主管部门的解释为准。
+footer-disclaimer = 本指南为解读材料，具体以政策原文及责任单位的解释为准。
 home-start-here = 栏目导航
 feed-title = 更新动态（Atom）
 feed-subscribe = 通过 Atom 订阅更新
-measure-number = 第{ $number }条措施
-measure-titled = 第{ $number }条措施：{ $title }
+measure-number = 第{ $number }项措施
+measure-titled = 第{ $number }项措施：{ $title }
 group-number = 第{ $number }组
 responsible-departments = 责任单位
 county-note = 各项任务均需各县区政府落实。
