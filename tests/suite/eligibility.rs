@@ -1,7 +1,7 @@
 //! Eligibility rules: the Rust and JavaScript evaluators against the same test vectors and
 //! against each other on many random answer sets; `check` reports cases that break.
 
-use crate::harness::{copy_tree, node_or_skip, run_in, run_node_module};
+use crate::harness::{build_guide_into, copy_tree, node_or_skip, run_in, run_node_module};
 use invest_guide::eligibility::{Answer, Answers, Case, Rules, load};
 use invest_guide::format::Amount;
 use std::collections::BTreeMap;
@@ -478,4 +478,66 @@ fn check_names_an_undefined_term_or_a_note_a_language_lacks_at_its_rule() {
         );
         assert!(outcome.stderr.contains(&want), "{}", outcome.stderr);
     }
+}
+
+/// The text of the criteria table row that starts with `start`, tags removed.
+fn row(html: &str, start: &str) -> String {
+    let at = html.find(start).unwrap_or_else(|| panic!("no row {start}"));
+    let end = html[at..].find("</tr>").unwrap() + at;
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html[at..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Without JavaScript the criteria table shows the corrected rules, generated from rules.yaml.
+#[test]
+fn the_criteria_table_shows_the_new_rules_without_javascript() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_guide_into(&out);
+    let html = std::fs::read_to_string(out.join("en/eligibility/index.html")).unwrap();
+    let unknown = row(&html, r#"<tr data-verdict-rule="unknown">"#);
+    assert!(
+        unknown.contains("Is the business on the Negative List: not answered")
+            && unknown.contains("Depends on the Negative List"),
+        "{unknown}"
+    );
+    let key_project = row(&html, r#"data-benefit-rule="key-project">"#);
+    assert!(
+        key_project.contains("Sector — Manufacturing")
+            && key_project.contains("Is it a manufacturing project — Yes"),
+        "{key_project}"
+    );
+    let agent = row(&html, r#"data-benefit-rule="agent-reward">"#);
+    assert!(
+        agent.contains("not: Form of investment (choose all that apply) — Reinvested profits")
+            && agent.contains("The plan does not define “newly attracted”.")
+            && agent
+                .contains("ask the responsible departments: Municipal Investment Promotion Bureau"),
+        "{agent}"
+    );
+    let fortune = row(&html, r#"data-benefit-rule="fortune500">"#);
+    assert!(
+        fortune.contains("Kind of headquarters — Regional headquarters")
+            && fortune.contains("Form of investment (choose all that apply) — Branch"),
+        "{fortune}"
+    );
+    // Chinese pages: the list of departments with the Chinese separator.
+    let zh = std::fs::read_to_string(out.join("zh/eligibility/index.html")).unwrap();
+    let land = row(&zh, r#"data-benefit-rule="land-energy">"#);
+    assert!(
+        land.contains("请咨询责任单位：市自然资源局、市商务局、"),
+        "{land}"
+    );
 }

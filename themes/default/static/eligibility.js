@@ -106,7 +106,9 @@ function readAnswers(page) {
   }
   for (const [name, when] of Object.entries(page.rules.ask_when || {})) {
     const asked = page.holds(when, answers);
-    document.querySelector(`[data-error-for="${name}"]`).closest(".question").hidden = !asked;
+    const error = document.querySelector(`[data-error-for="${name}"]`);
+    // A bad value from a link stays in view at its field until it is fixed.
+    error.closest(".question").hidden = !asked && !error.textContent;
     if (!asked) delete answers[name];
   }
   const params = new URLSearchParams();
