@@ -86,7 +86,7 @@ async function main() {
     const jobs = [
       ...pages().map((spec) => [spec.name, (s) => checkPage(s, site, axeSource, spec)]),
       ["checker answers en", (s) => checkerAnswers(s, site, "en", "7 measures apply")],
-      ["checker answers zh", (s) => checkerAnswers(s, site, "zh", "适用 7 条措施")],
+      ["checker answers zh", (s) => checkerAnswers(s, site, "zh", "适用 7 项措施")],
       ["checker answers ru", (s) => checkerAnswers(s, site, "ru", "Подходят 7 мер")],
       ["checker typing", (s) => checkerTyping(s, site)],
       ...TYPING.map((spec) => [`checker typing ${spec.lang}`, (s) => checkerTypes(s, site, spec)]),
@@ -94,6 +94,8 @@ async function main() {
       ["checker query string", (s) => checkerQueryString(s, site)],
       ["checker bad value", (s) => checkerBadValue(s, site, axeSource)],
       ["checker prohibited", (s) => checkerProhibited(s, site)],
+      ["checker conditional questions", (s) => checkerConditional(s, site)],
+      ...NEW_PARAMS.map((spec) => [`checker link ${spec.name}`, (s) => checkerNewParams(s, site, axeSource, spec)]),
       ["search relevance", (s) => searchRelevance(s, site)],
       ["search as you type", (s) => searchTyping(s, site)],
       ["search elsewhere", (s) => searchElsewhere(s, site)],
@@ -437,8 +439,13 @@ async function checkerAnswers(s, site, lang, countText) {
         .filter((e) => ![...e.querySelectorAll(".reason")].some((r) => r.textContent.trim() && !r.textContent.startsWith("elig-")))
         .map((e) => e.dataset.measure || e.dataset.benefit),
       headquarters: document.querySelector('[data-measure="4"] .because')?.textContent,
+      // The link does not answer the Negative List question: each measure but 1 says it depends on it.
+      depends: [...document.querySelectorAll("[data-eligibility-results] [data-measure]")]
+        .filter((e) => !!e.querySelector('[data-depends="depends-on-negative-list"]')?.textContent.trim())
+        .map((e) => e.dataset.measure),
     }));
-    if (result.verdict !== "permitted") fail(where, `verdict ${result.verdict}, want permitted`);
+    if (result.verdict !== "unknown") fail(where, `verdict ${result.verdict}, want unknown (no answer about the Negative List)`);
+    if (result.depends.join(",") !== "4,5,9,11,12,13") fail(where, `measures marked as depending on the Negative List: ${result.depends.join(", ")}, want 4, 5, 9, 11, 12, 13`);
     if (result.unexplained.length) fail(where, `no reason shown for ${result.unexplained.join(", ")}`);
     // The answers that led to measure 4: the headquarters form, not the other forms chosen.
     if (!result.headquarters || result.headquarters.includes(ma[lang])) fail(where, `measure 4 credits the wrong answers: "${result.headquarters}"`);
@@ -671,6 +678,123 @@ async function checkerProhibited(s, site) {
     }));
     if (shown.verdict !== "prohibited") fail(where, `verdict ${shown.verdict}, want prohibited`);
     if (shown.measures.join(",") !== "1") fail(where, `measures ${shown.measures.join(", ")}, want only 1`);
+    await cspViolations(page, where);
+  } catch (e) {
+    fail(where, `check aborted: ${e.message.split("\n")[0]}`);
+  }
+}
+
+/** `hq_kind` is asked only for a headquarters, `manufacturing` only outside the manufacturing sector. */
+async function checkerConditional(s, site) {
+  const where = "checker: en questions asked only when they matter";
+  const { page } = await use(s, where);
+  const shown = (name) => page.evaluate((n) => document.querySelector(`[data-error-for="${n}"]`).closest(".question").checkVisibility(), name);
+  const expect = async (name, want, when) => {
+    if ((await shown(name)) !== want) fail(where, `${name} ${want ? "hidden" : "shown"} ${when}`);
+  };
+  try {
+    await goto(page, site, { name: where, path: "/en/eligibility/", checker: true });
+    await expect("hq_kind", false, "before headquarters is ticked");
+    await expect("manufacturing", true, "with no sector chosen");
+    await page.check('input[name="forms"][value="hq"]');
+    await expect("hq_kind", true, "with headquarters ticked");
+    await page.check('input[name="hq_kind"][value="regional"]');
+    await page.waitForFunction(() => location.hash.includes("hq_kind=regional"));
+    await page.uncheck('input[name="forms"][value="hq"]');
+    await expect("hq_kind", false, "after headquarters is unticked");
+    const hash = await page.evaluate(() => location.hash);
+    if (hash.includes("hq_kind")) fail(where, `the link keeps the answer to a question no longer asked: ${hash}`);
+    await page.selectOption("#q-sector", "manufacturing");
+    await expect("manufacturing", false, "with sector manufacturing");
+    await page.selectOption("#q-sector", "agrifood");
+    await expect("manufacturing", true, "with sector agrifood");
+    await cspViolations(page, where);
+  } catch (e) {
+    fail(where, `check aborted: ${e.message.split("\n")[0]}`);
+  }
+}
+
+/**
+ * Links with the new parameters: the verdict, measures and benefits the rule table calls for
+ * (worked out by hand from DESIGN.md), and the form showing the answers.
+ */
+const NEW_PARAMS = [
+  {
+    name: "regional headquarters, manufacturing in the energy sector",
+    lang: "en",
+    hash: "#negative_list=none&sector=energy&manufacturing=yes&total_usd=30000000&forms=hq&hq_kind=regional&fortune500=yes",
+    verdict: "permitted",
+    measures: "1,2,4,9,10,11,12,13",
+    benefits: ["key-project", "fortune500"],
+    undefined: ["newly-attracted", "relevant-conditions"],
+    checked: ['input[name="hq_kind"][value="regional"]', 'input[name="manufacturing"][value="yes"]'],
+    axe: true,
+  },
+  {
+    name: "national headquarters, not manufacturing",
+    lang: "zh",
+    hash: "#negative_list=restricted&sector=agrifood&manufacturing=no&total_usd=30000000&forms=hq&hq_kind=national&fortune500=yes",
+    verdict: "restricted",
+    measures: "1,2,4,11,12,13",
+    benefits: [],
+    absent: ['[data-benefit="fortune500"]', '[data-benefit="key-project"]'],
+    checked: ['input[name="hq_kind"][value="national"]', 'input[name="manufacturing"][value="no"]'],
+  },
+  {
+    name: "reinvested profits alone, Negative List unanswered",
+    lang: "ru",
+    hash: "#forms=reinvest&fixed_assets_cny=50000000&encouraged=yes",
+    verdict: "unknown",
+    measures: "1,3,10,11,12,13",
+    benefits: ["tax-deferral", "special-funds"],
+    undefined: ["industrial-policy", "large-investment"],
+    absent: ['[data-measure="8"]'],
+    depends: true,
+  },
+  {
+    name: "bad headquarters kind",
+    lang: "en",
+    hash: "#forms=hq&hq_kind=global",
+    verdict: "unknown",
+    measures: "1,4,11,12,13",
+    benefits: [],
+    error: ["hq_kind", "global"],
+    depends: true,
+  },
+];
+
+async function checkerNewParams(s, site, axeSource, spec) {
+  const where = `checker: ${spec.lang} link, ${spec.name}`;
+  const { page } = await use(s, where);
+  try {
+    await goto(page, site, { name: where, path: `/${spec.lang}/eligibility/`, hash: spec.hash, checker: true });
+    const seen = await page.evaluate((spec) => {
+      const results = document.querySelector("[data-eligibility-results]");
+      const text = (el) => (el ? el.textContent.trim() : "");
+      return {
+        verdict: results.querySelector("[data-verdict]")?.dataset.verdict,
+        measures: [...results.querySelectorAll("[data-measure]")].map((e) => e.dataset.measure).join(","),
+        benefits: [...results.querySelectorAll("[data-benefit]")].map((e) => e.dataset.benefit),
+        absent: (spec.absent || []).filter((sel) => results.querySelector(sel)),
+        unchecked: (spec.checked || []).filter((sel) => !document.querySelector(sel).checked),
+        undefined: [...results.querySelectorAll("[data-undefined]")].filter((e) => text(e)).map((e) => e.dataset.undefined),
+        ask: [...results.querySelectorAll(".departments-ask")].map(text),
+        depends: [...results.querySelectorAll("[data-measure]")].filter((e) => e.querySelector("[data-depends]")).map((e) => e.dataset.measure).join(","),
+        error: spec.error ? text(document.querySelector(`[data-error-for="${spec.error[0]}"]`)) : "",
+      };
+    }, spec);
+    if (seen.verdict !== spec.verdict) fail(where, `verdict ${seen.verdict}, want ${spec.verdict}`);
+    if (seen.measures !== spec.measures) fail(where, `measures ${seen.measures}, want ${spec.measures}`);
+    for (const b of spec.benefits) if (!seen.benefits.includes(b)) fail(where, `no [data-benefit="${b}"] (shown: ${seen.benefits.join(", ")})`);
+    for (const sel of seen.absent) fail(where, `${sel} shown`);
+    for (const sel of seen.unchecked) fail(where, `${sel} not checked from the link`);
+    for (const term of spec.undefined || []) if (!seen.undefined.includes(term)) fail(where, `no note that the plan does not define ${term}`);
+    // Where a condition is undefined, the result names departments to ask.
+    if ((spec.undefined || []).length && !seen.ask.some((t) => t.length > 20)) fail(where, "no departments named to ask about the undefined conditions");
+    const depends = spec.depends ? spec.measures.split(",").filter((m) => m !== "1").join(",") : "";
+    if (seen.depends !== depends) fail(where, `measures marked as depending on the Negative List: "${seen.depends}", want "${depends}"`);
+    if (spec.error && !seen.error.includes(spec.error[1])) fail(where, `no error naming "${spec.error[1]}" at ${spec.error[0]}: "${seen.error}"`);
+    if (spec.axe) await axe(page, where, axeSource, "light, 1280px");
     await cspViolations(page, where);
   } catch (e) {
     fail(where, `check aborted: ${e.message.split("\n")[0]}`);
