@@ -61,7 +61,13 @@ pub fn shortcodes(bytes: &[u8]) {
         let page = page(path, lang, body.clone());
         let mut problems = Vec::new();
         let options = crate::markdown::options(lang);
-        crate::shortcode::expand(&page, &amounts(), options, &mut problems);
+        let strings = Default::default();
+        let quotes = crate::shortcode::Quotes {
+            plan: None,
+            strings: &strings,
+            base_path: "/",
+        };
+        crate::shortcode::expand(&page, &amounts(), &quotes, options, &mut problems);
         located(&problems, path, lines);
     }
 }

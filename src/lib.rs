@@ -43,6 +43,7 @@ mod load;
 mod markdown;
 mod model;
 mod output;
+mod plan;
 mod render;
 pub mod scaffold;
 pub mod search;
@@ -152,7 +153,22 @@ pub(crate) fn build_with(
     let rules = run.collect("eligibility", || {
         eligibility::check(&site, &amounts, &strings)
     });
-    let pages = run.collect("markdown", || markdown::render(&site, &amounts));
+    let plan = run.stage("plan", || {
+        let codes: Vec<String> = site
+            .config
+            .languages
+            .iter()
+            .map(|l| l.code.clone())
+            .collect();
+        let tag = site
+            .config
+            .language(plan::ORIGINAL)
+            .map_or("zh-Hans", |l| l.tag.as_str());
+        plan::load(&site.data_text, &codes, tag)
+    })?;
+    let pages = run.collect("markdown", || {
+        markdown::render(&site, &amounts, plan.as_ref(), &strings)
+    });
     run.stop_on_errors()?;
     let templates = run.stage("templates", || cache.templates.compile(&theme))?;
     let mut assets = theme::fingerprint(&theme);
@@ -174,6 +190,7 @@ pub(crate) fn build_with(
         assets: &assets,
         strings: &strings,
         templates: &templates,
+        plan: plan.as_ref(),
     };
     let mut files = run.stage("render", || render::render(&site, &pages, &inputs))?;
     files.extend(rules_file);

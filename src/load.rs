@@ -333,11 +333,17 @@ fn data_ids(data: &Json, file: &str) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
-/// A home page and section pages for folders that have pages but no `_index` file.
+/// A home page and section pages for folders that have pages but no `_index` file. A folder
+/// whose URL a page `NAME.LANG.md` already makes (`policy.en.md` beside `policy/`) gets none:
+/// that page stands for the folder.
 fn add_generated_pages(pages: &mut Vec<Page>, config: &Config) {
     let existing: BTreeSet<(String, String)> = pages
         .iter()
-        .map(|p| (p.key.clone(), p.lang.clone()))
+        .flat_map(|p| {
+            let own = (p.key.clone(), p.lang.clone());
+            let folder = (!p.is_index).then(|| (format!("{}/_index", p.key), p.lang.clone()));
+            std::iter::once(own).chain(folder)
+        })
         .collect();
     let mut wanted: BTreeSet<(String, String)> = BTreeSet::new();
     for lang in &config.languages {

@@ -3,7 +3,9 @@
 
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::format::Amounts;
+use crate::i18n::Bundles;
 use crate::model::{Heading, Page, Rendered, Site, url_path};
+use crate::plan::Plan;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -11,7 +13,12 @@ use unicode_segmentation::UnicodeSegmentation;
 
 /// Markdown stage: every page's body to HTML, in parallel. Returns one [`Rendered`] per page
 /// of `site.pages`, in the same order, and the problems found (shortcodes, `@/` links).
-pub(crate) fn render(site: &Site, amounts: &Amounts) -> (Vec<Rendered>, Vec<Diagnostic>) {
+pub(crate) fn render(
+    site: &Site,
+    amounts: &Amounts,
+    plan: Option<&Plan>,
+    strings: &Bundles,
+) -> (Vec<Rendered>, Vec<Diagnostic>) {
     let pages: BTreeSet<(&str, &str)> = site
         .pages
         .iter()
@@ -27,6 +34,11 @@ pub(crate) fn render(site: &Site, amounts: &Amounts) -> (Vec<Rendered>, Vec<Diag
             .map(|l| l.code.as_str())
             .collect(),
         amounts,
+        quotes: crate::shortcode::Quotes {
+            plan,
+            strings,
+            base_path: site.config.base_path(),
+        },
     };
     let results: Vec<_> = site
         .pages
@@ -52,12 +64,14 @@ struct Context<'a> {
     languages: Vec<&'a str>,
     /// Named figures for `{{ amount(name="…") }}`.
     amounts: &'a Amounts,
+    /// The plan and the strings for `{{ plan(…) }}`.
+    quotes: crate::shortcode::Quotes<'a>,
 }
 
 fn render_page(page: &Page, ctx: &Context) -> (Rendered, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let options = options(&page.lang);
-    let body = crate::shortcode::expand(page, ctx.amounts, options, &mut problems);
+    let body = crate::shortcode::expand(page, ctx.amounts, &ctx.quotes, options, &mut problems);
     let lines = LineIndex::new(&body, page.body_line);
     let mut local_links = Vec::new();
     let mut external_links = Vec::new();

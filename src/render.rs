@@ -26,6 +26,8 @@ pub(crate) struct Inputs<'a> {
     pub(crate) assets: &'a Assets,
     pub(crate) strings: &'a Bundles,
     pub(crate) templates: &'a Tera,
+    /// The plan's full text, for `plan_quote(…)`, when the site has one.
+    pub(crate) plan: Option<&'a crate::plan::Plan>,
 }
 
 /// Render stage: `pages[i]` is the Markdown stage's output for `site.pages[i]`.
@@ -421,11 +423,17 @@ fn ancestors(site: &Site, page: &Page) -> Vec<Json> {
     }
     dirs.iter()
         .map(|d| {
-            let key = if d.is_empty() { "_index".to_string() } else { format!("{d}/_index") };
-            let title = site
-                .pages
-                .binary_search_by(|p| (p.key.as_str(), lang_index(site, &p.lang)).cmp(&(key.as_str(), lang_index(site, &page.lang))))
-                .ok()
+            let mut key = if d.is_empty() { "_index".to_string() } else { format!("{d}/_index") };
+            let find = |key: &str| {
+                site.pages
+                    .binary_search_by(|p| (p.key.as_str(), lang_index(site, &p.lang)).cmp(&(key, lang_index(site, &page.lang))))
+                    .ok()
+            };
+            // A page `NAME.LANG.md` stands for the folder `NAME/` that has no `_index` file.
+            if find(&key).is_none() && find(d).is_some() {
+                key = d.clone();
+            }
+            let title = find(&key)
                 .map(|i| site.pages[i].front.title.clone())
                 .unwrap_or_default();
             json!({"title": title, "url": format!("{}{}", site.config.base_path(), url_path(&key, &page.lang))})

@@ -1,7 +1,8 @@
 //! `{{ name(arg="value") }}` in Markdown: small, named inserts that keep figures in data.
 //! The one shortcode today is `amount`, which prints a figure of the thresholds data file in
 //! the page's language, so a policy change is one edit. Inside code spans and code blocks
-//! `{{` is text, not a shortcode.
+//! `{{` is text, not a shortcode. `plan` quotes the plan's own words from its full text
+//! (`content/plan/text.yaml`): `{{ plan(p="m9", s="2-3") }}` or `{{ plan(text="…") }}`.
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::LineIndex;
@@ -11,12 +12,22 @@ use pulldown_cmark::{Event, Options, Parser, Tag};
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+/// What `{{ plan(…) }}` needs: the plan (none when the site has no full text), the UI strings
+/// of its caption and the site's base path, for the link to the full text.
+#[derive(Clone, Copy)]
+pub(crate) struct Quotes<'a> {
+    pub(crate) plan: Option<&'a crate::plan::Plan>,
+    pub(crate) strings: &'a crate::i18n::Bundles,
+    pub(crate) base_path: &'a str,
+}
+
 /// The body with every shortcode replaced; problems are reported at the shortcode's line.
 /// Code spans and code blocks (as pulldown-cmark reads the body with `options`) are left as
 /// written: `{{` there is text a reader should see, e.g. in an example of the syntax.
 pub(crate) fn expand(
     page: &Page,
     amounts: &BTreeMap<String, Amount>,
+    quotes: &Quotes,
     options: Options,
     problems: &mut Vec<Diagnostic>,
 ) -> String {
@@ -27,6 +38,7 @@ pub(crate) fn expand(
     let mut expansion = Expansion {
         page,
         amounts,
+        quotes,
         lines: LineIndex::new(body, page.body_line),
         out: String::with_capacity(body.len()),
         problems,
@@ -57,6 +69,7 @@ fn code_ranges(body: &str, options: Options) -> Vec<Range<usize>> {
 struct Expansion<'a> {
     page: &'a Page,
     amounts: &'a BTreeMap<String, Amount>,
+    quotes: &'a Quotes<'a>,
     lines: LineIndex,
     out: String,
     problems: &'a mut Vec<Diagnostic>,
@@ -79,7 +92,7 @@ impl Expansion<'_> {
                 break;
             };
             let call = body[open + 2..close].trim();
-            match call_one(call, &self.page.lang, self.amounts) {
+            match call_one(call, &self.page.lang, self.amounts, self.quotes) {
                 Ok(text) => self.out.push_str(&text),
                 Err((message, hint)) => self.problems.push(
                     Diagnostic::error(&self.page.source, message)
@@ -95,7 +108,12 @@ impl Expansion<'_> {
 
 type Failure = (String, String);
 
-fn call_one(call: &str, lang: &str, amounts: &BTreeMap<String, Amount>) -> Result<String, Failure> {
+fn call_one(
+    call: &str,
+    lang: &str,
+    amounts: &BTreeMap<String, Amount>,
+    quotes: &Quotes,
+) -> Result<String, Failure> {
     let (name, args) = parse_call(call).ok_or_else(|| {
         (
             format!("cannot read the shortcode `{{{{ {call} }}}}`"),
@@ -122,9 +140,35 @@ fn call_one(call: &str, lang: &str, amounts: &BTreeMap<String, Amount>) -> Resul
             })?;
             Ok(money(figure.amount, figure.currency, lang))
         }
+        "plan" => {
+            let plan = quotes.plan.ok_or_else(|| {
+                (
+                    format!(
+                        "`plan` quotes the plan, but the site has no {}",
+                        crate::plan::FILE
+                    ),
+                    "create the plan's full text there (see the README), or remove the shortcode"
+                        .to_string(),
+                )
+            })?;
+            if let Some(unknown) = args.keys().find(|k| !["p", "s", "text"].contains(*k)) {
+                return Err((
+                    format!("`plan` has no argument `{unknown}`"),
+                    "its arguments are p (a paragraph id), s (a sentence or range) and text (a passage)".into(),
+                ));
+            }
+            let get = |k: &str| args.get(k).copied();
+            let selection = plan.select(get("p"), get("s"), get("text"))?;
+            let full_text = format!(
+                "{}{}",
+                quotes.base_path,
+                crate::model::url_path(crate::plan::PAGE, lang)
+            );
+            plan.quote_html(&selection, lang, &full_text, quotes.strings)
+        }
         _ => Err((
             format!("unknown shortcode `{name}`"),
-            "the shortcodes are: amount(name=\"…\")".into(),
+            "the shortcodes are: amount(name=\"…\") and plan(p=\"…\", s=\"…\")".into(),
         )),
     }
 }
@@ -173,7 +217,19 @@ mod tests {
             },
         )]);
         let mut problems = Vec::new();
-        let out = expand(&page(body), &amounts, Options::empty(), &mut problems);
+        let strings = Default::default();
+        let quotes = Quotes {
+            plan: None,
+            strings: &strings,
+            base_path: "/",
+        };
+        let out = expand(
+            &page(body),
+            &amounts,
+            &quotes,
+            Options::empty(),
+            &mut problems,
+        );
         (out, problems)
     }
 

@@ -39,6 +39,10 @@ pub(super) fn bind(
                 .collect(),
         ),
         entries: Arc::new(entries_by_id(&site.data)),
+        plan: inputs
+            .plan
+            .map(|plan| (Arc::new(plan.clone()), Arc::new(inputs.strings.clone()))),
+        base: base.to_string(),
     };
     site.config
         .languages
@@ -61,6 +65,10 @@ struct Lookups {
     /// (language, key) → title and URL of every page: `url` and `link` look pages up here.
     links: Arc<HashMap<(String, String), Json>>,
     entries: Arc<BTreeMap<(String, String), Json>>,
+    /// The plan's full text and every language's strings, for `plan_quote`.
+    plan: Option<(Arc<crate::plan::Plan>, Arc<crate::i18n::Bundles>)>,
+    /// The site's base path.
+    base: String,
 }
 
 /// The template functions of `lang`'s templates.
@@ -116,7 +124,37 @@ fn register(tera: &mut Tera, lang: &str, lookups: &Lookups, strings: Option<Arc<
                 ))
             })
     });
+    register_plan(tera, lang, lookups);
     register_strings(tera, lang, strings);
+}
+
+/// `plan_quote(p="m9", s="2-3")`: the quotation block of the plan's paragraph `p` (sentences
+/// `s`, all when absent) in `lang`, as HTML to insert with `| safe` (every text in it escaped).
+fn register_plan(tera: &mut Tera, lang: &str, lookups: &Lookups) {
+    let plan = lookups.plan.clone();
+    let l = lang.to_string();
+    let full_text = format!(
+        "{}{}",
+        lookups.base,
+        crate::model::url_path(crate::plan::PAGE, lang)
+    );
+    tera.register_function("plan_quote", move |args: &HashMap<String, Json>| {
+        let Some((plan, strings)) = &plan else {
+            return Err(tera::Error::msg(format!(
+                "plan_quote: the site has no {}",
+                crate::plan::FILE
+            )));
+        };
+        let p = arg(args, "p")?;
+        let s = args.get("s").map(|v| match v {
+            Json::String(s) => s.clone(),
+            other => other.to_string(),
+        });
+        plan.select(Some(&p), s.as_deref(), None)
+            .and_then(|sel| plan.quote_html(&sel, &l, &full_text, strings))
+            .map(Json::from)
+            .map_err(|(what, how)| tera::Error::msg(format!("plan_quote: {what} — {how}")))
+    });
 }
 
 /// `t(key=…, …)`: a UI string of `lang`, with its arguments.
