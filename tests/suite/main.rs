@@ -11,6 +11,7 @@ mod guide;
 mod harness;
 mod neutral;
 mod new;
+mod porting;
 mod publish;
 mod search;
 mod serve;
