@@ -11,7 +11,7 @@ mod functions;
 
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Bundles;
-use crate::model::{Files, Page, Rendered, Site, url_path};
+use crate::model::{Files, Page, Rendered, Site, page_url_path, url_path};
 use crate::theme::{Assets, Theme};
 use rayon::prelude::*;
 use serde_json::{Value as Json, json};
@@ -348,6 +348,7 @@ fn summary(site: &Site, page: &Page) -> Json {
         "key": page.key,
         "title": page.front.title,
         "summary": page.front.summary,
+        "description": page.front.description,
         "date": page.front.date,
         "updated": page.front.updated,
         "weight": page.front.weight,
@@ -388,7 +389,9 @@ fn page_value(
         "is_index": page.is_index,
         "generated": page.generated,
         "fallback": page.fallback,
-        "canonical": format!("{}{}", site.config.base_url, url_path(&page.key, if page.fallback { &site.config.default_language } else { &page.lang })),
+        "canonical": format!("{}{}", site.config.base_url, if page.fallback { page_url_path(&page.key, &site.config.default_language, page.front.slug.as_deref()) } else { page.url_path.clone() }),
+        "keywords": page.front.keywords,
+        "authors": page.front.authors,
         "source_tag": site.config.language(&site.config.default_language).map(|l| l.tag.as_str()),
         "source": page.source.to_string_lossy().replace('\\', "/"),
         "content": content,
@@ -535,7 +538,6 @@ fn by_key(site: &Site) -> ByKey<'_> {
 
 fn insert_navigation(ctx: &mut Map, site: &Site, page: &Page, pages: &ByKey, listings: &Listings) {
     let base = site.config.base_path();
-    let exists = |key: &str| pages.contains_key(&(key, page.lang.as_str()));
     let menu: Vec<Json> = site
         .config
         .menu
@@ -562,7 +564,9 @@ fn insert_navigation(ctx: &mut Map, site: &Site, page: &Page, pages: &ByKey, lis
         "home_url".into(),
         json!(format!("{base}{}", url_path("_index", &page.lang))),
     );
-    let search = exists("search").then(|| format!("{base}{}", url_path("search", &page.lang)));
+    let search = pages
+        .get(&("search", page.lang.as_str()))
+        .map(|p| format!("{base}{}", p.url_path));
     ctx.insert("search_url".into(), json!(search));
     let feed = site
         .config

@@ -3,7 +3,7 @@
 
 use crate::config::{Config, TranslationMode};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Page, url_path};
+use crate::model::{Page, page_url_path};
 pub use crate::model::{Row, Status};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -161,7 +161,7 @@ fn compare(
 fn fallback_copy(source: &Page, lang: &str) -> Page {
     let mut page = source.clone();
     page.lang = lang.to_string();
-    page.url_path = url_path(&page.key, lang);
+    page.url_path = page_url_path(&page.key, lang, page.front.slug.as_deref());
     page.fallback = true;
     page
 }

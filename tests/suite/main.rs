@@ -12,6 +12,7 @@ mod harness;
 mod neutral;
 mod new;
 mod plan;
+mod porting;
 mod publish;
 mod search;
 mod serve;
