@@ -404,7 +404,7 @@ fn an_answer_to_a_question_not_asked_is_ignored_by_both_evaluators() {
     let Some(node) = node_or_skip() else { return };
     let module = format!(
         "file://{}",
-        root().join("themes/default/static/rules.js").display()
+        root().join("builtin/theme/static/rules.js").display()
     );
     let data = serde_json::json!({"rules": rules, "inputs": inputs});
     let script = format!(
