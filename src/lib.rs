@@ -43,6 +43,7 @@ mod load;
 mod markdown;
 mod model;
 mod output;
+mod print;
 mod render;
 pub mod scaffold;
 pub mod search;

@@ -10,6 +10,7 @@ mod fuzz;
 mod guide;
 mod harness;
 mod new;
+mod preview;
 mod publish;
 mod search;
 mod serve;
