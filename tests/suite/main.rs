@@ -11,6 +11,7 @@ mod guide;
 mod harness;
 mod new;
 mod preview;
+mod print;
 mod publish;
 mod search;
 mod serve;
