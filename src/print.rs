@@ -448,7 +448,7 @@ mod tests {
     }
 
     #[test]
-    fn a_chapter_keeps_its_region_with_ids_links_and_headings_rewritten() {
+    fn a_chapter_is_its_main_with_ids_links_and_headings_rewritten() {
         let targets = HashMap::from([
             ("/en/measures/09/".to_string(), "measures/09"),
             ("/en/policy/".to_string(), "policy"),
@@ -458,14 +458,15 @@ mod tests {
             <h2 id=\"who\">Who</h2><p><a href=\"#who\">here</a>, <a href=\"../../policy/#scope\">policy</a>, \
             <a href=\"/en/eligibility/\">checker</a>, <a href=\"https://example.org/x\">out</a></p>\
             <label for=\"q\">Q</label><input id=\"q\"><form><input></form>\
-            <p data-index-ignore>skip</p><script src=\"x.js\"></script></article></main></body>";
+            <p data-index-ignore>skip</p><script src=\"x.js\"></script></article></main>\
+            <footer><a href=\"/en/policy/\">outside</a></footer></body>";
         let got = rewrite(&targets, html);
         assert_eq!(
             got,
-            "<h2>Nine</h2><h3 id=\"measures/09~who\">Who</h3><p><a href=\"#measures/09~who\">here</a>, \
+            "<article data-index><h2>Nine</h2><h3 id=\"measures/09~who\">Who</h3><p><a href=\"#measures/09~who\">here</a>, \
              <a href=\"#policy~scope\">policy</a>, <a href=\"https://host/en/eligibility/\">checker</a>, \
              <a href=\"https://example.org/x\">out</a></p>\
-             <label for=\"measures/09~q\">Q</label><input id=\"measures/09~q\">"
+             <label for=\"measures/09~q\">Q</label><input id=\"measures/09~q\"></article>"
         );
     }
 
