@@ -238,3 +238,24 @@ fn a_page_in_the_editions_place_is_an_error() {
         "the previous public/ changed"
     );
 }
+
+#[test]
+fn an_entry_brings_the_pages_below_it_in_its_own_order() {
+    let site = TestSite::with("print_below");
+    site.build_ok(&[]);
+    let html = site.read_out("en/print/index.html");
+    assert_eq!(
+        chapters(&html),
+        ["about/_index~", "about/full-text~", "_index~"]
+    );
+    assert!(
+        html.contains("href=\"#about/full-text~article-one\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("id=\"about/full-text~article-one\""),
+        "{html}"
+    );
+    // zh has no about page: its edition is what it has.
+    assert_eq!(chapters(&site.read_out("zh/print/index.html")), ["_index~"]);
+}
