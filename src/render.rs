@@ -8,6 +8,7 @@
 //! that language, so no state is shared between pages.
 
 mod functions;
+mod preview;
 
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Bundles;
@@ -36,6 +37,7 @@ pub(crate) fn render(
     pages: &[Rendered],
     inputs: &Inputs,
 ) -> Result<Files, Vec<Diagnostic>> {
+    let print = crate::print::order(site)?;
     let listings = Arc::new(listings(site));
     let bound = functions::bind(site, inputs, &listings);
     let shared = Shared {
@@ -46,6 +48,7 @@ pub(crate) fn render(
         translations: translations(site),
         by_key: by_key(site),
         splice: content_is_only_inserted(inputs.theme),
+        print: &print,
     };
     let common = tera::Context::from_value(Json::Object(common_context(site))).unwrap_or_default();
     // One context per worker, holding the data every page shares; each page replaces its own
@@ -68,6 +71,12 @@ pub(crate) fn render(
         }
     }
     let mut ctx = common;
+    for (lang, pages) in &print {
+        match shared.print_edition(&mut ctx, lang, pages, &files) {
+            Ok(file) => files.push(file),
+            Err(d) => problems.push(d),
+        }
+    }
     for (name, template) in [("404.html", "404.html"), ("index.html", "root.html")] {
         match shared.root_file(&mut ctx, template) {
             Ok(html) => files.push((name.to_string(), html.into_bytes())),
@@ -91,6 +100,8 @@ struct Shared<'a> {
     translations: Translations,
     by_key: ByKey<'a>,
     splice: bool,
+    /// Each language's print edition, in reading order.
+    print: &'a crate::print::Order<'a>,
 }
 
 impl Shared<'_> {
@@ -114,6 +125,10 @@ impl Shared<'_> {
         let value = page_value(site, page, rendered, content, translations);
         own.insert("page".into(), value);
         insert_navigation(&mut own, site, page, &self.by_key, self.listings);
+        let search = self.by_key.contains_key(&("search", page.lang.as_str()));
+        let json_ld = preview::json_ld(site, page, &ancestors(site, page), search);
+        own.insert("json_ld".into(), json!(json_ld));
+        own.insert("print_url".into(), self.print_url(&page.lang));
         if page.is_index {
             let section = self.listings[&page.lang].get(&page.dir).cloned();
             own.insert("section".into(), section.unwrap_or_default());
@@ -128,6 +143,73 @@ impl Shared<'_> {
             html = html.replace(CONTENT_MARK, &rendered.html);
         }
         Ok((format!("{}index.html", page.url_path), html.into_bytes()))
+    }
+
+    /// The URL of the language's print edition, if it has one.
+    fn print_url(&self, lang: &str) -> Json {
+        let base = self.site.config.base_path();
+        match self.print.contains_key(lang) {
+            true => json!(format!("{base}{}", crate::print::url_path(lang))),
+            false => Json::Null,
+        }
+    }
+
+    /// A language's print edition (`print.html`), from its pages' HTML in `files`.
+    fn print_edition(
+        &self,
+        ctx: &mut tera::Context,
+        lang: &str,
+        pages: &[(&Page, usize)],
+        files: &Files,
+    ) -> Result<(String, Vec<u8>), Diagnostic> {
+        let site = self.site;
+        let chapters = crate::print::chapters(site, pages, files)?;
+        let mut own = Map::new();
+        own.insert("lang".into(), json!(lang));
+        own.insert("language".into(), json!(site.config.language(lang)));
+        own.insert("page".into(), self.print_page_value(lang));
+        // The edition stands outside the site's tree: no menu item is current, no breadcrumbs.
+        let mut here = pages[0].0.clone();
+        (here.key, here.dir, here.is_index) = ("print".into(), String::new(), false);
+        insert_navigation(&mut own, site, &here, &self.by_key, self.listings);
+        own.insert("json_ld".into(), Json::Null);
+        own.insert("print_url".into(), self.print_url(lang));
+        own.insert("toc".into(), json!(crate::print::toc(&chapters)));
+        own.insert("chapters".into(), json!(chapters));
+        ctx.remove("section");
+        ctx.extend(tera::Context::from_value(Json::Object(own)).unwrap_or_default());
+        let html = self.bound[lang]
+            .render("print.html", ctx)
+            .map_err(|e| template_error(self.theme, "print.html", &e, Some(pages[0].0)))?;
+        Ok((
+            format!("{}index.html", crate::print::url_path(lang)),
+            html.into_bytes(),
+        ))
+    }
+
+    /// What templates read as `page` on a print edition: its URL in every language that has one.
+    fn print_page_value(&self, lang: &str) -> Json {
+        let site = self.site;
+        let (base, base_url) = (site.config.base_path(), &site.config.base_url);
+        let translations: Vec<Json> = site
+            .config
+            .languages
+            .iter()
+            .filter(|l| self.print.contains_key(&l.code))
+            .map(|l| {
+                let path = crate::print::url_path(&l.code);
+                json!({"code": l.code, "tag": l.tag, "name": l.name, "url": format!("{base}{path}"),
+                       "permalink": format!("{base_url}{path}"), "fallback": false})
+            })
+            .collect();
+        let path = crate::print::url_path(lang);
+        let title = site.config.language(lang).map(|l| l.title.as_str());
+        json!({
+            "key": "print", "lang": lang, "title": title, "summary": null,
+            "url": format!("{base}{path}"), "permalink": format!("{base_url}{path}"),
+            "canonical": format!("{base_url}{path}"), "translations": translations,
+            "ancestors": [], "fallback": false, "is_index": false, "generated": true,
+        })
     }
 
     /// A file at the root of the output (`index.html`, `404.html`), in the default language.

@@ -63,6 +63,7 @@ function pages() {
     p("search with a query", "search/", { query: `?q=${encodeURIComponent(q)}`, waitFor: "[data-search-status]:not(:empty)" });
     p("updates", "updates/");
     p("update", "updates/2023-10-13-plan-issued/");
+    p("print edition", "print/", { print: true });
   }
   list.push({ name: "404", path: "/en/no-such-page/", status: 404, standalone: true });
   list.push({ name: "root", path: "/index.html", standalone: true });
@@ -100,6 +101,7 @@ async function main() {
       ["search as you type", (s) => searchTyping(s, site)],
       ["search elsewhere", (s) => searchElsewhere(s, site)],
       ["search did you mean", (s) => searchDidYouMean(s, site)],
+      ...LANGS.map((lang) => [`print edition pdf ${lang}`, (s) => printPdf(s, site, lang)]),
     ];
     if (shotsDir) jobs.unshift(["screenshots", (s) => screenshots(s, site, shotsDir)]);
     // BROWSER_ONLY=regex runs only the jobs whose name matches (while working on the theme).
@@ -113,6 +115,16 @@ async function main() {
         await session.context.close();
       }),
     );
+    if (!only || only.test("plain host")) {
+      const plain = await serve(outDir, { headers: false });
+      try {
+        const session = await newSession(browser, plain);
+        await plainHost(session, plain);
+        await session.context.close();
+      } finally {
+        plain.server.close();
+      }
+    }
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (failures.length) {
       console.error(`browser checks: ${failures.length} failure(s) in ${total} jobs (${seconds} s):`);
@@ -155,6 +167,7 @@ async function newSession(browser, site) {
   });
   page.on("console", (m) => {
     if (m.type() !== "error") return;
+    if (s.injecting && /Content Security Policy/.test(m.text())) return;
     if (/status of 404/.test(m.text()) && s.where.startsWith("404")) return;
     fail(s.where, `console error: ${m.text()}`);
   });
@@ -170,6 +183,15 @@ async function use(s, where) {
   s.where = where;
   s.log.requests = [];
   return s;
+}
+
+/**
+ * Requests made since `before`, less the browser's own re-fetch of the page icon, which Chromium
+ * repeats when a script changes the URL's fragment (and which carries no answers: `leaked`
+ * checks every request for them).
+ */
+function formRequests(log, before) {
+  return log.requests.slice(before).filter((u) => !/\/assets\/favicon\.[0-9a-f]+\.(svg|png)$/.test(new URL(u).pathname));
 }
 
 async function cspViolations(page, where) {
@@ -225,6 +247,7 @@ async function checkPage(s, site, axeSource, spec) {
     await page.emulateMedia({ colorScheme: "light" });
     for (const p of await page.evaluate(inpage.overflowProblems)) fail(where, p);
     await axe(page, where, axeSource, "light, 320px", AXE_LAYOUT);
+    if (!spec.standalone) await phoneFirst(page, where);
     if (spec.print) {
       await page.emulateMedia({ media: "print" });
       for (const p of await page.evaluate(inpage.printProblems)) fail(where, p);
@@ -235,6 +258,144 @@ async function checkPage(s, site, axeSource, spec) {
     if (TIMING) console.log(`  ${where}: ${Date.now() - t0} ms`);
   } catch (e) {
     fail(where, `check aborted: ${e.message.split("\n")[0]}`);
+  }
+}
+
+const PHONE = { width: 390, height: 844 };
+
+/**
+ * Phones first: at 1280 px the menu stands open with no button; at 390 px it folds behind one
+ * button (a <details>, so no script is needed) that opens it, and the page's h1 starts within
+ * the top 300 px.
+ */
+async function phoneFirst(page, where) {
+  const state = () =>
+    page.evaluate(() => {
+      const fold = document.querySelector(".main-nav details");
+      const link = document.querySelector(".main-nav a");
+      return {
+        fold: !!fold,
+        open: !!fold?.open,
+        button: !!fold?.querySelector("summary")?.checkVisibility(),
+        links: !!link?.checkVisibility(),
+        h1: (document.querySelector("h1")?.getBoundingClientRect().top ?? -1 - scrollY) + scrollY,
+      };
+    });
+  await page.setViewportSize(WIDE);
+  let now = await state();
+  if (!now.fold) return fail(where, "no folding menu (.main-nav details)");
+  if (now.button || !now.links) fail(where, `at 1280 px the menu is not simply open (button shown: ${now.button}, links shown: ${now.links})`);
+  await page.setViewportSize(PHONE);
+  now = await state();
+  if (now.open || !now.button || now.links) fail(where, `at 390 px the menu is not folded behind its button (open: ${now.open}, button: ${now.button}, links: ${now.links})`);
+  if (now.h1 < 0 || now.h1 > 300) fail(where, `at 390 px the h1 starts ${Math.round(now.h1)} px down (want at most 300)`);
+  await page.click(".main-nav summary");
+  now = await state();
+  if (!now.open || !now.links) fail(where, "at 390 px the menu button does not open the menu");
+  await page.click(".main-nav summary");
+  await page.setViewportSize(WIDE);
+}
+
+/**
+ * The print edition as a PDF (A4, with the outline Chromium makes from the headings): more than
+ * 10 pages, and every chapter's title is in its outline. The outline's titles are PDF strings,
+ * literal `(…)` or UTF-16 hex `<FEFF…>`.
+ */
+async function printPdf(s, site, lang) {
+  const where = `print edition pdf ${lang}`;
+  const { page } = await use(s, where);
+  try {
+    await goto(page, site, { name: where, path: `/${lang}/print/` });
+    const titles = await page.evaluate(() => [...document.querySelectorAll(".chapter")].map((c) => c.querySelector("h2").textContent.trim()));
+    if (titles.length < 20) fail(where, `only ${titles.length} chapters`);
+    await page.emulateMedia({ media: "print" });
+    const pdf = await page.pdf({ format: "A4", outline: true, tagged: true });
+    const text = pdf.toString("latin1");
+    const pages = (text.match(/\/Type\s*\/Page[^s]/g) || []).length;
+    if (pages <= 10) fail(where, `${pages} pages`);
+    // Compared without white space: where a heading wraps, Chromium's outline drops the space.
+    const bare = (t) => t.replace(/\s+/g, "");
+    const outline = new Set(pdfStrings(text, /\/Title\s*/g).map(bare));
+    const missing = titles.filter((t) => !outline.has(bare(t)));
+    if (missing.length) fail(where, `chapter titles not in the PDF: ${missing.slice(0, 5).join(" | ")}${missing.length > 5 ? ` … ${missing.length - 5} more` : ""}`);
+    await page.setViewportSize({ width: 816, height: 1056 });
+    for (const p of await page.evaluate(inpage.printProblems)) fail(where, `${p} (Letter width)`);
+    await cspViolations(page, where);
+  } catch (e) {
+    fail(where, `check aborted: ${e.message.split("\n")[0]}`);
+  }
+}
+
+/** The PDF strings that follow each match of `key` in `text` (read as latin1). */
+function pdfStrings(text, key) {
+  const out = [];
+  for (const m of text.matchAll(key)) {
+    let i = m.index + m[0].length;
+    if (text[i] === "<") {
+      const hex = text.slice(i + 1, text.indexOf(">", i));
+      const bytes = Buffer.from(hex, "hex");
+      out.push(bytes[0] === 0xfe && bytes[1] === 0xff ? new TextDecoder("utf-16be").decode(bytes.subarray(2)) : bytes.toString("latin1"));
+    } else if (text[i] === "(") {
+      let depth = 0;
+      let str = "";
+      for (i++; i < text.length; i++) {
+        const c = text[i];
+        if (c === "\\") {
+          const n = text[++i];
+          const octal = /[0-7]/.test(n) ? text.slice(i).match(/^[0-7]{1,3}/)[0] : null;
+          if (octal) {
+            str += String.fromCharCode(parseInt(octal, 8));
+            i += octal.length - 1;
+          } else str += { n: "\n", r: "\r", t: "\t", b: "\b", f: "\f" }[n] ?? n;
+        } else if (c === "(") {
+          depth++;
+          str += c;
+        } else if (c === ")") {
+          if (depth-- === 0) break;
+          str += c;
+        } else str += c;
+      }
+      const bytes = Buffer.from(str, "latin1");
+      out.push(bytes[0] === 0xfe && bytes[1] === 0xff ? new TextDecoder("utf-16be").decode(bytes.subarray(2)) : str);
+    }
+  }
+  return out;
+}
+
+/**
+ * On a host that sends no headers, the policy in each page's <meta> alone is in force (an
+ * injected inline script is blocked) and the site's own scripts, styles, search and checker
+ * cause no violation.
+ */
+async function plainHost(s, plain) {
+  // The 404 page's own status is logged as a console error; the other pages cover its policy.
+  const specs = pages().filter((p) => (p.lang === "en" || p.path.endsWith("/print/") || p.standalone) && !p.status);
+  for (const spec of specs) {
+    const where = `plain host: ${spec.name}`;
+    s.injecting = false;
+    const { page } = await use(s, where);
+    try {
+      const response = await page.goto(plain.origin + spec.path + (spec.query || "") + (spec.hash || ""), { waitUntil: "load" });
+      if (response.headers()["content-security-policy"]) fail(where, "the plain server sent a Content-Security-Policy header");
+      if (spec.checker) await page.waitForSelector("[data-verdict]");
+      if (spec.waitFor) await page.waitForSelector(spec.waitFor);
+      await cspViolations(page, where);
+      s.injecting = true;
+      const blocked = await page.evaluate(async () => {
+        window.__csp = [];
+        const script = document.createElement("script");
+        script.textContent = "window.__injected = true";
+        document.head.append(script);
+        await new Promise((r) => setTimeout(r, 50));
+        const result = window.__injected !== true && window.__csp.some((v) => v.startsWith("script-src"));
+        window.__csp = [];
+        return result;
+      });
+      s.injecting = false;
+      if (!blocked) fail(where, "an inline script ran: no policy is in force without the header");
+    } catch (e) {
+      fail(where, `check aborted: ${e.message.split("\n")[0]}`);
+    }
   }
 }
 
@@ -476,7 +637,7 @@ async function checkerTyping(s, site) {
     await page.check('input[name="trade"][value="ru"]');
     await page.check('input[name="negative_list"][value="none"]');
     await page.waitForTimeout(200);
-    const during = log.requests.slice(before);
+    const during = formRequests(log, before);
     if (during.length) fail(where, `requests while the form was used: ${during.join(", ")}`);
     const hash = await page.evaluate(() => location.hash);
     if (!hash.includes("fixed_assets_cny=50000000")) fail(where, `the link does not hold the amount: ${hash}`);
@@ -583,7 +744,7 @@ async function checkerTypes(s, site, spec) {
     for (const part of spec.hash) if (!hash.includes(part)) fail(where, `the link ${hash} lacks ${part}`);
     for (const url of leaked(log, before, spec.hash)) fail(where, `a request carried the answers: ${url}`);
     for (const url of leaked({ requests: site.log }, 0, spec.hash)) fail(where, `the server saw the answers: ${url}`);
-    if (log.requests.length > before) fail(where, `requests while the form was used: ${log.requests.slice(before).join(", ")}`);
+    if (formRequests(log, before).length) fail(where, `requests while the form was used: ${formRequests(log, before).join(", ")}`);
     await cspViolations(page, where);
   } catch (e) {
     fail(where, `check aborted: ${e.message.split("\n")[0]}`);
@@ -617,7 +778,7 @@ async function checkerConversion(s, site) {
     await page.waitForSelector('[data-benefit="land-energy"]', { timeout: 5000 }).catch(() => fail(where, "the converted total did not qualify for land-energy"));
     const hash = await page.evaluate(() => location.hash);
     if (!hash.includes("total_usd=50000000")) fail(where, `the link holds ${hash}, want total_usd=50000000`);
-    if (log.requests.length > before) fail(where, `requests while the form was used: ${log.requests.slice(before).join(", ")}`);
+    if (formRequests(log, before).length) fail(where, `requests while the form was used: ${formRequests(log, before).join(", ")}`);
   } catch (e) {
     fail(where, `check aborted: ${e.message.split("\n")[0]}`);
   } finally {

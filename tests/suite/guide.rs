@@ -361,7 +361,7 @@ fn english_and_russian_pages_hold_no_chinese_and_no_placeholders() {
 
 // Guards the policy on hosts that cannot set headers, and the favicon request every page made.
 #[test]
-fn every_page_carries_the_headers_policy_and_asks_for_no_favicon() {
+fn every_page_carries_the_headers_policy_a_referrer_policy_and_the_favicon() {
     let (_tmp, out) = build_guide();
     let headers = std::fs::read_to_string(out.join("_headers")).unwrap();
     let policy = headers
@@ -391,9 +391,27 @@ fn every_page_carries_the_headers_policy_and_asks_for_no_favicon() {
         let meta = meta.replace("&#39;", "'").replace("&#x27;", "'");
         let got: Vec<&str> = meta.split("; ").collect();
         assert_eq!(got, expected, "{}", page.display());
+        // The theme's favicon, fingerprinted, or (on redirect pages) none at all.
+        let icons: Vec<&str> = head
+            .split("<link rel=\"icon\" href=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        let fingerprinted = |ext: &str| {
+            icons.iter().any(|i| {
+                i.strip_prefix("/assets/favicon.")
+                    .and_then(|r| r.strip_suffix(ext))
+                    .is_some_and(|hash| hash.len() == 8 && out.join(&i[1..]).is_file())
+            })
+        };
         assert!(
-            head.contains("<link rel=\"icon\" href=\"data:,\">"),
-            "{}: no icon link, so browsers ask for /favicon.ico",
+            (fingerprinted(".svg") && fingerprinted(".png")) || icons == ["data:,"],
+            "{}: icons {icons:?}",
+            page.display()
+        );
+        assert!(
+            head.contains("<meta name=\"referrer\" content=\"no-referrer\">"),
+            "{}: no referrer policy",
             page.display()
         );
         // The policy must come before anything it governs.

@@ -13,6 +13,8 @@ mod neutral;
 mod new;
 mod plan;
 mod porting;
+mod preview;
+mod print;
 mod publish;
 mod search;
 mod serve;
