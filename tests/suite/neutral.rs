@@ -144,10 +144,11 @@ fn the_footer_is_the_sites_own_text_from_site_yaml() {
         en.contains("<p>Fish &amp; &lt;b&gt;chips&lt;/b&gt;, 2026</p>"),
         "{en}"
     );
-    // No `footer:` for ru: only the address printed on paper.
+    // No `footer:` for ru: only the address printed on paper and the print edition's link.
     let ru = footer("ru/birds/crane/index.html");
-    assert_eq!(ru.matches("<p").count(), 1, "{ru}");
+    assert_eq!(ru.matches("<p").count(), 2, "{ru}");
     assert!(ru.contains("class=\"print-only\""), "{ru}");
+    assert!(ru.contains("class=\"print-link\""), "{ru}");
 }
 
 #[test]

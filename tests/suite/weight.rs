@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 
 /// The budget for one page before search is used: HTML + CSS + JS, each compressed.
 const BUDGET: usize = 50_000;
+/// The print edition (`/LANG/print/`) is the whole guide, the plan's full text included, in
+/// one download by design (as mdBook's print.html): it has a budget of its own.
+const PRINT_BUDGET: usize = 80_000;
 const BASE_URL: &str = "https://invest.example.org/";
 
 fn built_guide() -> (tempfile::TempDir, PathBuf) {
@@ -198,18 +201,30 @@ fn every_page_with_its_css_and_js_stays_under_50_kb_compressed() {
         pages.push((total, rel, assets.len()));
     }
     pages.sort();
-    let (size, page, assets) = pages.last().expect("the build has pages").clone();
+    let (size, page, assets) = pages
+        .iter()
+        .filter(|(_, rel, _)| !rel.ends_with("/print/index.html"))
+        .last()
+        .expect("the build has pages")
+        .clone();
     println!(
         "heaviest page: /{page} with {assets} CSS/JS files: {size} bytes compressed (budget {BUDGET})"
     );
+    let budget = |rel: &str| {
+        if rel.ends_with("/print/index.html") {
+            PRINT_BUDGET
+        } else {
+            BUDGET
+        }
+    };
     let over: Vec<String> = pages
         .iter()
-        .filter(|(total, ..)| *total > BUDGET)
+        .filter(|(total, rel, _)| *total > budget(rel))
         .map(|(total, rel, _)| format!("/{rel}: {total} bytes"))
         .collect();
     assert!(
         over.is_empty(),
-        "pages over {BUDGET} bytes (gzip -9 of HTML + CSS + JS):\n{}",
+        "pages over their budget ({BUDGET} bytes, print editions {PRINT_BUDGET}; gzip -9 of HTML + CSS + JS):\n{}",
         over.join("\n")
     );
     // The eligibility page loads its modules and rules by URL: they must count.
