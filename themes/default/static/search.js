@@ -193,8 +193,8 @@ export function withWordStart(concepts, start, terms) {
     if (term.startsWith(start)) longer.push(term);
     else if (m >= 4 && m + 3 >= n && start.startsWith(term)) shorter.push(term);
   }
-  let added = longer.sort(byLength).slice(0, MAX_STARTS);
-  if (added.length === 0 && !known && shorter.length > 0) added = [shorter.sort(byLength)[shorter.length - 1]];
+  const added = !known && shorter.length > 0 ? [shorter.sort(byLength)[shorter.length - 1]] : [];
+  added.push(...longer.sort(byLength).slice(0, MAX_STARTS - added.length));
   for (const term of added) {
     if (!last.some((alternative) => alternative.length === 1 && alternative[0] === term)) last.push([term]);
   }
