@@ -325,6 +325,7 @@ async function searchRelevance(s, site) {
   const where = "search relevance";
   const queries = JSON.parse(await fs.readFile(new URL("./relevance.json", import.meta.url), "utf8"));
   const { page } = await use(s, where);
+  const ranks = [];
   for (const { lang, q, expect, top } of queries) {
     try {
       await goto(page, site, { name: where, path: `/${lang}/search/`, query: `?q=${encodeURIComponent(q)}`, waitFor: "[data-search-status]:not(:empty)" });
@@ -332,6 +333,7 @@ async function searchRelevance(s, site) {
         [...document.querySelectorAll("[data-search-results] a")].map((a) => new URL(a.href).pathname),
       );
       const rank = paths.indexOf(`/${lang}/${expect}`) + 1;
+      ranks.push(rank);
       if (rank === 0 || rank > top) {
         fail(where, `${lang} "${q}": /${lang}/${expect} is ${rank ? `#${rank}` : "absent"}, want top ${top} (got ${paths.slice(0, 3).join(", ")})`);
       }
@@ -339,6 +341,9 @@ async function searchRelevance(s, site) {
       fail(where, `${lang} "${q}": ${e.message.split("\n")[0]}`);
     }
   }
+  const within = (n) => ranks.filter((r) => r >= 1 && r <= n).length;
+  const mrr = ranks.reduce((sum, r) => sum + (r ? 1 / r : 0), 0) / ranks.length;
+  console.log(`  search relevance: ${ranks.length} queries, top-1 ${within(1)}, top-3 ${within(3)}, MRR ${mrr.toFixed(3)}`);
 }
 
 /** The search page searches what is typed, without a submit, and the page does not jump. */

@@ -1501,3 +1501,82 @@ fn the_search_page_works_with_a_split_index() {
     let stdout = crate::harness::run_browser_script(&chromium, "split.mjs", &[out.as_os_str()]);
     println!("{stdout}");
 }
+
+/// One query of a relevance set: the page it should find, within the first `top`.
+#[derive(Deserialize)]
+struct Judged {
+    lang: String,
+    q: String,
+    expect: String,
+    top: usize,
+}
+
+/// For each query of `file` (a relevance set), the rank of its expected page (1-based, by page
+/// without the `#section`; 0 when absent), as the search page would order them.
+fn ranks(file: &str) -> Vec<(Judged, usize)> {
+    let text = std::fs::read_to_string(root().join(file)).unwrap();
+    let judged: Vec<Judged> = serde_json::from_str(&text).unwrap();
+    judged
+        .into_iter()
+        .map(|j| {
+            let hits = search::search(&index(&j.lang), &j.q);
+            let want = format!("{}/{}", j.lang, j.expect);
+            let rank = hits
+                .iter()
+                .position(|h| h.url.split('#').next() == Some(want.as_str()))
+                .map_or(0, |i| i + 1);
+            (j, rank)
+        })
+        .collect()
+}
+
+/// (top-1, top-3, mean reciprocal rank) of ranks; MRR counts an absent page as 0.
+fn figures(ranks: &[(Judged, usize)]) -> (usize, usize, f64) {
+    let within = |n: usize| ranks.iter().filter(|(_, r)| (1..=n).contains(r)).count();
+    let mrr = ranks
+        .iter()
+        .map(|(_, r)| if *r == 0 { 0.0 } else { 1.0 / *r as f64 })
+        .sum::<f64>()
+        / ranks.len() as f64;
+    (within(1), within(3), mrr)
+}
+
+/// The relevance sets, measured: `tests/browser/relevance.json` (the regression set: every
+/// query within its `top`) and `bench/pagefind/blind.json` (written without looking at the
+/// results: its figures may not fall). Prints top-1, top-3 and MRR of each.
+#[test]
+fn relevance_sets_report_top_1_top_3_and_mrr() {
+    for (file, floor) in [
+        ("tests/browser/relevance.json", None),
+        ("bench/pagefind/blind.json", Some((28, 30, 0.81))),
+    ] {
+        let ranks = ranks(file);
+        let (top1, top3, mrr) = figures(&ranks);
+        println!(
+            "{file}: {} queries, top-1 {top1}, top-3 {top3}, MRR {mrr:.3}",
+            ranks.len()
+        );
+        for (j, rank) in &ranks {
+            if *rank != 1 {
+                println!("  {} {:?}: {}/{} at {rank}", j.lang, j.q, j.lang, j.expect);
+            }
+        }
+        match floor {
+            None => {
+                let missed: Vec<String> = ranks
+                    .iter()
+                    .filter(|(j, r)| *r == 0 || r > &j.top)
+                    .map(|(j, r)| format!("{} {:?} at {r}, want top {}", j.lang, j.q, j.top))
+                    .collect();
+                assert!(missed.is_empty(), "{file}: {missed:#?}");
+            }
+            Some((min1, min3, min_mrr)) => {
+                assert!(
+                    top1 >= min1 && top3 >= min3 && mrr >= min_mrr,
+                    "{file}: top-1 {top1} (at least {min1}), top-3 {top3} (at least {min3}), \
+                     MRR {mrr:.3} (at least {min_mrr})"
+                );
+            }
+        }
+    }
+}
