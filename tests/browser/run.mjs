@@ -386,7 +386,7 @@ async function searchBox(s, site, axeSource) {
   const { page } = await use(s, where);
   try {
     await goto(page, site, { name: where, path: "/en/measures/08-promotion-methods/" });
-    const searchFiles = () => s.log.requests.map((u) => new URL(u).pathname).filter((p) => /search|normalise/.test(p) && !/search-box\./.test(p));
+    const searchFiles = () => s.log.requests.map((u) => new URL(u).pathname).filter((p) => /search|normalise/.test(p) && !/search-box\.[0-9a-f]+\.js$/.test(p));
     if (searchFiles().length > 0) fail(where, `loaded before the box was used: ${searchFiles().join(", ")}`);
     const heading = await page.locator("main h1").boundingBox();
     const input = page.locator("form.site-search input[name=q]");
@@ -410,7 +410,7 @@ async function searchBox(s, site, axeSource) {
     const after = await page.locator("main h1").boundingBox();
     if (Math.abs(after.y - heading.y) > 0.5) fail(where, `the page moved: h1 from y=${heading.y} to y=${after.y}`);
     const fetched = searchFiles().sort();
-    const want = [/^\/en\/search\/$/, /^\/assets\/search\.[0-9a-f]+\.js$/, /^\/assets\/normalise\.[0-9a-f]+\.js$/, /^\/assets\/search\.[0-9a-f]+\.css$/, /^\/en\/search\/index\.json$/];
+    const want = [/^\/en\/search\/$/, /^\/assets\/search\.[0-9a-f]+\.js$/, /^\/assets\/search-box-ui\.[0-9a-f]+\.js$/, /^\/assets\/search-box\.[0-9a-f]+\.css$/, /^\/assets\/normalise\.[0-9a-f]+\.js$/, /^\/en\/search\/index\.json$/];
     if (fetched.length !== want.length || !want.every((re) => fetched.some((p) => re.test(p)))) fail(where, `fetched ${fetched.join(", ")}`);
     await axe(page, where, axeSource, "results open, light, 1280px");
     await page.emulateMedia({ colorScheme: "dark" });

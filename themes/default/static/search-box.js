@@ -1,7 +1,7 @@
 // The header's search box: loads nothing until the visitor focuses it or types in it, then
-// reads the search page (the form's action) for its strings and scripts, and searches as you
-// type with search.js (`box`). Without JavaScript, or until then, the form submits to the
-// search page. Not on the search page itself, which has its own form.
+// reads the search page (the form's action) for its strings, scripts and stylesheet, and
+// searches as you type with search-box-ui.js and search.js. Without JavaScript, or until then,
+// the form submits to the search page. Not on the search page itself, which has its own form.
 
 const form = document.querySelector("form.site-search");
 if (form && !document.querySelector("[data-search-results]")) {
@@ -18,16 +18,12 @@ if (form && !document.querySelector("[data-search-results]")) {
       const script = [...page.querySelectorAll("script[type=module][src]")]
         .map((s) => at(s.getAttribute("src")))
         .find((src) => src !== import.meta.url);
-      const sheets = new Set([...document.querySelectorAll("link[rel=stylesheet]")].map((l) => l.href));
-      for (const link of page.querySelectorAll("link[rel=stylesheet][href]")) {
-        const href = at(link.getAttribute("href"));
-        if (sheets.has(href)) continue;
-        const sheet = document.createElement("link");
-        sheet.rel = "stylesheet";
-        sheet.href = href;
-        document.head.append(sheet);
-      }
-      (await import(script)).box(form, results);
+      const sheet = document.createElement("link");
+      sheet.rel = "stylesheet";
+      sheet.href = at(results.dataset.boxCss);
+      document.head.append(sheet);
+      const [search, ui] = await Promise.all([import(script), import(at(results.dataset.boxUrl))]);
+      ui.box(form, results, search);
     })().catch(() => {
       started = null;
     });
