@@ -76,6 +76,71 @@ fn every_language_gets_a_deterministic_index() {
     }
 }
 
+/// What a cold first search on the guide may fetch, gzip -9: the search page, the stylesheets
+/// and scripts it loads, and the whole index. The goal is 32 KiB (issue #15, not met yet);
+/// these ceilings are today's figures (38 471 / 38 523 / 45 159 bytes on 2026-12-01) and a
+/// little room, so that it can only shrink: lower them as it does. The index is most of it
+/// (16.3 / 16.5 / 22.6 KB, nearly all page text), then search.js (9.3 KB, a third of it
+/// comments), normalise.js (5.7 KB) and style.css (4.2 KB).
+const COLD_SEARCH_CEILING: [(&str, usize); 3] = [("zh", 39_000), ("en", 39_000), ("ru", 45_700)];
+const COLD_SEARCH_GOAL: usize = 32 * 1024;
+
+/// The files a page loads before any script runs: its stylesheets, preloaded modules and
+/// module scripts, as paths below the site root.
+fn loaded_assets(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (tag, attr) in [
+        ("<link rel=\"stylesheet\" href=\"", '"'),
+        ("<link rel=\"modulepreload\" href=\"", '"'),
+        ("<script type=\"module\" src=\"", '"'),
+    ] {
+        for (at, _) in html.match_indices(tag) {
+            let rest = &html[at + tag.len()..];
+            let url = &rest[..rest.find(attr).unwrap()];
+            out.push(url.trim_start_matches('/').to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn a_cold_first_search_stays_under_its_ceiling() {
+    let Some(gzip) = crate::harness::gzip_or_skip() else {
+        return;
+    };
+    for (lang, ceiling) in COLD_SEARCH_CEILING {
+        let page = format!("{lang}/search/index.html");
+        let html = String::from_utf8(guide()[&page].clone()).unwrap();
+        let mut parts = vec![page, index_path(lang)];
+        parts.extend(loaded_assets(&html));
+        assert!(
+            parts.len() >= 6,
+            "{lang}: the search page loads only {parts:?}"
+        );
+        let mut total = 0;
+        let mut shown = Vec::new();
+        for path in &parts {
+            let bytes = guide()
+                .get(path)
+                .unwrap_or_else(|| panic!("{lang}: the search page loads {path}, not built"));
+            let gz = crate::harness::gzip_size(&gzip, bytes);
+            total += gz;
+            shown.push(format!("{path} {gz}"));
+        }
+        println!(
+            "{lang}: a cold first search fetches {total} bytes gzip -9 ({} over the goal of \
+             {COLD_SEARCH_GOAL}): {}",
+            total.saturating_sub(COLD_SEARCH_GOAL),
+            shown.join(", ")
+        );
+        assert!(
+            total <= ceiling,
+            "{lang}: {total} bytes, ceiling {ceiling}: {}",
+            shown.join(", ")
+        );
+    }
+}
+
 #[test]
 fn each_index_stays_under_100_kb_gzipped() {
     let Some(gzip) = crate::harness::gzip_or_skip() else {
