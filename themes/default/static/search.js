@@ -176,7 +176,7 @@ export function rank(index, postings, concepts) {
 
 /** Most index words a word start adds to its concept, as `MAX_STARTS` in src/search/rank.rs. */
 const MAX_STARTS = 8;
-const chars = (s) => [...s].length;
+export const chars = (s) => [...s].length;
 const byLength = (a, b) => chars(a) - chars(b) || compare(a, b);
 
 /** The concepts with the last one also found by index words that begin with `start`: as `with_word_start`. */
@@ -227,7 +227,7 @@ export function typoKeys(concepts) {
 }
 
 /** The edit distance of `a` and `b` when at most `most`, else null: as `distance`. */
-function distance(a, b, most) {
+export function distance(a, b, most) {
   const [x, y] = [[...a], [...b]];
   if (Math.abs(x.length - y.length) > most) return null;
   let row = Array.from({ length: y.length + 1 }, (_, j) => j);
@@ -263,7 +263,7 @@ export function withTypos(concepts, terms) {
 }
 
 /** The first three letters of `term`, under which a word-start file lists it: as `start_key`. */
-function startKey(term) {
+export function startKey(term) {
   const first = [...term].slice(0, 3);
   return first.length === 3 && first.every((c) => /^\p{Alphabetic}$/u.test(c)) ? first.join("") : null;
 }
@@ -361,7 +361,7 @@ export async function openIndex(url, fetchJson, tokens) {
   return file.split ? splitIndex(file, url, fetchJson, tokens) : wholeIndex(file, tokens);
 }
 
-const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+export const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Hits of several opened indexes (`[{ ...index, ... }]`) merged, best first, each with its
@@ -490,8 +490,13 @@ async function render(ui, run, hits, query, normalise, batch) {
     ui.status.textContent = ui.results.dataset.none.replace("{query}", query);
     ui.suggestion.hidden = true;
     if (!ui.all.checked) {
-      const own = await load(ui, ui.own, normalise);
-      await Promise.all([suggest(ui, run, own, query, normalise), elsewhere(ui, run, query, normalise)]);
+      // Only a search that finds nothing loads search-none.js; it gets this module's pieces.
+      const [own, none, search] = await Promise.all([
+        load(ui, ui.own, normalise),
+        import(ui.results.dataset.noneScript),
+        import(import.meta.url),
+      ]);
+      await Promise.all([none.suggest(ui, run, own, query, normalise, search), none.elsewhere(ui, run, query, normalise, search)]);
     }
     return;
   }
@@ -504,99 +509,6 @@ async function render(ui, run, hits, query, normalise, batch) {
   ui.empty.hidden = true;
   if (batch < last) ui.results.append(moreButton(ui, run, hits.slice(0, last), ol, normalise));
   ui.status.textContent = countText(ui, hits.length);
-}
-
-/** Farthest a "did you mean" word may be from a query word (edits). */
-const SUGGEST_DISTANCE = 3;
-
-/**
- * The query with each word of four letters or more that the index lacks replaced by the
- * nearest index word with its first three letters (as written on the first page that has
- * it), or null when there is none. Only in the browser: ranking does not depend on it.
- */
-export async function suggestion(entry, query, normalise) {
-  let out = "";
-  let at = 0;
-  let changed = false;
-  for (const seg of normalise.segments(query)) {
-    if (seg.han || seg.parts.length !== 1) continue;
-    const [word] = normalise.tokens(query.slice(seg.start, seg.end));
-    const key = word === undefined || chars(word) < 4 ? null : startKey(word);
-    if (key === null) continue;
-    const postings = await entry.postings([word]);
-    if ((postings.terms.get(word)?.size ?? 0) > 0) continue;
-    let best = null;
-    for (const t of await entry.startTerms(key)) {
-      const d = startKey(t) === key ? distance(word, t, SUGGEST_DISTANCE) : null;
-      if (d !== null && (best === null || d < best[0] || (d === best[0] && compare(t, best[1]) < 0))) best = [d, t];
-    }
-    if (best === null) continue;
-    const written = await writtenAs(entry, best[1], normalise);
-    if (written === null) continue;
-    out += query.slice(at, seg.start) + written;
-    at = seg.end;
-    changed = true;
-  }
-  return changed ? out + query.slice(at) : null;
-}
-
-/** A word of the first page holding `term` whose tokens include it, lowercased, or null. */
-async function writtenAs(entry, term, normalise) {
-  const pages = (await entry.postings([term])).terms.get(term);
-  if (!pages || pages.size === 0) return null;
-  const { record } = await entry.page(Math.min(...pages.keys()));
-  for (const text of [record.t, ...record.s.flatMap(([, h, t]) => [h, t])]) {
-    for (const seg of normalise.segments(text)) {
-      const written = text.slice(seg.start, seg.end);
-      if (!seg.han && normalise.tokens(written).includes(term)) return written.toLowerCase();
-    }
-  }
-  return null;
-}
-
-/** "Did you mean …": a link that runs the suggested query on this page. */
-async function suggest(ui, run, entry, query, normalise) {
-  const better = await suggestion(entry, query, normalise).catch(() => null);
-  if (run !== ui.runs || better === null) return;
-  const [before, after = ""] = ui.results.dataset.didYouMean.split("{query}");
-  const a = el("a", "", better);
-  const page = new URL(location.href);
-  page.searchParams.set("q", better);
-  a.href = page.pathname + page.search;
-  ui.suggestion.replaceChildren(before, a, after);
-  ui.suggestion.hidden = false;
-}
-
-/**
- * When the page's language finds nothing: how many results each other language has, each a
- * link that runs the same search on that language's search page (its indexes are loaded now).
- */
-async function elsewhere(ui, run, query, normalise) {
-  const others = ui.indexes.filter((meta) => meta.lang !== ui.own.lang);
-  const found = await Promise.all(
-    others.map(async (meta) => {
-      try {
-        const entry = await load(ui, meta, normalise);
-        return [meta, (await searchAll([entry], query, normalise)).length];
-      } catch {
-        return [meta, 0];
-      }
-    }),
-  );
-  if (run !== ui.runs) return;
-  const list = ui.elsewhere.querySelector("ul");
-  list.replaceChildren();
-  for (const [meta, n] of found.filter(([, n]) => n > 0)) {
-    const a = el("a", "", ui.results.dataset.elsewhere.replace("{language}", meta.name).replace("{results}", countText(ui, n)));
-    const page = new URL(meta.url.replace(/index\.json$/, ""), location.href);
-    page.searchParams.set("q", query);
-    a.href = page.pathname + page.search;
-    a.hreflang = meta.tag;
-    const li = el("li");
-    li.append(a);
-    list.append(li);
-  }
-  ui.elsewhere.hidden = list.children.length === 0;
 }
 
 /** "More results": the next batch of `hits` (a split index fetches their pages), then focus on the first. */
