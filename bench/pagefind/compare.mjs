@@ -282,6 +282,9 @@ for (const [name, s] of Object.entries(results.setups)) {
     );
   }
   console.log(`all  ${String(tot.o.n).padStart(2)}      ${String(tot.o.at1).padStart(2)} ${String(tot.o.at3).padStart(2)} ${String(tot.o.pass).padStart(4)}            ${String(tot.p.at1).padStart(2)} ${String(tot.p.at3).padStart(2)} ${String(tot.p.pass).padStart(4)}`);
+  // Mean reciprocal rank: 1/rank of the expected page, 0 when not found, averaged.
+  const mrr = (rel) => (rel.reduce((sum, x) => sum + (x.rank >= 1 ? 1 / x.rank : 0), 0) / rel.length).toFixed(3);
+  console.log(`MRR: ours ${mrr(results.ours.rel)}, pagefind ${mrr(s.rel)}`);
   console.log(`Pagefind Default UI would add: ${Object.entries(s.defaultUi).map(([f, b]) => `${f} ${kb(b)} KB`).join(", ")}`);
   console.log(`\nqueries where the outcome differs (@1 or @3; rank of the expected page, 0 = not in the first ${TOPN}); < ours better, > Pagefind better:`);
   for (const o of results.ours.rel) {

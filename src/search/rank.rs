@@ -195,9 +195,10 @@ fn distance(a: &str, b: &str, most: usize) -> Option<usize> {
 const MAX_STARTS: usize = 8;
 
 /// The concepts with the last one also found by index words (`terms`) that begin with `start`,
-/// the shortest [`MAX_STARTS`] (then alphabetically); when none does and the last concept is
-/// no index word, by the longest index word of four letters or more that `start` begins with
-/// and that is at most three letters shorter (a stem whose ending is being typed: `investm`).
+/// the shortest (then alphabetically), [`MAX_STARTS`] in all; and first, when the last concept
+/// is no index word, by the longest index word of four letters or more that `start` begins with
+/// and that is at most three letters shorter (a stem whose ending is being typed: `investm`
+/// finds `invest` even when `investment-promot` begins with it).
 pub fn with_word_start<'a>(
     mut concepts: Concepts,
     start: &str,
@@ -221,10 +222,12 @@ pub fn with_word_start<'a>(
         }
     }
     longer.sort_by_key(|t| (t.chars().count(), *t));
-    let mut added: Vec<&str> = longer.into_iter().take(MAX_STARTS).collect();
-    if added.is_empty() && !known {
+    // The stem first: a longer word (`investment-promot`) must not crowd it out.
+    let mut added: Vec<&str> = Vec::new();
+    if !known {
         added.extend(shorter.into_iter().max_by_key(|t| (t.chars().count(), *t)));
     }
+    added.extend(longer.into_iter().take(MAX_STARTS - added.len()));
     for term in added {
         let alternative = vec![term.to_string()];
         if !last.contains(&alternative) {

@@ -99,6 +99,7 @@ async function main() {
       ...NEW_PARAMS.map((spec) => [`checker link ${spec.name}`, (s) => checkerNewParams(s, site, axeSource, spec)]),
       ["search relevance", (s) => searchRelevance(s, site)],
       ["search as you type", (s) => searchTyping(s, site)],
+      ["search box", (s) => searchBox(s, site, axeSource)],
       ["search elsewhere", (s) => searchElsewhere(s, site)],
       ["search did you mean", (s) => searchDidYouMean(s, site)],
       ...LANGS.map((lang) => [`print edition pdf ${lang}`, (s) => printPdf(s, site, lang)]),
@@ -487,6 +488,7 @@ async function searchRelevance(s, site) {
   const where = "search relevance";
   const queries = JSON.parse(await fs.readFile(new URL("./relevance.json", import.meta.url), "utf8"));
   const { page } = await use(s, where);
+  const ranks = [];
   for (const { lang, q, expect, top } of queries) {
     try {
       await goto(page, site, { name: where, path: `/${lang}/search/`, query: `?q=${encodeURIComponent(q)}`, waitFor: "[data-search-status]:not(:empty)" });
@@ -494,6 +496,7 @@ async function searchRelevance(s, site) {
         [...document.querySelectorAll("[data-search-results] a")].map((a) => new URL(a.href).pathname),
       );
       const rank = paths.indexOf(`/${lang}/${expect}`) + 1;
+      ranks.push(rank);
       if (rank === 0 || rank > top) {
         fail(where, `${lang} "${q}": /${lang}/${expect} is ${rank ? `#${rank}` : "absent"}, want top ${top} (got ${paths.slice(0, 3).join(", ")})`);
       }
@@ -501,6 +504,9 @@ async function searchRelevance(s, site) {
       fail(where, `${lang} "${q}": ${e.message.split("\n")[0]}`);
     }
   }
+  const within = (n) => ranks.filter((r) => r >= 1 && r <= n).length;
+  const mrr = ranks.reduce((sum, r) => sum + (r ? 1 / r : 0), 0) / ranks.length;
+  console.log(`  search relevance: ${ranks.length} queries, top-1 ${within(1)}, top-3 ${within(3)}, MRR ${mrr.toFixed(3)}`);
 }
 
 /** The search page searches what is typed, without a submit, and the page does not jump. */
@@ -527,6 +533,62 @@ async function searchTyping(s, site) {
     await page.waitForSelector("[data-search-status]:not(:empty)");
     const after = await input.boundingBox();
     if (Math.abs(after.y - first.y) > 0.5) fail(where, `the search box moved from y=${first.y} to y=${after.y}`);
+  } catch (e) {
+    fail(where, e.message.split("\n")[0]);
+  }
+}
+
+/**
+ * The header's box on a measure page: nothing of search loads before it is used; a word start
+ * typed shows results with links under the box, without moving the page, and a polite live
+ * region announces the count; arrow keys reach the results, Escape closes them; axe and CSP
+ * clean with the results open.
+ */
+async function searchBox(s, site, axeSource) {
+  const where = "search box";
+  const { page } = await use(s, where);
+  try {
+    await goto(page, site, { name: where, path: "/en/measures/08-promotion-methods/" });
+    const searchFiles = () => s.log.requests.map((u) => new URL(u).pathname).filter((p) => /search|normalise/.test(p) && !/search-box\.[0-9a-f]+\.js$/.test(p));
+    if (searchFiles().length > 0) fail(where, `loaded before the box was used: ${searchFiles().join(", ")}`);
+    const heading = await page.locator("main h1").boundingBox();
+    const input = page.locator("form.site-search input[name=q]");
+    await input.click();
+    await page.keyboard.type("investm", { delay: 40 });
+    // The list follows the typing; wait for the word as typed in full.
+    await page.waitForSelector('.search-box-panel:not([hidden]) a.search-box-all[href$="q=investm"]');
+    const links = await page.evaluate(() =>
+      [...document.querySelectorAll(".search-box-panel li a")].map((a) => new URL(a.href).pathname),
+    );
+    if (links.length === 0 || !links.every((p) => p.startsWith("/en/"))) fail(where, `"investm" shows ${links.join(", ") || "no result links"}`);
+    if (!links.some((p) => p.startsWith("/en/measures/"))) fail(where, `"investm" shows no measure among ${links.join(", ")}`);
+    const live = await page.evaluate(() => {
+      const status = document.querySelector("form.site-search [role=status]");
+      return status && [status.textContent, status.getAttribute("aria-live") || "polite (role=status)"];
+    });
+    const shown = Number((live?.[0] || "").match(/^(\d+) results?$/)?.[1]);
+    if (!live || !(shown >= links.length)) fail(where, `the count is not announced politely: ${JSON.stringify(live)}`);
+    const all = await page.evaluate(() => document.querySelector(".search-box-all")?.getAttribute("href"));
+    if (all !== "/en/search/?q=investm") fail(where, `the link to all results is ${all}`);
+    const after = await page.locator("main h1").boundingBox();
+    if (Math.abs(after.y - heading.y) > 0.5) fail(where, `the page moved: h1 from y=${heading.y} to y=${after.y}`);
+    const fetched = searchFiles().sort();
+    const want = [/^\/en\/search\/$/, /^\/assets\/search\.[0-9a-f]+\.js$/, /^\/assets\/search-box-ui\.[0-9a-f]+\.js$/, /^\/assets\/search-box\.[0-9a-f]+\.css$/, /^\/assets\/normalise\.[0-9a-f]+\.js$/, /^\/en\/search\/index\.json$/];
+    if (fetched.length !== want.length || !want.every((re) => fetched.some((p) => re.test(p)))) fail(where, `fetched ${fetched.join(", ")}`);
+    await axe(page, where, axeSource, "results open, light, 1280px");
+    await page.emulateMedia({ colorScheme: "dark" });
+    await axe(page, where, axeSource, "results open, dark, 1280px", AXE_COLOUR);
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.keyboard.press("ArrowDown");
+    const focused = await page.evaluate(() => document.activeElement.closest(".search-box-panel") !== null);
+    if (!focused) fail(where, "ArrowDown does not move into the results");
+    await page.keyboard.press("Escape");
+    const closed = await page.evaluate(() => ({
+      hidden: document.querySelector(".search-box-panel").hidden,
+      focus: document.activeElement.id,
+    }));
+    if (!closed.hidden || closed.focus !== "site-search-q") fail(where, `Escape leaves ${JSON.stringify(closed)}`);
+    await cspViolations(page, where);
   } catch (e) {
     fail(where, e.message.split("\n")[0]);
   }

@@ -76,6 +76,71 @@ fn every_language_gets_a_deterministic_index() {
     }
 }
 
+/// What a cold first search on the guide may fetch, gzip -9: the search page, the stylesheets
+/// and scripts it loads, and the whole index. The goal is 32 KiB (issue #15, not met yet);
+/// these ceilings are today's figures (37 554 / 37 605 / 44 241 bytes on 2026-12-01) and a
+/// little room, so that it can only shrink: lower them as it does. The index is most of it
+/// (16.3 / 16.5 / 22.6 KB, nearly all page text), then search.js (8.4 KB, a third of it
+/// comments), normalise.js (5.7 KB) and style.css (4.2 KB).
+const COLD_SEARCH_CEILING: [(&str, usize); 3] = [("zh", 38_100), ("en", 38_100), ("ru", 44_800)];
+const COLD_SEARCH_GOAL: usize = 32 * 1024;
+
+/// The files a page loads before any script runs: its stylesheets, preloaded modules and
+/// module scripts, as paths below the site root.
+fn loaded_assets(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (tag, attr) in [
+        ("<link rel=\"stylesheet\" href=\"", '"'),
+        ("<link rel=\"modulepreload\" href=\"", '"'),
+        ("<script type=\"module\" src=\"", '"'),
+    ] {
+        for (at, _) in html.match_indices(tag) {
+            let rest = &html[at + tag.len()..];
+            let url = &rest[..rest.find(attr).unwrap()];
+            out.push(url.trim_start_matches('/').to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn a_cold_first_search_stays_under_its_ceiling() {
+    let Some(gzip) = crate::harness::gzip_or_skip() else {
+        return;
+    };
+    for (lang, ceiling) in COLD_SEARCH_CEILING {
+        let page = format!("{lang}/search/index.html");
+        let html = String::from_utf8(guide()[&page].clone()).unwrap();
+        let mut parts = vec![page, index_path(lang)];
+        parts.extend(loaded_assets(&html));
+        assert!(
+            parts.len() >= 6,
+            "{lang}: the search page loads only {parts:?}"
+        );
+        let mut total = 0;
+        let mut shown = Vec::new();
+        for path in &parts {
+            let bytes = guide()
+                .get(path)
+                .unwrap_or_else(|| panic!("{lang}: the search page loads {path}, not built"));
+            let gz = crate::harness::gzip_size(&gzip, bytes);
+            total += gz;
+            shown.push(format!("{path} {gz}"));
+        }
+        println!(
+            "{lang}: a cold first search fetches {total} bytes gzip -9 ({} over the goal of \
+             {COLD_SEARCH_GOAL}): {}",
+            total.saturating_sub(COLD_SEARCH_GOAL),
+            shown.join(", ")
+        );
+        assert!(
+            total <= ceiling,
+            "{lang}: {total} bytes, ceiling {ceiling}: {}",
+            shown.join(", ")
+        );
+    }
+}
+
 #[test]
 fn each_index_stays_under_100_kb_gzipped() {
     let Some(gzip) = crate::harness::gzip_or_skip() else {
@@ -455,8 +520,12 @@ fn javascript_suggests_the_nearest_words_the_index_knows() {
         let got: Option<String> = run_js(
             &node,
             &serde_json::json!({"index": index_json, "query": query}),
-            "const opened = await s.openIndex(\"index.json\", async () => input.index, n.tokens);\n\
-             return s.suggestion(opened, input.query, n);",
+            &format!(
+                "const none = await import({none:?});\n\
+                 const opened = await s.openIndex(\"index.json\", async () => input.index, n.tokens);\n\
+                 return none.suggestion(opened, input.query, n, s);",
+                none = module_url("search-none.js"),
+            ),
         );
         assert_eq!(got.as_deref(), want, "{lang} {query:?}");
     }
@@ -1500,4 +1569,83 @@ fn the_search_page_works_with_a_split_index() {
     assert_eq!(outcome.code, 0, "{}", outcome.stderr);
     let stdout = crate::harness::run_browser_script(&chromium, "split.mjs", &[out.as_os_str()]);
     println!("{stdout}");
+}
+
+/// One query of a relevance set: the page it should find, within the first `top`.
+#[derive(Deserialize)]
+struct Judged {
+    lang: String,
+    q: String,
+    expect: String,
+    top: usize,
+}
+
+/// For each query of `file` (a relevance set), the rank of its expected page (1-based, by page
+/// without the `#section`; 0 when absent), as the search page would order them.
+fn ranks(file: &str) -> Vec<(Judged, usize)> {
+    let text = std::fs::read_to_string(root().join(file)).unwrap();
+    let judged: Vec<Judged> = serde_json::from_str(&text).unwrap();
+    judged
+        .into_iter()
+        .map(|j| {
+            let hits = search::search(&index(&j.lang), &j.q);
+            let want = format!("{}/{}", j.lang, j.expect);
+            let rank = hits
+                .iter()
+                .position(|h| h.url.split('#').next() == Some(want.as_str()))
+                .map_or(0, |i| i + 1);
+            (j, rank)
+        })
+        .collect()
+}
+
+/// (top-1, top-3, mean reciprocal rank) of ranks; MRR counts an absent page as 0.
+fn figures(ranks: &[(Judged, usize)]) -> (usize, usize, f64) {
+    let within = |n: usize| ranks.iter().filter(|(_, r)| (1..=n).contains(r)).count();
+    let mrr = ranks
+        .iter()
+        .map(|(_, r)| if *r == 0 { 0.0 } else { 1.0 / *r as f64 })
+        .sum::<f64>()
+        / ranks.len() as f64;
+    (within(1), within(3), mrr)
+}
+
+/// The relevance sets, measured: `tests/browser/relevance.json` (the regression set: every
+/// query within its `top`) and `bench/pagefind/blind.json` (written without looking at the
+/// results: its figures may not fall). Prints top-1, top-3 and MRR of each.
+#[test]
+fn relevance_sets_report_top_1_top_3_and_mrr() {
+    for (file, floor) in [
+        ("tests/browser/relevance.json", None),
+        ("bench/pagefind/blind.json", Some((28, 30, 0.81))),
+    ] {
+        let ranks = ranks(file);
+        let (top1, top3, mrr) = figures(&ranks);
+        println!(
+            "{file}: {} queries, top-1 {top1}, top-3 {top3}, MRR {mrr:.3}",
+            ranks.len()
+        );
+        for (j, rank) in &ranks {
+            if *rank != 1 {
+                println!("  {} {:?}: {}/{} at {rank}", j.lang, j.q, j.lang, j.expect);
+            }
+        }
+        match floor {
+            None => {
+                let missed: Vec<String> = ranks
+                    .iter()
+                    .filter(|(j, r)| *r == 0 || r > &j.top)
+                    .map(|(j, r)| format!("{} {:?} at {r}, want top {}", j.lang, j.q, j.top))
+                    .collect();
+                assert!(missed.is_empty(), "{file}: {missed:#?}");
+            }
+            Some((min1, min3, min_mrr)) => {
+                assert!(
+                    top1 >= min1 && top3 >= min3 && mrr >= min_mrr,
+                    "{file}: top-1 {top1} (at least {min1}), top-3 {top3} (at least {min3}), \
+                     MRR {mrr:.3} (at least {min_mrr})"
+                );
+            }
+        }
+    }
 }

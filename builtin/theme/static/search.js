@@ -12,7 +12,7 @@ const MAX_SHOWN = 50;
 /** Results shown at once from a split index, whose pages are fetched for the results shown. */
 const SPLIT_SHOWN = 10;
 /** Milliseconds of quiet typing before the search page searches what is typed. */
-const TYPING_DELAY = 200;
+export const TYPING_DELAY = 200;
 
 /**
  * Adds the weights of the terms of `page` (number `n`) to `terms`, term → [[page, section,
@@ -176,7 +176,7 @@ export function rank(index, postings, concepts) {
 
 /** Most index words a word start adds to its concept, as `MAX_STARTS` in src/search/rank.rs. */
 const MAX_STARTS = 8;
-const chars = (s) => [...s].length;
+export const chars = (s) => [...s].length;
 const byLength = (a, b) => chars(a) - chars(b) || compare(a, b);
 
 /** The concepts with the last one also found by index words that begin with `start`: as `with_word_start`. */
@@ -193,8 +193,8 @@ export function withWordStart(concepts, start, terms) {
     if (term.startsWith(start)) longer.push(term);
     else if (m >= 4 && m + 3 >= n && start.startsWith(term)) shorter.push(term);
   }
-  let added = longer.sort(byLength).slice(0, MAX_STARTS);
-  if (added.length === 0 && !known && shorter.length > 0) added = [shorter.sort(byLength)[shorter.length - 1]];
+  const added = !known && shorter.length > 0 ? [shorter.sort(byLength)[shorter.length - 1]] : [];
+  added.push(...longer.sort(byLength).slice(0, MAX_STARTS - added.length));
   for (const term of added) {
     if (!last.some((alternative) => alternative.length === 1 && alternative[0] === term)) last.push([term]);
   }
@@ -227,7 +227,7 @@ export function typoKeys(concepts) {
 }
 
 /** The edit distance of `a` and `b` when at most `most`, else null: as `distance`. */
-function distance(a, b, most) {
+export function distance(a, b, most) {
   const [x, y] = [[...a], [...b]];
   if (Math.abs(x.length - y.length) > most) return null;
   let row = Array.from({ length: y.length + 1 }, (_, j) => j);
@@ -263,7 +263,7 @@ export function withTypos(concepts, terms) {
 }
 
 /** The first three letters of `term`, under which a word-start file lists it: as `start_key`. */
-function startKey(term) {
+export function startKey(term) {
   const first = [...term].slice(0, 3);
   return first.length === 3 && first.every((c) => /^\p{Alphabetic}$/u.test(c)) ? first.join("") : null;
 }
@@ -361,7 +361,7 @@ export async function openIndex(url, fetchJson, tokens) {
   return file.split ? splitIndex(file, url, fetchJson, tokens) : wholeIndex(file, tokens);
 }
 
-const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+export const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Hits of several opened indexes (`[{ ...index, ... }]`) merged, best first, each with its
@@ -395,7 +395,7 @@ export async function searchAll(entries, text, normalise) {
 }
 
 /** The hit with its link, best section and page record (fetched if the index is split). */
-async function resolve(hit) {
+export async function resolve(hit) {
   const { record, sectionsOf } = await hit.entry.page(hit.page);
   const located = locate(hit, record, new Set(hit.concepts.flat(2)), sectionsOf);
   return { ...hit, ...located, record };
@@ -412,7 +412,7 @@ export async function searchIndex(index, text, normalise) {
 const SNIPPET_BEFORE = 60;
 const SNIPPET_LENGTH = 220;
 
-function el(name, className, text) {
+export function el(name, className, text) {
   const node = document.createElement(name);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
@@ -474,7 +474,7 @@ function item(hit, ui, normalise) {
   return li;
 }
 
-function countText(ui, n) {
+export function countText(ui, n) {
   const category = new Intl.PluralRules(ui.tag).select(n);
   const key = "count" + category[0].toUpperCase() + category.slice(1);
   return (ui.results.dataset[key] || ui.results.dataset.countOther).replace("{count}", String(n));
@@ -490,8 +490,13 @@ async function render(ui, run, hits, query, normalise, batch) {
     ui.status.textContent = ui.results.dataset.none.replace("{query}", query);
     ui.suggestion.hidden = true;
     if (!ui.all.checked) {
-      const own = await load(ui, ui.own, normalise);
-      await Promise.all([suggest(ui, run, own, query, normalise), elsewhere(ui, run, query, normalise)]);
+      // Only a search that finds nothing loads search-none.js; it gets this module's pieces.
+      const [own, none, search] = await Promise.all([
+        load(ui, ui.own, normalise),
+        import(ui.results.dataset.noneScript),
+        import(import.meta.url),
+      ]);
+      await Promise.all([none.suggest(ui, run, own, query, normalise, search), none.elsewhere(ui, run, query, normalise, search)]);
     }
     return;
   }
@@ -504,99 +509,6 @@ async function render(ui, run, hits, query, normalise, batch) {
   ui.empty.hidden = true;
   if (batch < last) ui.results.append(moreButton(ui, run, hits.slice(0, last), ol, normalise));
   ui.status.textContent = countText(ui, hits.length);
-}
-
-/** Farthest a "did you mean" word may be from a query word (edits). */
-const SUGGEST_DISTANCE = 3;
-
-/**
- * The query with each word of four letters or more that the index lacks replaced by the
- * nearest index word with its first three letters (as written on the first page that has
- * it), or null when there is none. Only in the browser: ranking does not depend on it.
- */
-export async function suggestion(entry, query, normalise) {
-  let out = "";
-  let at = 0;
-  let changed = false;
-  for (const seg of normalise.segments(query)) {
-    if (seg.han || seg.parts.length !== 1) continue;
-    const [word] = normalise.tokens(query.slice(seg.start, seg.end));
-    const key = word === undefined || chars(word) < 4 ? null : startKey(word);
-    if (key === null) continue;
-    const postings = await entry.postings([word]);
-    if ((postings.terms.get(word)?.size ?? 0) > 0) continue;
-    let best = null;
-    for (const t of await entry.startTerms(key)) {
-      const d = startKey(t) === key ? distance(word, t, SUGGEST_DISTANCE) : null;
-      if (d !== null && (best === null || d < best[0] || (d === best[0] && compare(t, best[1]) < 0))) best = [d, t];
-    }
-    if (best === null) continue;
-    const written = await writtenAs(entry, best[1], normalise);
-    if (written === null) continue;
-    out += query.slice(at, seg.start) + written;
-    at = seg.end;
-    changed = true;
-  }
-  return changed ? out + query.slice(at) : null;
-}
-
-/** A word of the first page holding `term` whose tokens include it, lowercased, or null. */
-async function writtenAs(entry, term, normalise) {
-  const pages = (await entry.postings([term])).terms.get(term);
-  if (!pages || pages.size === 0) return null;
-  const { record } = await entry.page(Math.min(...pages.keys()));
-  for (const text of [record.t, ...record.s.flatMap(([, h, t]) => [h, t])]) {
-    for (const seg of normalise.segments(text)) {
-      const written = text.slice(seg.start, seg.end);
-      if (!seg.han && normalise.tokens(written).includes(term)) return written.toLowerCase();
-    }
-  }
-  return null;
-}
-
-/** "Did you mean …": a link that runs the suggested query on this page. */
-async function suggest(ui, run, entry, query, normalise) {
-  const better = await suggestion(entry, query, normalise).catch(() => null);
-  if (run !== ui.runs || better === null) return;
-  const [before, after = ""] = ui.results.dataset.didYouMean.split("{query}");
-  const a = el("a", "", better);
-  const page = new URL(location.href);
-  page.searchParams.set("q", better);
-  a.href = page.pathname + page.search;
-  ui.suggestion.replaceChildren(before, a, after);
-  ui.suggestion.hidden = false;
-}
-
-/**
- * When the page's language finds nothing: how many results each other language has, each a
- * link that runs the same search on that language's search page (its indexes are loaded now).
- */
-async function elsewhere(ui, run, query, normalise) {
-  const others = ui.indexes.filter((meta) => meta.lang !== ui.own.lang);
-  const found = await Promise.all(
-    others.map(async (meta) => {
-      try {
-        const entry = await load(ui, meta, normalise);
-        return [meta, (await searchAll([entry], query, normalise)).length];
-      } catch {
-        return [meta, 0];
-      }
-    }),
-  );
-  if (run !== ui.runs) return;
-  const list = ui.elsewhere.querySelector("ul");
-  list.replaceChildren();
-  for (const [meta, n] of found.filter(([, n]) => n > 0)) {
-    const a = el("a", "", ui.results.dataset.elsewhere.replace("{language}", meta.name).replace("{results}", countText(ui, n)));
-    const page = new URL(meta.url.replace(/index\.json$/, ""), location.href);
-    page.searchParams.set("q", query);
-    a.href = page.pathname + page.search;
-    a.hreflang = meta.tag;
-    const li = el("li");
-    li.append(a);
-    list.append(li);
-  }
-  ui.elsewhere.hidden = list.children.length === 0;
 }
 
 /** "More results": the next batch of `hits` (a split index fetches their pages), then focus on the first. */
@@ -658,7 +570,7 @@ async function fetchJson(url) {
 }
 
 /** The index at `meta.url`, opened once. */
-function load(ui, meta, normalise) {
+export function load(ui, meta, normalise) {
   return once(ui.loaded, meta.url, () =>
     openIndex(meta.url, fetchJson, normalise.tokens).then((index) => ({ ...index, ...meta })));
 }
