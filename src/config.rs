@@ -32,6 +32,9 @@ pub struct Config {
     pub feeds: Vec<String>,
     /// When a language's search index is split.
     pub search: SearchOptions,
+    /// Pages per list page of a section or tag (0: all on one page); a section's `_index`
+    /// may set its own.
+    pub paginate: usize,
 }
 
 /// `search:` in site.yaml.
@@ -127,6 +130,8 @@ struct Raw {
     /// Any YAML value, checked by [`search_options`] for clearer messages than serde's.
     #[serde(default)]
     search: Option<yaml_serde::Value>,
+    #[serde(default)]
+    paginate: usize,
 }
 
 fn default_theme() -> String {
@@ -146,6 +151,7 @@ pub(crate) const KNOWN_FIELDS: &[&str] = &[
     "eligibility",
     "translations",
     "search",
+    "paginate",
 ];
 
 /// Reads and validates `ROOT/site.yaml`; `base_url` may be overridden from the command line.
@@ -202,6 +208,7 @@ pub(crate) fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Vec<Di
         eligibility: raw.eligibility,
         translations,
         search,
+        paginate: raw.paginate,
     })
 }
 
@@ -691,6 +698,7 @@ mod tests {
             feeds: vec![],
             eligibility: None,
             translations: TranslationMode::Lenient,
+            paginate: 0,
             search: SearchOptions::default(),
         };
         assert_eq!(config.base_path(), "/guide/");
