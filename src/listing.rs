@@ -197,7 +197,7 @@ pub(crate) fn paging(
 
 /// A page below a paginated list's `page/` folder would be overwritten by a list page.
 fn check_pager_paths(pages: &[Page], paging: &[Option<Paging>]) -> Vec<Diagnostic> {
-    let reserved: Vec<(String, &Page)> = pages
+    let reserved: BTreeMap<String, &Page> = pages
         .iter()
         .zip(paging)
         .filter(|(_, p)| p.is_some())
@@ -205,10 +205,12 @@ fn check_pager_paths(pages: &[Page], paging: &[Option<Paging>]) -> Vec<Diagnosti
         .collect();
     let mut problems = Vec::new();
     for page in pages {
-        if let Some((prefix, list)) = reserved
-            .iter()
-            .find(|(prefix, _)| page.url_path.starts_with(prefix.as_str()))
-        {
+        // Each `…/page/` the page's URL passes through, looked up (not every list compared).
+        let taken = page.url_path.match_indices("/page/").find_map(|(i, _)| {
+            let prefix = &page.url_path[..i + "/page/".len()];
+            reserved.get_key_value(prefix)
+        });
+        if let Some((prefix, list)) = taken {
             problems.push(
                 Diagnostic::error(
                     &page.source,
