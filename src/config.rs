@@ -38,6 +38,9 @@ pub struct Config {
     pub print: Option<Vec<String>>,
     /// Line of `print:` in `site.yaml` (0 when absent), for problems with its entries.
     pub print_line: usize,
+    /// Pages per list page of a section or tag (0: all on one page); a section's `_index`
+    /// may set its own.
+    pub paginate: usize,
 }
 
 /// `search:` in site.yaml.
@@ -135,6 +138,7 @@ struct Raw {
     search: Option<yaml_serde::Value>,
     #[serde(default)]
     print: Option<Vec<String>>,
+    paginate: usize,
 }
 
 fn default_theme() -> String {
@@ -155,6 +159,7 @@ pub(crate) const KNOWN_FIELDS: &[&str] = &[
     "translations",
     "search",
     "print",
+    "paginate",
 ];
 
 /// Reads and validates `ROOT/site.yaml`; `base_url` may be overridden from the command line.
@@ -213,6 +218,7 @@ pub(crate) fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Vec<Di
         search,
         print: raw.print,
         print_line: yaml::line_of_key(&text, "print"),
+        paginate: raw.paginate,
     })
 }
 
@@ -702,6 +708,7 @@ mod tests {
             feeds: vec![],
             eligibility: None,
             translations: TranslationMode::Lenient,
+            paginate: 0,
             search: SearchOptions::default(),
             print: None,
             print_line: 0,

@@ -24,6 +24,7 @@ pub(crate) const COMMON: &[&str] = &[
     "authors",
     "weight",
     "tags",
+    "paginate",
     "draft",
     "template",
     "aliases",
@@ -165,6 +166,7 @@ impl Checker<'_> {
             "authors" => front.authors = self.strings(key, value),
             "weight" => front.weight = self.int(key, &value),
             "tags" => front.tags = self.tags(key, value),
+            "paginate" => front.paginate = self.count(key, &value),
             "aliases" => front.aliases = self.aliases(key, value),
             "draft" => front.draft = self.bool(key, &value).unwrap_or(false),
             "template" => front.template = self.string(key, value),
@@ -233,6 +235,14 @@ impl Checker<'_> {
         let n = value.as_i64();
         if n.is_none() {
             self.wrong_type(key, "a whole number");
+        }
+        n
+    }
+
+    fn count(&mut self, key: &str, value: &Value) -> Option<usize> {
+        let n = value.as_u64().and_then(|n| usize::try_from(n).ok());
+        if n.is_none() {
+            self.wrong_type(key, "a whole number, 0 or more");
         }
         n
     }
@@ -313,16 +323,28 @@ impl Checker<'_> {
     }
 
     /// Tags become URLs (`tags/SLUG/`), made of their letters and digits in any script
-    /// (`markdown::slugify`): a tag without any is an error.
+    /// (`listing::tag_slug`): an empty tag, or one without any, is an error at its place.
     fn tags(&mut self, key: &str, value: Value) -> Vec<String> {
         let tags = self.strings(key, value);
-        if let Some(bad) = tags.iter().find(|t| !t.chars().any(char::is_alphanumeric)) {
-            let (line, col) = self.locate(key, bad, (0, 0));
-            self.problems.push(
-                Diagnostic::error(self.path, format!("tag `{bad}` has no letter or digit"))
-                    .at(line, col)
-                    .hint("a tag's page URL is made of its letters and digits; give it a word, or remove it"),
-            );
+        let mut after = (0, 0);
+        for tag in &tags {
+            let written = match tag.trim().is_empty() {
+                true => "\"\"",
+                false => tag.as_str(),
+            };
+            let (line, col) = self.locate(key, written, after);
+            after = (line, col);
+            if tag.chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            let message = match tag.trim().is_empty() {
+                true => "a tag is empty".to_string(),
+                false => format!("tag `{tag}` has no letter or digit"),
+            };
+            self.problems
+                .push(Diagnostic::error(self.path, message).at(line, col).hint(
+                "a tag's page URL is made of its letters and digits; give it a word, or remove it",
+            ));
         }
         tags
     }
@@ -559,6 +581,22 @@ mod tests {
         let err = errors("title: a\ntags: [ok, \"../\"]\n");
         assert_eq!((err[0].line, err[0].col), (3, 13));
         assert!(err[0].message.contains("`../`"), "{}", err[0]);
+    }
+
+    #[test]
+    fn an_empty_tag_is_an_error_at_its_place() {
+        let err = errors("title: a\ntags: [ok, \"\"]\n");
+        assert_eq!((err[0].line, err[0].col), (3, 12));
+        assert!(err[0].message.contains("empty"), "{}", err[0]);
+        let err = errors("title: a\ntags:\n  - ok\n  - \"\"\n");
+        assert_eq!((err[0].line, err[0].col), (5, 5));
+    }
+
+    #[test]
+    fn paginate_is_a_count() {
+        let err = errors("title: a\npaginate: -1\n");
+        assert_eq!(err[0].line, 3);
+        assert!(err[0].message.contains("0 or more"), "{}", err[0]);
     }
 
     #[test]

@@ -39,6 +39,7 @@ pub mod fuzzing;
 mod hash;
 mod i18n;
 mod links;
+mod listing;
 mod load;
 mod markdown;
 mod model;
@@ -144,12 +145,13 @@ pub(crate) fn build_with(
     let coverage = run.collect("translations", || {
         translations::check(&sources.pages, &config)
     });
-    let site = run.collect("site", || {
+    let mut site = run.collect("site", || {
         load::assemble(config, sources, coverage.fallbacks)
     });
     run.stop_on_errors()?;
     let theme = run.stage("theme", || theme::load(root, &site.config.theme))?;
     let strings = run.collect_from("strings", || i18n::load(&theme, &site.config.languages))?;
+    listing::title_tag_indexes(&mut site, &strings);
     let amounts = run.stage("thresholds", || format::thresholds(&site))?;
     let rules = run.collect("eligibility", || {
         eligibility::check(&site, &amounts, &strings)

@@ -103,11 +103,18 @@ fn normalise(path: &str) -> String {
 /// language switcher, so they do not count). Home and section pages are never orphans.
 pub(crate) fn orphans(site: &Site, files: &Files) -> Vec<Diagnostic> {
     let base = site.config.base_path();
-    let key_of: BTreeMap<String, &str> = site
+    let mut key_of: BTreeMap<String, &str> = site
         .pages
         .iter()
         .map(|p| (format!("{}index.html", p.url_path), p.key.as_str()))
         .collect();
+    // A list's later pages link to the pages they list, as its first page does.
+    for (page, paging) in site.pages.iter().zip(&site.paging) {
+        for n in 2..=paging.map_or(1, |p| p.pages) {
+            let path = crate::listing::pager_path(&page.url_path, n);
+            key_of.insert(format!("{path}index.html"), &page.key);
+        }
+    }
     let mut linked_from: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
     for (path, bytes) in files {
         let Some(&from) = key_of.get(path) else {

@@ -71,7 +71,7 @@ pub(crate) fn assemble(
     let mut pages = sources.pages;
     pages.extend(fallbacks);
     add_generated_pages(&mut pages, &config);
-    let mut problems = Vec::new();
+    let (tags, mut problems) = crate::listing::add_tag_pages(&mut pages);
     check_unique_urls(&pages, &mut problems);
     check_site_keys(&pages, &config, &mut problems);
     let order: BTreeMap<&str, usize> = config
@@ -81,11 +81,15 @@ pub(crate) fn assemble(
         .map(|(i, l)| (l.code.as_str(), i))
         .collect();
     pages.sort_by(|a, b| (&a.key, order[a.lang.as_str()]).cmp(&(&b.key, order[b.lang.as_str()])));
+    let (paging, found) = crate::listing::paging(&pages, &config, &tags);
+    problems.extend(found);
     let site = Site {
         config,
         pages,
         data: sources.data,
         data_text: sources.data_text,
+        tags,
+        paging,
     };
     (site, problems)
 }
@@ -146,6 +150,16 @@ fn read_page(
             Diagnostic::error(rel, "a section's `_index` file cannot set `slug`")
                 .at(front.lines["slug"], 1)
                 .hint("a section's URL is its folder's name: rename the folder, and list the old URL under `aliases:`"),
+        ]);
+    }
+    if !is_index && front.paginate.is_some() {
+        return Err(vec![
+            Diagnostic::error(rel, "`paginate` belongs in a section's `_index` file")
+                .at(front.lines.get("paginate").copied().unwrap_or(1), 1)
+                .hint(format!(
+                    "move it to content/{}/_index.{lang}.md, or set `paginate:` in site.yaml for every section",
+                    if dir.is_empty() { "SECTION" } else { &dir }
+                )),
         ]);
     }
     if front.draft && !drafts {

@@ -267,7 +267,7 @@ pub(crate) fn slugify(text: &str) -> String {
 
 /// Unicode's default-ignorable code points: zero-width spaces and joiners, direction marks and
 /// overrides, variation selectors, fillers, tags. Invisible in a URL, so never part of a slug.
-fn is_invisible(c: char) -> bool {
+pub(crate) fn is_invisible(c: char) -> bool {
     matches!(c,
         '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{115F}'..='\u{1160}' | '\u{17B4}'..='\u{17B5}'
         | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'

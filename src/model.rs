@@ -20,6 +20,28 @@ pub(crate) struct Site {
     /// The text of each data file, by its path below the site root (`content/a/b.yaml`), for
     /// stages that point at a line of it.
     pub data_text: BTreeMap<PathBuf, String>,
+    /// Tag pages: (language, slug) → the tag as written and the keys of the pages that carry
+    /// it, in section order (see `listing.rs`).
+    pub tags: BTreeMap<(String, String), Tag>,
+    /// For each of `pages`, how its list is cut into list pages; `None` for pages that are
+    /// not a paginated list.
+    pub paging: Vec<Option<Paging>>,
+}
+
+/// How a list (a section's pages, a tag's pages) is cut: `per_page` items a page over `pages` pages (at least one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Paging {
+    pub per_page: usize,
+    pub items: usize,
+    pub pages: usize,
+}
+
+/// A tag in one language, for its page `/LANG/tags/SLUG/`.
+#[derive(Debug, Default)]
+pub(crate) struct Tag {
+    pub name: String,
+    /// Keys of the pages tagged with it, in order (weight, newest date, title).
+    pub pages: Vec<String>,
 }
 
 /// One page in one language, as read from its file (or made up: generated sections, fallbacks).
@@ -68,6 +90,9 @@ pub(crate) struct FrontMatter {
     pub authors: Vec<String>,
     pub weight: Option<i64>,
     pub tags: Vec<String>,
+    /// List pages of this section hold this many pages each (`_index` files only; 0: one
+    /// page); overrides `paginate` in `site.yaml`.
+    pub paginate: Option<usize>,
     pub draft: bool,
     pub template: Option<String>,
     pub aliases: Vec<Alias>,

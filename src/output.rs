@@ -15,11 +15,13 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
+mod sitemap;
+
 /// Extras stage: the sitemap, robots.txt, `_headers` and an Atom feed per feed section and
 /// language (`pages[i]` is the Markdown stage's output for `site.pages[i]`).
 pub(crate) fn extras(site: &Site, pages: &[Rendered]) -> Files {
     let mut files = Files::new();
-    files.push(("sitemap.xml".into(), sitemap(site)));
+    files.push(("sitemap.xml".into(), sitemap::sitemap(site)));
     files.push(("robots.txt".into(), robots(site).into_bytes()));
     files.push(("_headers".into(), headers(site).into_bytes()));
     for feed in &site.config.feeds {
@@ -62,6 +64,25 @@ pub(crate) fn aliases(site: &Site, files: &Files) -> (Files, Vec<Diagnostic>) {
                 page.url_path
             ));
         }
+    }
+    for (page, paging) in site.pages.iter().zip(&site.paging) {
+        if paging.is_none() {
+            continue;
+        }
+        // Page 1 of a list is the list's own URL; `page/1/` leads there.
+        let from = format!("{}page/1/", page.url_path);
+        let file = format!("{from}index.html");
+        if let Some(owner) = taken.clash(&file) {
+            problems.push(first_page_taken(page, &from, owner));
+            continue;
+        }
+        let target = format!("{}{}", site.config.base_url, page.url_path);
+        let html = redirect_page(&page.front.title, language_tag(site, &page.lang), &target);
+        out.push((file, html.into_bytes()));
+        redirects.push(format!(
+            "{base_path}{from} {base_path}{} 301\n",
+            page.url_path
+        ));
     }
     if !redirects.is_empty() {
         redirects.sort();
@@ -168,6 +189,19 @@ fn clash(page: &Page, alias: &Alias, owner: &Owner) -> Diagnostic {
         .hint(hint)
 }
 
+fn first_page_taken(page: &Page, from: &str, owner: &Owner) -> Diagnostic {
+    let by = match owner {
+        Owner::Page(source) => source.display().to_string(),
+        Owner::Alias(source, line) => format!("an alias of {}:{line}", source.display()),
+        Owner::File(file) => format!("`{file}`, which the build writes"),
+    };
+    Diagnostic::error(
+        &page.source,
+        format!("/{from}, the first list page of this section, is taken by {by}"),
+    )
+    .hint("remove that alias or page: `page/1/` of a paginated list leads to the list")
+}
+
 /// The theme's static files, under their fingerprinted names (stylesheets as rewritten to
 /// refer to those names); `favicon.ico` also at the root, where browsers ask for it unbidden.
 pub(crate) fn statics(theme: &Theme, assets: &Assets) -> Files {
@@ -183,48 +217,6 @@ pub(crate) fn statics(theme: &Theme, assets: &Assets) -> Files {
         files.push(("favicon.ico".into(), icon.bytes.clone()));
     }
     files
-}
-
-fn sitemap(site: &Site) -> Vec<u8> {
-    let base = &site.config.base_url;
-    let mut xml = Xml::new("UTF-8");
-    xml.open(
-        0,
-        "urlset",
-        &[
-            ("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"),
-            ("xmlns:xhtml", "http://www.w3.org/1999/xhtml"),
-        ],
-    );
-    for group in site.pages.chunk_by(|a, b| a.key == b.key) {
-        let published: Vec<&Page> = group.iter().filter(|p| !p.fallback).collect();
-        let default = group
-            .iter()
-            .find(|p| p.lang == site.config.default_language);
-        for page in &published {
-            xml.open(1, "url", &[]);
-            xml.leaf(2, "loc", &[], &format!("{base}{}", page.url_path));
-            if let Some(date) = page.front.updated.as_ref().or(page.front.date.as_ref()) {
-                xml.leaf(2, "lastmod", &[], &date.day);
-            }
-            let alternates = published
-                .iter()
-                .map(|alt| (language_tag(site, &alt.lang), *alt))
-                .chain(default.map(|p| ("x-default", p)));
-            for (hreflang, alt) in alternates {
-                let href = format!("{base}{}", alt.url_path);
-                let attributes = [
-                    ("rel", "alternate"),
-                    ("hreflang", hreflang),
-                    ("href", &href),
-                ];
-                xml.empty(2, "xhtml:link", &attributes);
-            }
-            xml.close(1, "url");
-        }
-    }
-    xml.close(0, "urlset");
-    xml.finish()
 }
 
 /// The BCP 47 tag of the language with `code` (the code itself unless `tag:` sets one).

@@ -8,12 +8,15 @@
 //! that language, so no state is shared between pages.
 
 mod functions;
+mod lists;
 mod preview;
 
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Bundles;
+use crate::listing::{TAGS_INDEX, tag_of};
 use crate::model::{Files, Page, Rendered, Site, page_url_path, url_path};
 use crate::theme::{Assets, Theme};
+use lists::{PagingByKey, cut, list_page, paging_by_key, tag_links, terms};
 use rayon::prelude::*;
 use serde_json::{Value as Json, json};
 use std::collections::{BTreeMap, HashMap};
@@ -47,13 +50,14 @@ pub(crate) fn render(
         listings: &listings,
         translations: translations(site),
         by_key: by_key(site),
+        paging: paging_by_key(site),
         splice: content_is_only_inserted(inputs.theme),
         print: &print,
     };
     let common = tera::Context::from_value(Json::Object(common_context(site))).unwrap_or_default();
     // One context per worker, holding the data every page shares; each page replaces its own
     // entries, so the shared data is copied once per worker rather than once per page.
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = site
+    let results: Vec<Result<Files, Diagnostic>> = site
         .pages
         .par_iter()
         .zip(pages)
@@ -66,7 +70,7 @@ pub(crate) fn render(
     let mut problems = Vec::new();
     for r in results {
         match r {
-            Ok(file) => files.push(file),
+            Ok(made) => files.extend(made),
             Err(d) => problems.push(d),
         }
     }
@@ -99,20 +103,23 @@ struct Shared<'a> {
     listings: &'a Listings,
     translations: Translations,
     by_key: ByKey<'a>,
+    paging: PagingByKey<'a>,
     splice: bool,
     /// Each language's print edition, in reading order.
     print: &'a crate::print::Order<'a>,
 }
 
 impl Shared<'_> {
+    /// The page's file, or for a paginated list one file per list page.
     fn page(
         &self,
         ctx: &mut tera::Context,
         page: &Page,
         rendered: &Rendered,
-    ) -> Result<(String, Vec<u8>), Diagnostic> {
+    ) -> Result<Files, Diagnostic> {
         let site = self.site;
-        let template = choose_template(page, self.theme)?;
+        let tag = tag_of(site, page);
+        let template = choose_template(page, self.theme, tag.is_some())?;
         let content = if self.splice {
             CONTENT_MARK
         } else {
@@ -129,20 +136,84 @@ impl Shared<'_> {
         let json_ld = preview::json_ld(site, page, &ancestors(site, page), search);
         own.insert("json_ld".into(), json!(json_ld));
         own.insert("print_url".into(), self.print_url(&page.lang));
-        if page.is_index {
-            let section = self.listings[&page.lang].get(&page.dir).cloned();
-            own.insert("section".into(), section.unwrap_or_default());
+        let section = self.section(page, tag);
+        if page.key == TAGS_INDEX {
+            own.insert("terms".into(), terms(site, &page.lang));
         } else {
-            ctx.remove("section");
+            ctx.remove("terms");
         }
+        let paging = self.paging.get(&(page.key.as_str(), page.lang.as_str()));
+        // A paginated list gets its section cut to each list page, below.
+        let list = match (section, paging) {
+            (Some(section), Some(paging)) => Some((section, *paging)),
+            (Some(section), None) => {
+                own.insert("section".into(), section);
+                None
+            }
+            (None, _) => {
+                ctx.remove("section");
+                None
+            }
+        };
+        ctx.remove("paginator");
         ctx.extend(tera::Context::from_value(Json::Object(own)).unwrap_or_default());
+        let Some((section, paging)) = list else {
+            let html = self.render_one(ctx, &template, page, rendered)?;
+            return Ok(vec![(format!("{}index.html", page.url_path), html)]);
+        };
+        let mut files = Vec::with_capacity(paging.pages);
+        for n in 1..=paging.pages {
+            let (section, paginator) = cut(site, &section, paging, n, page);
+            ctx.insert("section", &section);
+            ctx.insert("paginator", &paginator);
+            if n > 1 {
+                let value = page_value(site, page, rendered, content, translations);
+                ctx.insert("page", &list_page(&self.paging, value, page, n));
+            }
+            let html = self.render_one(ctx, &template, page, rendered)?;
+            let path = crate::listing::pager_path(&page.url_path, n);
+            files.push((format!("{path}index.html"), html));
+        }
+        Ok(files)
+    }
+
+    /// The list a section's page or a tag's page shows: the section with its pages, or the
+    /// tag with the pages that carry it; `None` for other pages.
+    fn section(&self, page: &Page, tag: Option<&crate::model::Tag>) -> Option<Json> {
+        let site = self.site;
+        if let Some(tag) = tag {
+            let pages: Vec<Json> = tag
+                .pages
+                .iter()
+                .filter_map(|key| self.by_key.get(&(key.as_str(), page.lang.as_str())))
+                .map(|p| summary(site, p))
+                .collect();
+            let mut section = summary(site, page);
+            section["pages"] = json!(pages);
+            section["subsections"] = json!([]);
+            Some(section)
+        } else if page.is_index {
+            let section = self.listings[&page.lang].get(&page.dir).cloned();
+            Some(section.unwrap_or_default())
+        } else {
+            None
+        }
+    }
+
+    fn render_one(
+        &self,
+        ctx: &tera::Context,
+        template: &str,
+        page: &Page,
+        rendered: &Rendered,
+    ) -> Result<Vec<u8>, Diagnostic> {
         let mut html = self.bound[&page.lang]
-            .render(&template, ctx)
-            .map_err(|e| template_error(self.theme, &template, &e, Some(page)))?;
+            .render(template, ctx)
+            .map_err(|e| template_error(self.theme, template, &e, Some(page)))?;
         if self.splice {
             html = html.replace(CONTENT_MARK, &rendered.html);
         }
-        Ok((format!("{}index.html", page.url_path), html.into_bytes()))
+        Ok(html.into_bytes())
     }
 
     /// The URL of the language's print edition, if it has one.
@@ -351,7 +422,7 @@ fn string_call(theme: &Theme, template: &str, message: &str) -> Option<(PathBuf,
     })
 }
 
-fn choose_template(page: &Page, theme: &Theme) -> Result<String, Diagnostic> {
+fn choose_template(page: &Page, theme: &Theme, tag: bool) -> Result<String, Diagnostic> {
     if let Some(t) = &page.front.template {
         if theme.templates.contains_key(t) {
             return Ok(t.clone());
@@ -374,6 +445,12 @@ fn choose_template(page: &Page, theme: &Theme) -> Result<String, Diagnostic> {
     };
     if page.key == "_index" {
         return Ok("index.html".into());
+    }
+    if page.key == TAGS_INDEX {
+        return Ok("tags.html".into());
+    }
+    if tag {
+        return Ok("tag.html".into());
     }
     let own = format!("pages/{}.html", page.key);
     if !page.is_index && theme.templates.contains_key(&own) {
@@ -481,6 +558,7 @@ fn page_value(
         "toc": rendered.toc,
         "translations": translations,
         "ancestors": ancestors(site, page),
+        "tag_links": tag_links(site, page),
     });
     if let (Json::Object(a), Json::Object(b)) = (&mut value, extra) {
         a.extend(b);

@@ -7,9 +7,10 @@ use std::path::Path;
 fn hugo_style_tree_builds_with_the_embedded_theme() {
     let site = TestSite::minimal();
     let outcome = site.build_ok(&[]);
-    // Two pages per language, a generated `news` section and the home page: 4 each.
+    // Two pages per language, a generated `news` section and the home page: 4 each; and in
+    // English, where `first` has `tags: [a, b]`, the tags' index and a page per tag.
     assert!(
-        outcome.stdout.contains("8 pages (en 4, zh 4)"),
+        outcome.stdout.contains("11 pages (en 7, zh 4)"),
         "{}",
         outcome.stdout
     );
@@ -85,7 +86,9 @@ fn sitemap_has_hreflang_alternates_and_x_default() {
         "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"https://example.org/en/news/first/\"/>"
     ));
     assert!(sitemap.contains("<lastmod>2024-01-02</lastmod>"));
-    assert_eq!(sitemap.matches("<url>").count(), 8);
+    // 8 pages, and in English the tags' index and the pages of tags `a` and `b`.
+    assert_eq!(sitemap.matches("<url>").count(), 11);
+    assert!(sitemap.contains("<loc>https://example.org/en/tags/b/</loc>"));
     let page = site.read_out("zh/news/first/index.html");
     assert!(page.contains("<link rel=\"canonical\" href=\"https://example.org/zh/news/first/\">"));
     assert!(page.contains("hreflang=\"x-default\" href=\"https://example.org/en/news/first/\""));

@@ -9,6 +9,7 @@ mod eligibility_js;
 mod fuzz;
 mod guide;
 mod harness;
+mod lists;
 mod neutral;
 mod new;
 mod plan;

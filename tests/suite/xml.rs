@@ -238,7 +238,8 @@ fn the_sitemap_reads_back_with_every_field() {
         .all("url")
         .map(|u| (u.one("loc").text.as_str(), u))
         .collect();
-    assert_eq!(urls.len(), 9);
+    // 9 pages, and the English tags' index and pages of tags `a` and `b`.
+    assert_eq!(urls.len(), 12);
     let third = urls["https://example.org/en/news/third/"];
     assert_eq!(third.one("lastmod").text, "2024-03-05");
     let first = urls["https://example.org/zh/news/first/"];
