@@ -138,6 +138,7 @@ struct Raw {
     search: Option<yaml_serde::Value>,
     #[serde(default)]
     print: Option<Vec<String>>,
+    #[serde(default)]
     paginate: usize,
 }
 
