@@ -270,3 +270,19 @@ fn a_bad_full_text_is_located() {
         ],
     );
 }
+
+#[test]
+fn a_quotation_needs_the_full_text_page_it_links_to() {
+    let site = TestSite::with("plan");
+    site.build_ok(&[]);
+    let before = snapshot(&site.out());
+    fs::remove_file(site.root().join("content/policy/full-text.en.md")).unwrap();
+    let outcome = site.build();
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains("content/news/second.en.md:8:1: error: `plan` links to the plan's full text, but there is no page policy/full-text in `en` — create content/policy/full-text.en.md"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(snapshot(&site.out()) == before);
+}
