@@ -1,5 +1,6 @@
-//! Embeds the default theme and UI strings in the binary: writes a table of every file under
-//! `themes/default/` and `i18n/` for `src/theme.rs` to include.
+//! Embeds the built-in theme and UI strings in the binary: writes a table of every file under
+//! `builtin/theme/` and `builtin/i18n/` for `src/theme.rs` to include. (The guide's own theme
+//! files, `themes/default/` and `i18n/` at the repository's root, are read as any site's are.)
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -7,7 +8,7 @@ use std::path::{Path, PathBuf};
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let mut files = Vec::new();
-    for dir in ["themes/default", "i18n"] {
+    for dir in ["builtin/theme", "builtin/i18n"] {
         println!("cargo:rerun-if-changed={dir}");
         collect(&root, &root.join(dir), &mut files);
     }

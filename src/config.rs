@@ -32,6 +32,12 @@ pub struct Config {
     pub feeds: Vec<String>,
     /// When a language's search index is split.
     pub search: SearchOptions,
+    /// The print edition's reading order (`print:`), page keys each followed by the pages
+    /// below it; `None` when `site.yaml` has none (then home and the menu), empty for no print
+    /// edition.
+    pub print: Option<Vec<String>>,
+    /// Line of `print:` in `site.yaml` (0 when absent), for problems with its entries.
+    pub print_line: usize,
 }
 
 /// `search:` in site.yaml.
@@ -50,7 +56,8 @@ impl Default for SearchOptions {
     }
 }
 
-/// A language of the site: its code (the key under `languages:`), BCP 47 tag, name and site title.
+/// A language of the site: its code (the key under `languages:`), BCP 47 tag, name, site title
+/// and the text of its pages' footer.
 #[derive(Clone, Debug, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Language {
@@ -61,6 +68,9 @@ pub struct Language {
     /// BCP 47 tag for `<html lang>` and hreflang; defaults to the code.
     #[serde(default)]
     pub tag: String,
+    /// Plain text the built-in theme prints at the foot of every page (none when unset).
+    #[serde(default)]
+    pub footer: Option<String>,
 }
 
 /// `translations:` in site.yaml.
@@ -123,6 +133,8 @@ struct Raw {
     /// Any YAML value, checked by [`search_options`] for clearer messages than serde's.
     #[serde(default)]
     search: Option<yaml_serde::Value>,
+    #[serde(default)]
+    print: Option<Vec<String>>,
 }
 
 fn default_theme() -> String {
@@ -142,6 +154,7 @@ pub(crate) const KNOWN_FIELDS: &[&str] = &[
     "eligibility",
     "translations",
     "search",
+    "print",
 ];
 
 /// Reads and validates `ROOT/site.yaml`; `base_url` may be overridden from the command line.
@@ -198,6 +211,8 @@ pub(crate) fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Vec<Di
         eligibility: raw.eligibility,
         translations,
         search,
+        print: raw.print,
+        print_line: yaml::line_of_key(&text, "print"),
     })
 }
 
@@ -247,7 +262,9 @@ fn languages(
             Err(e) => problems.push(
                 Diagnostic::error(FILE, format!("language `{code}`: {e}"))
                     .at(line, 1)
-                    .hint("each language needs `name` and `title` (and may set `tag`)"),
+                    .hint(
+                        "each language needs `name` and `title` (and may set `tag` and `footer`)",
+                    ),
             ),
         }
     }
@@ -686,6 +703,8 @@ mod tests {
             eligibility: None,
             translations: TranslationMode::Lenient,
             search: SearchOptions::default(),
+            print: None,
+            print_line: 0,
         };
         assert_eq!(config.base_path(), "/guide/");
         config.base_url = "https://host/".into();

@@ -14,6 +14,10 @@ use std::path::{Path, PathBuf};
 #[serde(deny_unknown_fields)]
 pub struct Rules {
     pub answers: BTreeMap<String, AnswerSpec>,
+    /// Questions asked only when a condition on other answers holds (`hq_kind` when `forms`
+    /// has `hq`): an answer to a question not asked is ignored.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ask_when: BTreeMap<String, Condition>,
     pub verdicts: Vec<VerdictRule>,
     pub measures: Vec<MeasureRule>,
     /// Rate for amounts typed in the other currency; an editor sets it with its date.
@@ -48,6 +52,19 @@ pub struct VerdictRule {
     pub when: Condition,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub only_measures: Option<Vec<u32>>,
+    /// A note shown on every listed measure but those in `except` (the UI string
+    /// `elig-note-TEXT`), e.g. that each depends on the Negative List.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Note>,
+}
+
+/// A verdict's note on the measures it lists.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub except: Vec<u32>,
 }
 
 /// A measure of the plan, when it applies, and the benefit it lists.
@@ -59,6 +76,10 @@ pub struct MeasureRule {
     pub benefit: Option<String>,
     /// Names the UI string `elig-reason-REASON` that says why this result applies.
     pub reason: String,
+    /// Conditions the plan adds without defining them: each names the UI string
+    /// `elig-undefined-TERM`, and the result says which departments to ask.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub undefined: Vec<String>,
     pub when: Condition,
 }
 
@@ -118,6 +139,8 @@ impl Rules {
     /// The verdict and the measures that apply to `answers`: what `rules.js` computes in the
     /// browser, for the same rules.
     pub fn evaluate(&self, answers: &Answers) -> Outcome {
+        let asked = self.asked(answers);
+        let answers = &asked;
         let verdict = self
             .verdicts
             .iter()
@@ -146,6 +169,18 @@ impl Rules {
             measures,
             benefits,
         }
+    }
+}
+
+impl Rules {
+    /// `answers` without those to questions not asked (see `ask_when`); the conditions of
+    /// `ask_when` read only questions that are always asked, so the order does not matter.
+    pub fn asked(&self, answers: &Answers) -> Answers {
+        answers
+            .iter()
+            .filter(|(name, _)| self.ask_when.get(*name).is_none_or(|c| holds(c, answers)))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
     }
 }
 
@@ -193,7 +228,7 @@ pub fn load(
         text,
         path,
         1,
-        &["answers", "verdicts", "measures", "conversion"],
+        &["answers", "ask_when", "verdicts", "measures", "conversion"],
     )
     .map_err(|d| vec![d])?;
     let mut problems = Vec::new();
@@ -205,6 +240,10 @@ pub fn load(
     for m in &mut rules.measures {
         check(&mut m.when);
     }
+    for c in rules.ask_when.values_mut() {
+        check(c);
+    }
+    check_ask_when(&rules, text, path, &mut problems);
     if let Some(c) = &rules.conversion
         && !(c.cny_per_usd > 0.0
             && c.cny_per_usd.is_finite()
@@ -227,6 +266,52 @@ pub fn load(
     } else {
         Err(problems)
     }
+}
+
+/// `ask_when` names questions that exist, and its conditions read only questions always asked.
+fn check_ask_when(rules: &Rules, text: &str, path: &Path, problems: &mut Vec<Diagnostic>) {
+    let start = line_containing(text, "ask_when:");
+    for (name, c) in &rules.ask_when {
+        let key = format!("{name}:");
+        let below = text
+            .lines()
+            .skip(start)
+            .position(|l| l.trim_start().starts_with(&key));
+        let line = below.map_or(start, |i| start + i + 1);
+        if !rules.answers.contains_key(name) {
+            problems.push(
+                Diagnostic::error(
+                    path,
+                    format!("`ask_when` names `{name}`, which is not an answer"),
+                )
+                .at(line, 1)
+                .hint("name a question of `answers:`"),
+            );
+        }
+        for read in answers_read(c) {
+            if rules.ask_when.contains_key(read) {
+                problems.push(
+                    Diagnostic::error(
+                        path,
+                        format!("whether `{name}` is asked depends on `{read}`, which is not always asked"),
+                    )
+                    .at(line, 1)
+                    .hint("make `ask_when` depend only on questions that are always asked"),
+                );
+            }
+        }
+    }
+}
+
+/// The answers a condition reads.
+fn answers_read(c: &Condition) -> Vec<&str> {
+    let children = c.all.iter().chain(c.any.iter()).flatten();
+    let mut names: Vec<&str> = children.flat_map(answers_read).collect();
+    if let Some(not) = &c.not {
+        names.extend(answers_read(not));
+    }
+    names.extend(c.answer.as_deref());
+    names
 }
 
 fn validate(
@@ -404,6 +489,9 @@ impl Checked {
                 format!("elig-reason-{}", v.reason),
                 format!("reason: {}", v.reason),
             ));
+            if let Some(note) = &v.note {
+                keys.push((format!("elig-note-{}", note.text), note.text.clone()));
+            }
         }
         for m in &rules.measures {
             keys.push((
@@ -412,6 +500,9 @@ impl Checked {
             ));
             if let Some(b) = &m.benefit {
                 keys.push((format!("elig-benefit-{b}"), format!("benefit: {b}")));
+            }
+            for term in &m.undefined {
+                keys.push((format!("elig-undefined-{term}"), term.clone()));
             }
         }
         for (name, spec) in &rules.answers {

@@ -15,8 +15,13 @@ use yaml_serde::Value;
 pub(crate) const COMMON: &[&str] = &[
     "title",
     "summary",
+    "description",
     "date",
     "updated",
+    "lastmod",
+    "slug",
+    "keywords",
+    "authors",
     "weight",
     "tags",
     "draft",
@@ -38,6 +43,13 @@ pub(crate) fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnos
     if text.trim().is_empty() {
         return Err(Diagnostic::error(path, "the file is empty")
             .hint("start it with front matter: a line `---`, `title: …`, and a closing `---`"));
+    }
+    if text.starts_with("+++\n") {
+        return Err(
+            Diagnostic::error(path, "TOML front matter (`+++`) is not read")
+                .at(1, 1)
+                .hint("convert it to YAML between `---` lines: `title = \"x\"` becomes `title: \"x\"`"),
+        );
     }
     let Some(rest) = text.strip_prefix("---\n") else {
         return Err(Diagnostic::error(path, "no front matter at the top of the file")
@@ -96,6 +108,23 @@ pub(crate) fn parse(
         };
         checker.field(&mut front, &key, value, fields);
     }
+    if front.lines.contains_key("updated") && front.lines.contains_key("lastmod") {
+        let line = front.lines["lastmod"].max(front.lines["updated"]);
+        checker.problems.push(
+            Diagnostic::error(
+                path,
+                "`updated` and `lastmod` both give the date of the last change",
+            )
+            .at(line, 1)
+            .hint("keep one of them (`lastmod` is Hugo's name for `updated`)"),
+        );
+    }
+    // Hugo and Zola sites give one or the other; each stands in for the missing one.
+    if front.summary.is_none() {
+        front.summary = front.description.clone();
+    } else if front.description.is_none() {
+        front.description = front.summary.clone();
+    }
     if front.title.trim().is_empty() && checker.problems.is_empty() {
         checker.problems.push(
             Diagnostic::error(path, "the page has no `title`")
@@ -128,8 +157,12 @@ impl Checker<'_> {
         match key {
             "title" => front.title = self.string(key, value).unwrap_or_default(),
             "summary" => front.summary = self.string(key, value),
+            "description" => front.description = self.string(key, value),
             "date" => front.date = self.date(key, value),
-            "updated" => front.updated = self.date(key, value),
+            "updated" | "lastmod" => front.updated = self.date(key, value),
+            "slug" => front.slug = self.slug(key, value),
+            "keywords" => front.keywords = self.strings(key, value),
+            "authors" => front.authors = self.strings(key, value),
             "weight" => front.weight = self.int(key, &value),
             "tags" => front.tags = self.tags(key, value),
             "aliases" => front.aliases = self.aliases(key, value),
@@ -162,7 +195,7 @@ impl Checker<'_> {
             .chain(fields.keys().map(String::as_str))
             .collect();
         let hint = match nearest(key, known.iter().copied()) {
-            Some(near) => format!("did you mean `{near}`?"),
+            Some(near) => format!("did you mean `{near}`? Fields of your own go under `extra:`"),
             None => format!(
                 "known fields here: {}; put your own fields under `extra:`",
                 known.join(", ")
@@ -259,6 +292,24 @@ impl Checker<'_> {
             colon + 1 + (rest.len() - rest.trim_start().len())
         });
         (line, text[..col.min(text.len())].chars().count() + 1)
+    }
+
+    /// A slug becomes the last segment of the page's URL: named as files are.
+    fn slug(&mut self, key: &str, value: Value) -> Option<String> {
+        let slug = self.string(key, value)?;
+        if slug != "_index" && crate::load::valid_slug(&slug) {
+            return Some(slug);
+        }
+        let (line, col) = self.value_at(key);
+        self.problems.push(
+            Diagnostic::error(
+                self.path,
+                format!("`slug`: `{slug}` cannot be part of a URL"),
+            )
+            .at(line, col)
+            .hint("use lowercase letters a–z, digits and hyphens, e.g. `slug: factor-guarantees`"),
+        );
+        None
     }
 
     /// Tags become URLs (`tags/SLUG/`), made of their letters and digits in any script

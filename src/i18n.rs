@@ -30,8 +30,7 @@ pub(crate) fn load(
         let langid = tag.parse().or_else(|_| code.parse()).unwrap_or_default();
         let mut bundle = FluentBundle::new_concurrent(vec![langid]);
         bundle.set_use_isolating(false);
-        let no_files = BTreeMap::new();
-        let files = theme.strings.get(code).unwrap_or(&no_files);
+        let files = theme.strings.get(code).map_or(&[][..], Vec::as_slice);
         if files.is_empty() {
             problems.push(
                 Diagnostic::error(
@@ -39,23 +38,50 @@ pub(crate) fn load(
                     format!("no UI strings for language `{code}`"),
                 )
                 .hint(format!(
-                    "copy i18n/en/main.ftl to i18n/{code}/main.ftl and translate it"
+                    "the built-in strings exist in zh, en and ru: copy builtin/i18n/en/*.ftl from \
+                     invest-guide's source to i18n/{code}/ and translate them"
                 )),
             );
         }
-        for file in files.values() {
+        // A site file's message replaces a built-in one; within the site's files, once.
+        let mut own: BTreeMap<String, std::path::PathBuf> = BTreeMap::new();
+        for file in files {
             let text = String::from_utf8_lossy(&file.bytes).into_owned();
             let resource = parse(file, &text, &mut problems);
             plural_problems(code, &resource, file, &text, &mut problems);
             for entry in resource.entries() {
                 if let fluent_syntax::ast::Entry::Message(m) = entry {
-                    defined
-                        .entry(m.id.name.to_string())
-                        .or_default()
-                        .push((code.clone(), file.origin.clone()));
+                    let id = m.id.name;
+                    defined.entry(id.to_string()).or_default().push(Definition {
+                        lang: code.clone(),
+                        origin: file.origin.clone(),
+                        embedded: file.embedded,
+                    });
+                    if file.embedded {
+                        continue;
+                    }
+                    if let Some(first) = own.insert(id.to_string(), file.origin.clone()) {
+                        problems.push(
+                            Diagnostic::error(
+                                &file.origin,
+                                format!(
+                                    "UI string `{id}` is defined again (first in {})",
+                                    first.display()
+                                ),
+                            )
+                            .at(line_of(&text, id), 1)
+                            .hint("each message id may be defined once per language: remove one"),
+                        );
+                    }
                 }
             }
-            if let Err(errors) = bundle.add_resource(resource) {
+            let added = if file.embedded {
+                bundle.add_resource(resource)
+            } else {
+                bundle.add_resource_overriding(resource);
+                Ok(())
+            };
+            if let Err(errors) = added {
                 for e in errors {
                     problems.push(
                         Diagnostic::error(&file.origin, format!("{e}"))
@@ -92,8 +118,25 @@ fn parse(file: &crate::theme::File, text: &str, problems: &mut Vec<Diagnostic>) 
     }
 }
 
-/// Message id → (language, file) of each definition.
-type Defined = BTreeMap<String, Vec<(String, std::path::PathBuf)>>;
+/// Where a message is defined.
+struct Definition {
+    lang: String,
+    origin: std::path::PathBuf,
+    embedded: bool,
+}
+
+/// Message id → each of its definitions.
+type Defined = BTreeMap<String, Vec<Definition>>;
+
+/// The line of `text` where the message `id` starts (1 when it cannot be found).
+fn line_of(text: &str, id: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            l.strip_prefix(id)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or(1, |i| i + 1)
+}
 
 /// The plural categories a language needs for messages that select on a number.
 fn plural_categories(lang: &str) -> &'static [&'static str] {
@@ -186,7 +229,7 @@ fn check_keys(
                 for Language { code, .. } in languages {
                     if !defined
                         .get(key)
-                        .is_some_and(|d| d.iter().any(|(l, _)| l == code))
+                        .is_some_and(|d| d.iter().any(|d| d.lang == *code))
                     {
                         problems.push(
                             Diagnostic::error(&file.origin, format!("UI string `{key}` used by {name} is missing in `{code}`"))
@@ -202,7 +245,8 @@ fn check_keys(
         if used.contains(key) || prefixes.iter().any(|p| key.starts_with(p.as_str())) {
             continue;
         }
-        for (_, origin) in places {
+        // A built-in string the site's templates leave unused is not the site's to remove.
+        for Definition { origin, .. } in places.iter().filter(|d| !d.embedded) {
             problems.push(
                 Diagnostic::warning(
                     origin,

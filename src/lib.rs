@@ -44,6 +44,7 @@ mod markdown;
 mod model;
 mod output;
 mod plan;
+mod print;
 mod render;
 pub mod scaffold;
 pub mod search;

@@ -5,7 +5,7 @@ use crate::config::{BaseType, Config};
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter;
 use crate::fsx;
-use crate::model::{FrontMatter, Page, Site, url_path};
+use crate::model::{FrontMatter, Page, Site, page_url_path, url_path};
 use rayon::prelude::*;
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, BTreeSet};
@@ -141,6 +141,13 @@ fn read_page(
         false => config.sections.get(&dir).unwrap_or(&no_fields),
     };
     let front = frontmatter::parse(split.yaml, rel, fields)?;
+    if is_index && front.slug.is_some() {
+        return Err(vec![
+            Diagnostic::error(rel, "a section's `_index` file cannot set `slug`")
+                .at(front.lines["slug"], 1)
+                .hint("a section's URL is its folder's name: rename the folder, and list the old URL under `aliases:`"),
+        ]);
+    }
     if front.draft && !drafts {
         return Ok(None);
     }
@@ -151,7 +158,7 @@ fn read_page(
     };
     Ok(Some(Page {
         source: rel.to_path_buf(),
-        url_path: url_path(&key, &lang),
+        url_path: page_url_path(&key, &lang, front.slug.as_deref()),
         key,
         lang,
         dir,
@@ -211,7 +218,8 @@ fn name_parts(rel: &Path, config: &Config) -> Result<(String, String, String), V
     }
 }
 
-fn valid_slug(s: &str) -> bool {
+/// A file or folder name, or a `slug:`, that may be part of a URL.
+pub(crate) fn valid_slug(s: &str) -> bool {
     s == "_index"
         || (!s.is_empty()
             && !s.starts_with('-')
@@ -412,10 +420,30 @@ fn check_unique_urls(pages: &[Page], problems: &mut Vec<Diagnostic>) {
             } else {
                 (page, first)
             };
-            problems.push(
-                Diagnostic::error(&b.source, format!("this file and {} both make /{}", a.source.display(), page.url_path))
-                    .hint("keep one of them: a page `NAME.LANG.md` and a section `NAME/_index.LANG.md` share a URL"),
+            // Where a `slug:` made the clash, the error is at it.
+            let slug_line = |p: &Page| match (&p.front.slug, p.fallback) {
+                (Some(_), false) => p.front.lines.get("slug").copied(),
+                _ => None,
+            };
+            let (at, other, line) = match (slug_line(b), slug_line(a)) {
+                (Some(line), _) => (b, a, Some(line)),
+                (None, Some(line)) => (a, b, Some(line)),
+                (None, None) => (b, a, None),
+            };
+            let diagnostic = Diagnostic::error(
+                &at.source,
+                format!(
+                    "this file and {} both make /{}",
+                    other.source.display(),
+                    page.url_path
+                ),
             );
+            problems.push(match line {
+                Some(line) => diagnostic
+                    .at(line, 1)
+                    .hint("give one of them another `slug:`; two pages cannot share a URL"),
+                None => diagnostic.hint("keep one of them: a page `NAME.LANG.md` and a section `NAME/_index.LANG.md` share a URL"),
+            });
         }
     }
 }

@@ -4,11 +4,11 @@
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::format::Amounts;
 use crate::i18n::Bundles;
-use crate::model::{Heading, Page, Rendered, Site, url_path};
+use crate::model::{Heading, Page, Rendered, Site};
 use crate::plan::Plan;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Markdown stage: every page's body to HTML, in parallel. Returns one [`Rendered`] per page
@@ -19,10 +19,10 @@ pub(crate) fn render(
     plan: Option<&Plan>,
     strings: &Bundles,
 ) -> (Vec<Rendered>, Vec<Diagnostic>) {
-    let pages: BTreeSet<(&str, &str)> = site
+    let pages: BTreeMap<(&str, &str), &str> = site
         .pages
         .iter()
-        .map(|p| (p.key.as_str(), p.lang.as_str()))
+        .map(|p| ((p.key.as_str(), p.lang.as_str()), p.url_path.as_str()))
         .collect();
     let full_text: Vec<String> = site
         .pages
@@ -65,8 +65,8 @@ pub(crate) fn render(
 
 /// What rendering one page needs to know about the rest of the site.
 struct Context<'a> {
-    /// (key, lang) of every page.
-    pages: &'a BTreeSet<(&'a str, &'a str)>,
+    /// (key, lang) of every page → its URL path (below the base path).
+    pages: &'a BTreeMap<(&'a str, &'a str), &'a str>,
     base_path: &'a str,
     languages: Vec<&'a str>,
     /// Named figures for `{{ amount(name="…") }}`.
@@ -181,16 +181,16 @@ fn resolve_internal(target: &str, lang: &str, ctx: &Context) -> Result<String, S
         Some((key, l)) if ctx.languages.contains(&l) => (key, l),
         _ => (stem, lang),
     };
-    if !ctx.pages.contains(&(key, lang)) {
-        let any_lang = ctx.pages.iter().any(|(k, _)| *k == key);
+    let Some(path) = ctx.pages.get(&(key, lang)) else {
+        let any_lang = ctx.pages.keys().any(|(k, _)| *k == key);
         return Err(match any_lang {
             true => format!("content/{key}.{lang}.md does not exist yet: translate the page"),
             false => format!(
                 "no file content/{key}.{lang}.md: check the path (it starts below content/)"
             ),
         });
-    }
-    let mut url = format!("{}{}", ctx.base_path, url_path(key, lang));
+    };
+    let mut url = format!("{}{path}", ctx.base_path);
     if let Some(f) = fragment {
         url.push('#');
         url.push_str(f);

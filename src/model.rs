@@ -53,9 +53,19 @@ pub(crate) struct Page {
 #[derive(Clone, Debug, Default, Serialize)]
 pub(crate) struct FrontMatter {
     pub title: String,
+    /// Shown on cards and in search results; `description` when only that is given.
     pub summary: Option<String>,
+    /// The page's meta description; `summary` when only that is given.
+    pub description: Option<String>,
     pub date: Option<Date>,
+    /// `updated`, or Hugo's `lastmod`.
     pub updated: Option<Date>,
+    /// Replaces the last segment of the page's URL (checked as file names are).
+    pub slug: Option<String>,
+    /// Meta keywords.
+    pub keywords: Vec<String>,
+    /// Meta author, in this order.
+    pub authors: Vec<String>,
     pub weight: Option<i64>,
     pub tags: Vec<String>,
     pub draft: bool,
@@ -183,6 +193,18 @@ impl Status {
 }
 
 /// URL path (below the base path) of the page with `key` in `lang`.
+/// The URL path of the page `key` in `lang` whose front matter may set a `slug`, which replaces
+/// the last segment: `measures/09-x` with slug `factors` → `en/measures/factors/`.
+pub(crate) fn page_url_path(key: &str, lang: &str, slug: Option<&str>) -> String {
+    match slug {
+        Some(slug) => match key.rsplit_once('/') {
+            Some((dir, _)) => url_path(&format!("{dir}/{slug}"), lang),
+            None => url_path(slug, lang),
+        },
+        None => url_path(key, lang),
+    }
+}
+
 pub(crate) fn url_path(key: &str, lang: &str) -> String {
     let dir = key
         .strip_suffix("_index")
@@ -208,5 +230,14 @@ mod tests {
             "en/measures/01-negative-list/"
         );
         assert_eq!(url_path("policy", "ru"), "ru/policy/");
+        assert_eq!(
+            super::page_url_path("measures/09-x", "en", Some("factors")),
+            "en/measures/factors/"
+        );
+        assert_eq!(
+            super::page_url_path("policy", "ru", Some("plan")),
+            "ru/plan/"
+        );
+        assert_eq!(super::page_url_path("policy", "ru", None), "ru/policy/");
     }
 }

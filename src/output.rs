@@ -82,6 +82,7 @@ fn redirect_page(title: &str, lang_tag: &str, target: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n\
+         <meta name=\"referrer\" content=\"no-referrer\">\n\
          <link rel=\"icon\" href=\"data:,\">\n<title>{title}</title>\n<meta name=\"robots\" content=\"noindex\">\n\
          <link rel=\"canonical\" href=\"{url}\">\n\
          <meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n<body>\n\
@@ -168,16 +169,20 @@ fn clash(page: &Page, alias: &Alias, owner: &Owner) -> Diagnostic {
 }
 
 /// The theme's static files, under their fingerprinted names (stylesheets as rewritten to
-/// refer to those names).
+/// refer to those names); `favicon.ico` also at the root, where browsers ask for it unbidden.
 pub(crate) fn statics(theme: &Theme, assets: &Assets) -> Files {
-    theme
+    let mut files: Files = theme
         .statics
         .iter()
         .map(|(name, file)| {
             let bytes = assets.bytes(name, &file.bytes);
             (assets.urls[name].clone(), bytes.to_vec())
         })
-        .collect()
+        .collect();
+    if let Some(icon) = theme.statics.get("favicon.ico") {
+        files.push(("favicon.ico".into(), icon.bytes.clone()));
+    }
+    files
 }
 
 fn sitemap(site: &Site) -> Vec<u8> {

@@ -8,10 +8,11 @@
 //! that language, so no state is shared between pages.
 
 mod functions;
+mod preview;
 
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Bundles;
-use crate::model::{Files, Page, Rendered, Site, url_path};
+use crate::model::{Files, Page, Rendered, Site, page_url_path, url_path};
 use crate::theme::{Assets, Theme};
 use rayon::prelude::*;
 use serde_json::{Value as Json, json};
@@ -36,6 +37,7 @@ pub(crate) fn render(
     pages: &[Rendered],
     inputs: &Inputs,
 ) -> Result<Files, Vec<Diagnostic>> {
+    let print = crate::print::order(site)?;
     let listings = Arc::new(listings(site));
     let bound = functions::bind(site, inputs, &listings);
     let shared = Shared {
@@ -46,6 +48,7 @@ pub(crate) fn render(
         translations: translations(site),
         by_key: by_key(site),
         splice: content_is_only_inserted(inputs.theme),
+        print: &print,
     };
     let common = tera::Context::from_value(Json::Object(common_context(site))).unwrap_or_default();
     // One context per worker, holding the data every page shares; each page replaces its own
@@ -68,6 +71,12 @@ pub(crate) fn render(
         }
     }
     let mut ctx = common;
+    for (lang, pages) in &print {
+        match shared.print_edition(&mut ctx, lang, pages, &files) {
+            Ok(file) => files.push(file),
+            Err(d) => problems.push(d),
+        }
+    }
     for (name, template) in [("404.html", "404.html"), ("index.html", "root.html")] {
         match shared.root_file(&mut ctx, template) {
             Ok(html) => files.push((name.to_string(), html.into_bytes())),
@@ -91,6 +100,8 @@ struct Shared<'a> {
     translations: Translations,
     by_key: ByKey<'a>,
     splice: bool,
+    /// Each language's print edition, in reading order.
+    print: &'a crate::print::Order<'a>,
 }
 
 impl Shared<'_> {
@@ -114,6 +125,10 @@ impl Shared<'_> {
         let value = page_value(site, page, rendered, content, translations);
         own.insert("page".into(), value);
         insert_navigation(&mut own, site, page, &self.by_key, self.listings);
+        let search = self.by_key.contains_key(&("search", page.lang.as_str()));
+        let json_ld = preview::json_ld(site, page, &ancestors(site, page), search);
+        own.insert("json_ld".into(), json!(json_ld));
+        own.insert("print_url".into(), self.print_url(&page.lang));
         if page.is_index {
             let section = self.listings[&page.lang].get(&page.dir).cloned();
             own.insert("section".into(), section.unwrap_or_default());
@@ -128,6 +143,73 @@ impl Shared<'_> {
             html = html.replace(CONTENT_MARK, &rendered.html);
         }
         Ok((format!("{}index.html", page.url_path), html.into_bytes()))
+    }
+
+    /// The URL of the language's print edition, if it has one.
+    fn print_url(&self, lang: &str) -> Json {
+        let base = self.site.config.base_path();
+        match self.print.contains_key(lang) {
+            true => json!(format!("{base}{}", crate::print::url_path(lang))),
+            false => Json::Null,
+        }
+    }
+
+    /// A language's print edition (`print.html`), from its pages' HTML in `files`.
+    fn print_edition(
+        &self,
+        ctx: &mut tera::Context,
+        lang: &str,
+        pages: &[(&Page, usize)],
+        files: &Files,
+    ) -> Result<(String, Vec<u8>), Diagnostic> {
+        let site = self.site;
+        let chapters = crate::print::chapters(site, pages, files)?;
+        let mut own = Map::new();
+        own.insert("lang".into(), json!(lang));
+        own.insert("language".into(), json!(site.config.language(lang)));
+        own.insert("page".into(), self.print_page_value(lang));
+        // The edition stands outside the site's tree: no menu item is current, no breadcrumbs.
+        let mut here = pages[0].0.clone();
+        (here.key, here.dir, here.is_index) = ("print".into(), String::new(), false);
+        insert_navigation(&mut own, site, &here, &self.by_key, self.listings);
+        own.insert("json_ld".into(), Json::Null);
+        own.insert("print_url".into(), self.print_url(lang));
+        own.insert("toc".into(), json!(crate::print::toc(&chapters)));
+        own.insert("chapters".into(), json!(chapters));
+        ctx.remove("section");
+        ctx.extend(tera::Context::from_value(Json::Object(own)).unwrap_or_default());
+        let html = self.bound[lang]
+            .render("print.html", ctx)
+            .map_err(|e| template_error(self.theme, "print.html", &e, Some(pages[0].0)))?;
+        Ok((
+            format!("{}index.html", crate::print::url_path(lang)),
+            html.into_bytes(),
+        ))
+    }
+
+    /// What templates read as `page` on a print edition: its URL in every language that has one.
+    fn print_page_value(&self, lang: &str) -> Json {
+        let site = self.site;
+        let (base, base_url) = (site.config.base_path(), &site.config.base_url);
+        let translations: Vec<Json> = site
+            .config
+            .languages
+            .iter()
+            .filter(|l| self.print.contains_key(&l.code))
+            .map(|l| {
+                let path = crate::print::url_path(&l.code);
+                json!({"code": l.code, "tag": l.tag, "name": l.name, "url": format!("{base}{path}"),
+                       "permalink": format!("{base_url}{path}"), "fallback": false})
+            })
+            .collect();
+        let path = crate::print::url_path(lang);
+        let title = site.config.language(lang).map(|l| l.title.as_str());
+        json!({
+            "key": "print", "lang": lang, "title": title, "summary": null,
+            "url": format!("{base}{path}"), "permalink": format!("{base_url}{path}"),
+            "canonical": format!("{base_url}{path}"), "translations": translations,
+            "ancestors": [], "fallback": false, "is_index": false, "generated": true,
+        })
     }
 
     /// A file at the root of the output (`index.html`, `404.html`), in the default language.
@@ -348,6 +430,7 @@ fn summary(site: &Site, page: &Page) -> Json {
         "key": page.key,
         "title": page.front.title,
         "summary": page.front.summary,
+        "description": page.front.description,
         "date": page.front.date,
         "updated": page.front.updated,
         "weight": page.front.weight,
@@ -388,10 +471,13 @@ fn page_value(
         "is_index": page.is_index,
         "generated": page.generated,
         "fallback": page.fallback,
-        "canonical": format!("{}{}", site.config.base_url, url_path(&page.key, if page.fallback { &site.config.default_language } else { &page.lang })),
+        "canonical": format!("{}{}", site.config.base_url, if page.fallback { page_url_path(&page.key, &site.config.default_language, page.front.slug.as_deref()) } else { page.url_path.clone() }),
+        "keywords": page.front.keywords,
+        "authors": page.front.authors,
         "source_tag": site.config.language(&site.config.default_language).map(|l| l.tag.as_str()),
         "source": page.source.to_string_lossy().replace('\\', "/"),
         "content": content,
+        "has_body": !rendered.html.trim().is_empty(),
         "toc": rendered.toc,
         "translations": translations,
         "ancestors": ancestors(site, page),
@@ -486,11 +572,39 @@ fn listings(site: &Site) -> Listings {
         let mut value = summary(site, page);
         value["pages"] = pages.iter().map(|p| summary(site, p)).collect();
         value["subsections"] = subs.iter().map(|p| summary(site, p)).collect();
+        if page.key == "_index" {
+            value["latest"] = latest(site, &page.lang);
+        }
         out.entry(page.lang.clone())
             .or_default()
             .insert(page.dir.clone(), value);
     }
     out
+}
+
+/// How many pages the home page's `section.latest` lists.
+const LATEST: usize = 10;
+
+/// The newest dated pages of a language (not section pages), newest first, then by title.
+fn latest(site: &Site, lang: &str) -> Json {
+    let mut dated: Vec<&Page> = site
+        .pages
+        .iter()
+        .filter(|p| p.lang == lang && !p.is_index && p.front.date.is_some())
+        .collect();
+    dated.sort_by_key(|p| {
+        let date = p.front.date.as_ref().map(|d| d.instant);
+        (
+            std::cmp::Reverse(date),
+            p.front.title.clone(),
+            p.key.clone(),
+        )
+    });
+    dated
+        .iter()
+        .take(LATEST)
+        .map(|p| summary(site, p))
+        .collect()
 }
 
 /// Menu, home, search and feed URLs of the page's language.
@@ -506,7 +620,6 @@ fn by_key(site: &Site) -> ByKey<'_> {
 
 fn insert_navigation(ctx: &mut Map, site: &Site, page: &Page, pages: &ByKey, listings: &Listings) {
     let base = site.config.base_path();
-    let exists = |key: &str| pages.contains_key(&(key, page.lang.as_str()));
     let menu: Vec<Json> = site
         .config
         .menu
@@ -533,7 +646,9 @@ fn insert_navigation(ctx: &mut Map, site: &Site, page: &Page, pages: &ByKey, lis
         "home_url".into(),
         json!(format!("{base}{}", url_path("_index", &page.lang))),
     );
-    let search = exists("search").then(|| format!("{base}{}", url_path("search", &page.lang)));
+    let search = pages
+        .get(&("search", page.lang.as_str()))
+        .map(|p| format!("{base}{}", p.url_path));
     ctx.insert("search_url".into(), json!(search));
     let feed = site
         .config

@@ -1,5 +1,7 @@
-//! The theme: templates, static files and UI strings, embedded by default and overridden file
-//! by file by the site's own `themes/NAME/` and `i18n/` folders.
+//! The theme: templates, static files and UI strings. The built-in theme (`builtin/theme/`
+//! and `builtin/i18n/` in this repository) is embedded; a site's own `themes/NAME/` replaces
+//! its templates and static files file by file, and a site's `i18n/LANG/*.ftl` messages are
+//! added to the built-in ones, replacing those with the same id.
 
 use crate::diagnostic::Diagnostic;
 use crate::fsx;
@@ -11,12 +13,19 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
 
+/// Where the embedded theme's files are in this repository.
+const BUILTIN_THEME: &str = "builtin/theme/";
+/// Where the embedded UI strings are in this repository.
+const BUILTIN_STRINGS: &str = "builtin/i18n/";
+
 /// A file of the theme and where it came from (for messages).
 #[derive(Clone, Debug)]
 pub(crate) struct File {
-    /// `themes/default/templates/page.html` (embedded) or the site's own path.
+    /// `builtin/theme/templates/page.html` (embedded) or the site's own path.
     pub origin: PathBuf,
     pub bytes: Vec<u8>,
+    /// Built in (rather than one of the site's files).
+    pub embedded: bool,
 }
 
 /// The effective theme: the embedded default with the site's own files laid over it.
@@ -26,15 +35,24 @@ pub(crate) struct Theme {
     pub templates: BTreeMap<String, File>,
     /// Path below `static/` → file.
     pub statics: BTreeMap<String, File>,
-    /// Language → `.ftl` file name → file.
-    pub strings: BTreeMap<String, BTreeMap<String, File>>,
+    /// Language → its `.ftl` files: the embedded ones, then the site's (each layer by name).
+    pub strings: BTreeMap<String, Vec<File>>,
 }
 
 /// The embedded default theme with the site's files laid over it.
 pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     let mut theme = Theme::default();
     for (path, bytes) in embedded::FILES {
-        theme.add(path, "themes/default/", PathBuf::from(path), bytes.to_vec());
+        let file = File {
+            origin: PathBuf::from(path),
+            bytes: bytes.to_vec(),
+            embedded: true,
+        };
+        if let Some(rest) = path.strip_prefix(BUILTIN_THEME) {
+            theme.add_theme_file(rest, file);
+        } else if let Some(rest) = path.strip_prefix(BUILTIN_STRINGS) {
+            theme.add_strings(rest, file);
+        }
     }
     if !crate::config::is_plain_name(name) {
         // `config::load` refuses such a name already; never join a path read from a file.
@@ -54,11 +72,8 @@ pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         ]);
     }
     let mut problems = Vec::new();
-    for (dir, prefix) in [
-        (own, format!("themes/{name}/")),
-        (root.join("i18n"), String::new()),
-    ] {
-        overlay(root, &dir, &prefix, &mut theme, &mut problems);
+    for (dir, strings) in [(own, false), (root.join("i18n"), true)] {
+        overlay(root, &dir, strings, &mut theme, &mut problems);
     }
     if problems.is_empty() {
         Ok(theme)
@@ -67,10 +82,11 @@ pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     }
 }
 
+/// Lays the files under `dir` (a theme folder, or `i18n/` when `strings`) over `theme`.
 fn overlay(
     root: &Path,
     dir: &Path,
-    prefix: &str,
+    strings: bool,
     theme: &mut Theme,
     problems: &mut Vec<Diagnostic>,
 ) {
@@ -89,44 +105,51 @@ fn overlay(
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
-        let rel = entry
+        let origin = entry
             .path()
             .strip_prefix(root)
             .unwrap_or(entry.path())
             .to_path_buf();
+        let rest = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
         match std::fs::read(entry.path()) {
             Ok(bytes) => {
-                let key = rel.to_string_lossy().replace('\\', "/");
-                let key = if prefix.is_empty() {
-                    key
-                } else {
-                    key.replacen(prefix, "themes/default/", 1)
+                let file = File {
+                    origin,
+                    bytes,
+                    embedded: false,
                 };
-                theme.add(&key, "themes/default/", rel, bytes);
+                if strings {
+                    theme.add_strings(&rest, file);
+                } else {
+                    theme.add_theme_file(&rest, file);
+                }
             }
-            Err(e) => problems.push(fsx::io_error(&rel, "read", e)),
+            Err(e) => problems.push(fsx::io_error(&origin, "read", e)),
         }
     }
 }
 
 impl Theme {
-    fn add(&mut self, path: &str, prefix: &str, origin: PathBuf, bytes: Vec<u8>) {
-        let file = File { origin, bytes };
-        if let Some(rest) = path.strip_prefix(prefix) {
-            if let Some(name) = rest.strip_prefix("templates/") {
-                self.templates.insert(name.to_string(), file);
-            } else if let Some(name) = rest.strip_prefix("static/") {
-                self.statics.insert(name.to_string(), file);
-            }
-        } else if let Some((lang, name)) = path
-            .strip_prefix("i18n/")
-            .and_then(|rest| rest.split_once('/'))
+    /// A file of a theme folder: `templates/NAME` or `static/PATH`; anything else is ignored.
+    fn add_theme_file(&mut self, path: &str, file: File) {
+        if let Some(name) = path.strip_prefix("templates/") {
+            self.templates.insert(name.to_string(), file);
+        } else if let Some(name) = path.strip_prefix("static/") {
+            self.statics.insert(name.to_string(), file);
+        }
+    }
+
+    /// A file of a strings folder: `LANG/NAME.ftl`; anything else is ignored.
+    fn add_strings(&mut self, path: &str, file: File) {
+        if let Some((lang, name)) = path.split_once('/')
             && name.ends_with(".ftl")
         {
-            self.strings
-                .entry(lang.to_string())
-                .or_default()
-                .insert(name.to_string(), file);
+            self.strings.entry(lang.to_string()).or_default().push(file);
         }
     }
 }
@@ -314,6 +337,7 @@ mod tests {
             let file = File {
                 origin: PathBuf::from(name),
                 bytes: text.as_bytes().to_vec(),
+                embedded: false,
             };
             theme.statics.insert(name.to_string(), file);
         }

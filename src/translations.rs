@@ -3,7 +3,7 @@
 
 use crate::config::{Config, TranslationMode};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Page, url_path};
+use crate::model::{Page, page_url_path};
 pub use crate::model::{Row, Status};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -161,7 +161,7 @@ fn compare(
 fn fallback_copy(source: &Page, lang: &str) -> Page {
     let mut page = source.clone();
     page.lang = lang.to_string();
-    page.url_path = url_path(&page.key, lang);
+    page.url_path = page_url_path(&page.key, lang, page.front.slug.as_deref());
     page.fallback = true;
     page
 }
@@ -282,10 +282,15 @@ fn source_of(root: &Path, rel: &Path, stem: &str, default: &str) -> Result<PathB
         })
 }
 
-/// The text with `translated_from: HASH` set inside its front matter.
+/// The text with `translated_from: HASH` set inside its front matter. A hash of digits and `e`
+/// alone (`87077e61`, `00012345`) is quoted: YAML would read it as a number and lose it.
 fn set_field(text: &str, hash: &str) -> Option<String> {
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let line = format!("translated_from: {hash}");
+    let line = if hash.chars().all(|c| c.is_ascii_digit() || c == 'e') {
+        format!("translated_from: \"{hash}\"")
+    } else {
+        format!("translated_from: {hash}")
+    };
     let mut lines: Vec<&str> = text.split(newline).collect();
     if lines.first()?.trim_end() != "---" {
         return None;
@@ -325,9 +330,16 @@ mod tests {
         );
         let marked = "---\ntitle: a\ntranslated_from: 11111111\n---\nbody\n";
         assert_eq!(
-            set_field(marked, "22222222").unwrap(),
-            "---\ntitle: a\ntranslated_from: 22222222\n---\nbody\n"
+            set_field(marked, "2222222f").unwrap(),
+            "---\ntitle: a\ntranslated_from: 2222222f\n---\nbody\n"
         );
+        // Hashes YAML would read as numbers are quoted.
+        for hash in ["87077e61", "00012345"] {
+            assert_eq!(
+                set_field(marked, hash).unwrap(),
+                format!("---\ntitle: a\ntranslated_from: \"{hash}\"\n---\nbody\n")
+            );
+        }
         assert_eq!(set_field("no front matter", "x"), None);
     }
 }

@@ -1,19 +1,11 @@
-# Interface strings (English). Templates use them through t(key="…"); every key exists in
-# all three languages.
-skip-to-content = Skip to content
+# The guide's own interface strings (English), added to the built-in ones (builtin/i18n/en/);
+# a key defined in both (search-label, search-placeholder, feed-title, the search page's below)
+# is the guide's wording. Every key exists in all three languages.
 search-label = Search the guide
 search-placeholder = e.g. bonded, land quota
-search-button = Search
-nav-languages = Language
-nav-main = Main
-nav-breadcrumbs = Breadcrumbs
-footer-source = Source: Implementation plan to stabilise the stock, expand the increment and raise the quality of foreign investment (Wu Shang Fa [2023] No. 109), issued on 13 October 2023 by the Municipal Bureau of Commerce of Wuwei and fourteen other bodies.
+footer-source = Source: Implementation Plan for Promoting the Retention, Expansion and Upgrading of Foreign Investment (Wu Shang Fa [2023] No. 109), issued on 13 October 2023 by Wuwei's Municipal Bureau of Commerce and fourteen other bodies.
 footer-disclaimer = This guide explains the plan; the policy text and the responsible departments' interpretation prevail.
-on-this-page = On this page
-updated-on = Updated
 home-start-here = Explore the guide
-not-found-title = Page not found
-not-found-text = The page you are looking for does not exist or has moved. Choose a language to go to the home page:
 feed-title = Updates (Atom)
 feed-subscribe = Follow the updates with Atom
 measure-number = Measure { $number }
@@ -36,4 +28,8 @@ sector-other = Other
 departments-caption = Responsible departments and the measures they handle
 department = Department
 measures = Measures
-fallback-notice = This page has not been translated into English yet; it is shown in its original language.
+# The guide's own wording of strings the built-in theme also defines (search page).
+search-all-languages = Search all three languages
+search-tip-language = Try another language: the guide is written in Chinese, English and Russian.
+search-elsewhere-title = Other languages of the guide have results:
+search-noscript = Search needs JavaScript. Every page of the guide can also be reached from the menu.

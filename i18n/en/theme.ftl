@@ -13,7 +13,9 @@ home-fact-groups = { $count ->
    *[other] groups of measures
 }
 footer-nav = About this guide
-print-address = Online version: { $url }
 pager-label = Previous and next measure
 pager-previous = Previous
 pager-next = Next
+# The colon after a label and the separator between list items, as each language writes them.
+label-separator = { ": " }
+list-separator = { ", " }

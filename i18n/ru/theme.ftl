@@ -19,7 +19,9 @@ home-fact-groups = { $count ->
    *[other] группы мер
 }
 footer-nav = О путеводителе
-print-address = Электронная версия: { $url }
 pager-label = Предыдущая и следующая мера
 pager-previous = Предыдущая
 pager-next = Следующая
+# Двоеточие после подписи и разделитель элементов списка — по правилам каждого языка.
+label-separator = { ": " }
+list-separator = { ", " }

@@ -76,7 +76,7 @@ impl Inputs<'_> {
     /// Where the effective `rules.js` comes from: the embedded default or the site's theme.
     fn origin(&self) -> PathBuf {
         self.theme.statics.get("rules.js").map_or_else(
-            || PathBuf::from("themes/default/static/rules.js"),
+            || PathBuf::from("builtin/theme/static/rules.js"),
             |f| f.origin.clone(),
         )
     }

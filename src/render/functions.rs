@@ -52,6 +52,7 @@ pub(super) fn bind(
             let strings = inputs.strings.get(&l.code).cloned();
             register(&mut tera, &l.code, &lookups, strings);
             register_filters(&mut tera, &l.code);
+            super::preview::register_filters(&mut tera, &site.config.base_url, base);
             (l.code.clone(), tera)
         })
         .collect()

@@ -7,7 +7,7 @@
 //! each holds ([`Found`]: title, heading, body count), which ranking and the split form read.
 //!
 //! The browser derives the same postings from a whole index in
-//! `themes/default/static/search.js`: `weigh` is [`section_weights`], `pageWeights` is the
+//! `builtin/theme/static/search.js`: `weigh` is [`section_weights`], `pageWeights` is the
 //! fold a `Tally` does, `buildPostings` is [`Postings::new`].
 
 use super::extract::Section;

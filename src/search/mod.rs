@@ -1,6 +1,6 @@
 //! Search stage: one index per language, built from the final HTML of the pages (the regions
 //! templates mark with `data-index`), and the normalisation and ranking the browser repeats in
-//! `themes/default/static/normalise.js` and `search.js`.
+//! `builtin/theme/static/normalise.js` and `search.js`.
 //!
 //! In: the site (its languages, `search.split_over`, the synonyms data) and the rendered files.
 //! Out: for each language that has a search page, `LANG/search/index.json` (and in the split

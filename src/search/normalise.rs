@@ -5,7 +5,7 @@
 //! groups. Out: the text's tokens, in order ([`tokens`], [`Tokeniser::each_token`]); a query's
 //! concepts are built from the same pieces in `query.rs`, Chinese numerals read in `numerals.rs`.
 //!
-//! The browser repeats this file rule for rule in `themes/default/static/normalise.js`, under
+//! The browser repeats this file rule for rule in `builtin/theme/static/normalise.js`, under
 //! the same names in camelCase: `segments`, `stem` (`stemEn`, `stemRu`), `wordTokens`, `tokens`,
 //! `runConcept`, `wordConcept`, `prepareGroups` (here [`groups`]), `splitRun`,
 //! `replaceSequences`, `flatten`, `concepts`, `withoutStopWords`, `parseQuery`,

@@ -1,7 +1,7 @@
 //! Chinese numerals as digits (rule 1 of `normalise.rs`), so `五百强` and `500强`, `一千万` and
 //! `1000万` meet in the index and in queries alike.
 //! In: text. Out: the same text with each Chinese numeral that reads as a number written in
-//! digits. Mirrored by `numerals` in `themes/default/static/normalise.js`.
+//! digits. Mirrored by `numerals` in `builtin/theme/static/normalise.js`.
 
 use super::normalise::{fold, is_word_char};
 use std::borrow::Cow;

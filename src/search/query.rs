@@ -2,7 +2,7 @@
 //! site's synonym groups and stop words applied.
 //! In: the query text and the synonym groups. Out: its [`Concepts`] ([`parse_query`],
 //! [`query_concepts`]) and the start of a word being typed ([`word_start`]). Mirrored in
-//! `themes/default/static/normalise.js` under the same names in camelCase (`runConcept`,
+//! `builtin/theme/static/normalise.js` under the same names in camelCase (`runConcept`,
 //! `wordConcept`, `prepareGroups` for [`groups`], `splitRun`, `replaceSequences`, `flatten`,
 //! `concepts`, `withoutStopWords`, `parseQuery`, `queryConcepts`, `wordStart`).
 

@@ -9,7 +9,7 @@
 //! from its page's text ([`locate`]), so shards need no section-level postings (a third of the
 //! size).
 //!
-//! The browser ranks with the same functions in `themes/default/static/search.js`: [`ranked`]
+//! The browser ranks with the same functions in `builtin/theme/static/search.js`: [`ranked`]
 //! is `ranked`, [`score`] is `scorePage`, [`split_runs`] is `splitRuns`, [`is_run_of_pairs`] is
 //! `isRunOfPairs`, [`locate`] is `locate`, [`located`] is `rank`, [`with_word_start`] is
 //! `withWordStart`, [`typo_keys`] is `typoKeys`, [`with_typos`] is `withTypos`, [`forgiving`]

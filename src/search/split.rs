@@ -19,7 +19,7 @@
 //! word-start files of its long words and the shards of the index words a typo away, then
 //! the chunks of the results it shows, ten at a time.
 //!
-//! The browser reads this form in `themes/default/static/search.js`: `fnv1a32` is
+//! The browser reads this form in `builtin/theme/static/search.js`: `fnv1a32` is
 //! [`fnv1a32`] (`src/hash.rs`), `decode` is [`decode`], `splitIndex` reads shards and chunks as
 //! [`read_postings`] and [`search_files`] do, and `searchIndex` is [`search_files`].
 

@@ -168,7 +168,7 @@ export function printProblems() {
     const el = document.querySelector(sel);
     if (el && el.checkVisibility()) problems.push(`print: ${sel} is printed`);
   }
-  const link = document.querySelector("main .prose a[href], main a[href]");
+  const link = document.querySelector('main .prose a[href]:not([href^="#"]), main a[href]:not([href^="#"])');
   if (link) {
     const after = getComputedStyle(link, "::after").content;
     if (!after || after === "none" || !after.includes("/")) problems.push(`print: a link in main shows no URL after it (::after content ${after})`);

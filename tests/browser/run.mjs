@@ -63,6 +63,7 @@ function pages() {
     p("search with a query", "search/", { query: `?q=${encodeURIComponent(q)}`, waitFor: "[data-search-status]:not(:empty)" });
     p("updates", "updates/");
     p("update", "updates/2023-10-13-plan-issued/");
+    p("print edition", "print/", { print: true });
   }
   list.push({ name: "404", path: "/en/no-such-page/", status: 404, standalone: true });
   list.push({ name: "root", path: "/index.html", standalone: true });
@@ -86,7 +87,7 @@ async function main() {
     const jobs = [
       ...pages().map((spec) => [spec.name, (s) => checkPage(s, site, axeSource, spec)]),
       ["checker answers en", (s) => checkerAnswers(s, site, "en", "7 measures apply")],
-      ["checker answers zh", (s) => checkerAnswers(s, site, "zh", "适用 7 条措施")],
+      ["checker answers zh", (s) => checkerAnswers(s, site, "zh", "适用 7 项措施")],
       ["checker answers ru", (s) => checkerAnswers(s, site, "ru", "Подходят 7 мер")],
       ["checker typing", (s) => checkerTyping(s, site)],
       ...TYPING.map((spec) => [`checker typing ${spec.lang}`, (s) => checkerTypes(s, site, spec)]),
@@ -94,10 +95,13 @@ async function main() {
       ["checker query string", (s) => checkerQueryString(s, site)],
       ["checker bad value", (s) => checkerBadValue(s, site, axeSource)],
       ["checker prohibited", (s) => checkerProhibited(s, site)],
+      ["checker conditional questions", (s) => checkerConditional(s, site)],
+      ...NEW_PARAMS.map((spec) => [`checker link ${spec.name}`, (s) => checkerNewParams(s, site, axeSource, spec)]),
       ["search relevance", (s) => searchRelevance(s, site)],
       ["search as you type", (s) => searchTyping(s, site)],
       ["search elsewhere", (s) => searchElsewhere(s, site)],
       ["search did you mean", (s) => searchDidYouMean(s, site)],
+      ...LANGS.map((lang) => [`print edition pdf ${lang}`, (s) => printPdf(s, site, lang)]),
     ];
     if (shotsDir) jobs.unshift(["screenshots", (s) => screenshots(s, site, shotsDir)]);
     // BROWSER_ONLY=regex runs only the jobs whose name matches (while working on the theme).
@@ -111,6 +115,16 @@ async function main() {
         await session.context.close();
       }),
     );
+    if (!only || only.test("plain host")) {
+      const plain = await serve(outDir, { headers: false });
+      try {
+        const session = await newSession(browser, plain);
+        await plainHost(session, plain);
+        await session.context.close();
+      } finally {
+        plain.server.close();
+      }
+    }
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (failures.length) {
       console.error(`browser checks: ${failures.length} failure(s) in ${total} jobs (${seconds} s):`);
@@ -153,6 +167,7 @@ async function newSession(browser, site) {
   });
   page.on("console", (m) => {
     if (m.type() !== "error") return;
+    if (s.injecting && /Content Security Policy/.test(m.text())) return;
     if (/status of 404/.test(m.text()) && s.where.startsWith("404")) return;
     fail(s.where, `console error: ${m.text()}`);
   });
@@ -168,6 +183,15 @@ async function use(s, where) {
   s.where = where;
   s.log.requests = [];
   return s;
+}
+
+/**
+ * Requests made since `before`, less the browser's own re-fetch of the page icon, which Chromium
+ * repeats when a script changes the URL's fragment (and which carries no answers: `leaked`
+ * checks every request for them).
+ */
+function formRequests(log, before) {
+  return log.requests.slice(before).filter((u) => !/\/assets\/favicon\.[0-9a-f]+\.(svg|png)$/.test(new URL(u).pathname));
 }
 
 async function cspViolations(page, where) {
@@ -223,6 +247,7 @@ async function checkPage(s, site, axeSource, spec) {
     await page.emulateMedia({ colorScheme: "light" });
     for (const p of await page.evaluate(inpage.overflowProblems)) fail(where, p);
     await axe(page, where, axeSource, "light, 320px", AXE_LAYOUT);
+    if (!spec.standalone) await phoneFirst(page, where);
     if (spec.print) {
       await page.emulateMedia({ media: "print" });
       for (const p of await page.evaluate(inpage.printProblems)) fail(where, p);
@@ -233,6 +258,144 @@ async function checkPage(s, site, axeSource, spec) {
     if (TIMING) console.log(`  ${where}: ${Date.now() - t0} ms`);
   } catch (e) {
     fail(where, `check aborted: ${e.message.split("\n")[0]}`);
+  }
+}
+
+const PHONE = { width: 390, height: 844 };
+
+/**
+ * Phones first: at 1280 px the menu stands open with no button; at 390 px it folds behind one
+ * button (a <details>, so no script is needed) that opens it, and the page's h1 starts within
+ * the top 300 px.
+ */
+async function phoneFirst(page, where) {
+  const state = () =>
+    page.evaluate(() => {
+      const fold = document.querySelector(".main-nav details");
+      const link = document.querySelector(".main-nav a");
+      return {
+        fold: !!fold,
+        open: !!fold?.open,
+        button: !!fold?.querySelector("summary")?.checkVisibility(),
+        links: !!link?.checkVisibility(),
+        h1: (document.querySelector("h1")?.getBoundingClientRect().top ?? -1 - scrollY) + scrollY,
+      };
+    });
+  await page.setViewportSize(WIDE);
+  let now = await state();
+  if (!now.fold) return fail(where, "no folding menu (.main-nav details)");
+  if (now.button || !now.links) fail(where, `at 1280 px the menu is not simply open (button shown: ${now.button}, links shown: ${now.links})`);
+  await page.setViewportSize(PHONE);
+  now = await state();
+  if (now.open || !now.button || now.links) fail(where, `at 390 px the menu is not folded behind its button (open: ${now.open}, button: ${now.button}, links: ${now.links})`);
+  if (now.h1 < 0 || now.h1 > 300) fail(where, `at 390 px the h1 starts ${Math.round(now.h1)} px down (want at most 300)`);
+  await page.click(".main-nav summary");
+  now = await state();
+  if (!now.open || !now.links) fail(where, "at 390 px the menu button does not open the menu");
+  await page.click(".main-nav summary");
+  await page.setViewportSize(WIDE);
+}
+
+/**
+ * The print edition as a PDF (A4, with the outline Chromium makes from the headings): more than
+ * 10 pages, and every chapter's title is in its outline. The outline's titles are PDF strings,
+ * literal `(…)` or UTF-16 hex `<FEFF…>`.
+ */
+async function printPdf(s, site, lang) {
+  const where = `print edition pdf ${lang}`;
+  const { page } = await use(s, where);
+  try {
+    await goto(page, site, { name: where, path: `/${lang}/print/` });
+    const titles = await page.evaluate(() => [...document.querySelectorAll(".chapter")].map((c) => c.querySelector("h2").textContent.trim()));
+    if (titles.length < 20) fail(where, `only ${titles.length} chapters`);
+    await page.emulateMedia({ media: "print" });
+    const pdf = await page.pdf({ format: "A4", outline: true, tagged: true });
+    const text = pdf.toString("latin1");
+    const pages = (text.match(/\/Type\s*\/Page[^s]/g) || []).length;
+    if (pages <= 10) fail(where, `${pages} pages`);
+    // Compared without white space: where a heading wraps, Chromium's outline drops the space.
+    const bare = (t) => t.replace(/\s+/g, "");
+    const outline = new Set(pdfStrings(text, /\/Title\s*/g).map(bare));
+    const missing = titles.filter((t) => !outline.has(bare(t)));
+    if (missing.length) fail(where, `chapter titles not in the PDF: ${missing.slice(0, 5).join(" | ")}${missing.length > 5 ? ` … ${missing.length - 5} more` : ""}`);
+    await page.setViewportSize({ width: 816, height: 1056 });
+    for (const p of await page.evaluate(inpage.printProblems)) fail(where, `${p} (Letter width)`);
+    await cspViolations(page, where);
+  } catch (e) {
+    fail(where, `check aborted: ${e.message.split("\n")[0]}`);
+  }
+}
+
+/** The PDF strings that follow each match of `key` in `text` (read as latin1). */
+function pdfStrings(text, key) {
+  const out = [];
+  for (const m of text.matchAll(key)) {
+    let i = m.index + m[0].length;
+    if (text[i] === "<") {
+      const hex = text.slice(i + 1, text.indexOf(">", i));
+      const bytes = Buffer.from(hex, "hex");
+      out.push(bytes[0] === 0xfe && bytes[1] === 0xff ? new TextDecoder("utf-16be").decode(bytes.subarray(2)) : bytes.toString("latin1"));
+    } else if (text[i] === "(") {
+      let depth = 0;
+      let str = "";
+      for (i++; i < text.length; i++) {
+        const c = text[i];
+        if (c === "\\") {
+          const n = text[++i];
+          const octal = /[0-7]/.test(n) ? text.slice(i).match(/^[0-7]{1,3}/)[0] : null;
+          if (octal) {
+            str += String.fromCharCode(parseInt(octal, 8));
+            i += octal.length - 1;
+          } else str += { n: "\n", r: "\r", t: "\t", b: "\b", f: "\f" }[n] ?? n;
+        } else if (c === "(") {
+          depth++;
+          str += c;
+        } else if (c === ")") {
+          if (depth-- === 0) break;
+          str += c;
+        } else str += c;
+      }
+      const bytes = Buffer.from(str, "latin1");
+      out.push(bytes[0] === 0xfe && bytes[1] === 0xff ? new TextDecoder("utf-16be").decode(bytes.subarray(2)) : str);
+    }
+  }
+  return out;
+}
+
+/**
+ * On a host that sends no headers, the policy in each page's <meta> alone is in force (an
+ * injected inline script is blocked) and the site's own scripts, styles, search and checker
+ * cause no violation.
+ */
+async function plainHost(s, plain) {
+  // The 404 page's own status is logged as a console error; the other pages cover its policy.
+  const specs = pages().filter((p) => (p.lang === "en" || p.path.endsWith("/print/") || p.standalone) && !p.status);
+  for (const spec of specs) {
+    const where = `plain host: ${spec.name}`;
+    s.injecting = false;
+    const { page } = await use(s, where);
+    try {
+      const response = await page.goto(plain.origin + spec.path + (spec.query || "") + (spec.hash || ""), { waitUntil: "load" });
+      if (response.headers()["content-security-policy"]) fail(where, "the plain server sent a Content-Security-Policy header");
+      if (spec.checker) await page.waitForSelector("[data-verdict]");
+      if (spec.waitFor) await page.waitForSelector(spec.waitFor);
+      await cspViolations(page, where);
+      s.injecting = true;
+      const blocked = await page.evaluate(async () => {
+        window.__csp = [];
+        const script = document.createElement("script");
+        script.textContent = "window.__injected = true";
+        document.head.append(script);
+        await new Promise((r) => setTimeout(r, 50));
+        const result = window.__injected !== true && window.__csp.some((v) => v.startsWith("script-src"));
+        window.__csp = [];
+        return result;
+      });
+      s.injecting = false;
+      if (!blocked) fail(where, "an inline script ran: no policy is in force without the header");
+    } catch (e) {
+      fail(where, `check aborted: ${e.message.split("\n")[0]}`);
+    }
   }
 }
 
@@ -437,8 +600,13 @@ async function checkerAnswers(s, site, lang, countText) {
         .filter((e) => ![...e.querySelectorAll(".reason")].some((r) => r.textContent.trim() && !r.textContent.startsWith("elig-")))
         .map((e) => e.dataset.measure || e.dataset.benefit),
       headquarters: document.querySelector('[data-measure="4"] .because')?.textContent,
+      // The link does not answer the Negative List question: each measure but 1 says it depends on it.
+      depends: [...document.querySelectorAll("[data-eligibility-results] [data-measure]")]
+        .filter((e) => !!e.querySelector('[data-depends="depends-on-negative-list"]')?.textContent.trim())
+        .map((e) => e.dataset.measure),
     }));
-    if (result.verdict !== "permitted") fail(where, `verdict ${result.verdict}, want permitted`);
+    if (result.verdict !== "unknown") fail(where, `verdict ${result.verdict}, want unknown (no answer about the Negative List)`);
+    if (result.depends.join(",") !== "4,5,9,11,12,13") fail(where, `measures marked as depending on the Negative List: ${result.depends.join(", ")}, want 4, 5, 9, 11, 12, 13`);
     if (result.unexplained.length) fail(where, `no reason shown for ${result.unexplained.join(", ")}`);
     // The answers that led to measure 4: the headquarters form, not the other forms chosen.
     if (!result.headquarters || result.headquarters.includes(ma[lang])) fail(where, `measure 4 credits the wrong answers: "${result.headquarters}"`);
@@ -469,7 +637,7 @@ async function checkerTyping(s, site) {
     await page.check('input[name="trade"][value="ru"]');
     await page.check('input[name="negative_list"][value="none"]');
     await page.waitForTimeout(200);
-    const during = log.requests.slice(before);
+    const during = formRequests(log, before);
     if (during.length) fail(where, `requests while the form was used: ${during.join(", ")}`);
     const hash = await page.evaluate(() => location.hash);
     if (!hash.includes("fixed_assets_cny=50000000")) fail(where, `the link does not hold the amount: ${hash}`);
@@ -576,7 +744,7 @@ async function checkerTypes(s, site, spec) {
     for (const part of spec.hash) if (!hash.includes(part)) fail(where, `the link ${hash} lacks ${part}`);
     for (const url of leaked(log, before, spec.hash)) fail(where, `a request carried the answers: ${url}`);
     for (const url of leaked({ requests: site.log }, 0, spec.hash)) fail(where, `the server saw the answers: ${url}`);
-    if (log.requests.length > before) fail(where, `requests while the form was used: ${log.requests.slice(before).join(", ")}`);
+    if (formRequests(log, before).length) fail(where, `requests while the form was used: ${formRequests(log, before).join(", ")}`);
     await cspViolations(page, where);
   } catch (e) {
     fail(where, `check aborted: ${e.message.split("\n")[0]}`);
@@ -610,7 +778,7 @@ async function checkerConversion(s, site) {
     await page.waitForSelector('[data-benefit="land-energy"]', { timeout: 5000 }).catch(() => fail(where, "the converted total did not qualify for land-energy"));
     const hash = await page.evaluate(() => location.hash);
     if (!hash.includes("total_usd=50000000")) fail(where, `the link holds ${hash}, want total_usd=50000000`);
-    if (log.requests.length > before) fail(where, `requests while the form was used: ${log.requests.slice(before).join(", ")}`);
+    if (formRequests(log, before).length) fail(where, `requests while the form was used: ${formRequests(log, before).join(", ")}`);
   } catch (e) {
     fail(where, `check aborted: ${e.message.split("\n")[0]}`);
   } finally {
@@ -671,6 +839,123 @@ async function checkerProhibited(s, site) {
     }));
     if (shown.verdict !== "prohibited") fail(where, `verdict ${shown.verdict}, want prohibited`);
     if (shown.measures.join(",") !== "1") fail(where, `measures ${shown.measures.join(", ")}, want only 1`);
+    await cspViolations(page, where);
+  } catch (e) {
+    fail(where, `check aborted: ${e.message.split("\n")[0]}`);
+  }
+}
+
+/** `hq_kind` is asked only for a headquarters, `manufacturing` only outside the manufacturing sector. */
+async function checkerConditional(s, site) {
+  const where = "checker: en questions asked only when they matter";
+  const { page } = await use(s, where);
+  const shown = (name) => page.evaluate((n) => document.querySelector(`[data-error-for="${n}"]`).closest(".question").checkVisibility(), name);
+  const expect = async (name, want, when) => {
+    if ((await shown(name)) !== want) fail(where, `${name} ${want ? "hidden" : "shown"} ${when}`);
+  };
+  try {
+    await goto(page, site, { name: where, path: "/en/eligibility/", checker: true });
+    await expect("hq_kind", false, "before headquarters is ticked");
+    await expect("manufacturing", true, "with no sector chosen");
+    await page.check('input[name="forms"][value="hq"]');
+    await expect("hq_kind", true, "with headquarters ticked");
+    await page.check('input[name="hq_kind"][value="regional"]');
+    await page.waitForFunction(() => location.hash.includes("hq_kind=regional"));
+    await page.uncheck('input[name="forms"][value="hq"]');
+    await expect("hq_kind", false, "after headquarters is unticked");
+    const hash = await page.evaluate(() => location.hash);
+    if (hash.includes("hq_kind")) fail(where, `the link keeps the answer to a question no longer asked: ${hash}`);
+    await page.selectOption("#q-sector", "manufacturing");
+    await expect("manufacturing", false, "with sector manufacturing");
+    await page.selectOption("#q-sector", "agrifood");
+    await expect("manufacturing", true, "with sector agrifood");
+    await cspViolations(page, where);
+  } catch (e) {
+    fail(where, `check aborted: ${e.message.split("\n")[0]}`);
+  }
+}
+
+/**
+ * Links with the new parameters: the verdict, measures and benefits the rule table calls for
+ * (worked out by hand from DESIGN.md), and the form showing the answers.
+ */
+const NEW_PARAMS = [
+  {
+    name: "regional headquarters, manufacturing in the energy sector",
+    lang: "en",
+    hash: "#negative_list=none&sector=energy&manufacturing=yes&total_usd=30000000&forms=hq&hq_kind=regional&fortune500=yes",
+    verdict: "permitted",
+    measures: "1,2,4,9,10,11,12,13",
+    benefits: ["key-project", "fortune500"],
+    undefined: ["newly-attracted", "relevant-conditions"],
+    checked: ['input[name="hq_kind"][value="regional"]', 'input[name="manufacturing"][value="yes"]'],
+    axe: true,
+  },
+  {
+    name: "national headquarters, not manufacturing",
+    lang: "zh",
+    hash: "#negative_list=restricted&sector=agrifood&manufacturing=no&total_usd=30000000&forms=hq&hq_kind=national&fortune500=yes",
+    verdict: "restricted",
+    measures: "1,2,4,11,12,13",
+    benefits: [],
+    absent: ['[data-benefit="fortune500"]', '[data-benefit="key-project"]'],
+    checked: ['input[name="hq_kind"][value="national"]', 'input[name="manufacturing"][value="no"]'],
+  },
+  {
+    name: "reinvested profits alone, Negative List unanswered",
+    lang: "ru",
+    hash: "#forms=reinvest&fixed_assets_cny=50000000&encouraged=yes",
+    verdict: "unknown",
+    measures: "1,3,10,11,12,13",
+    benefits: ["tax-deferral", "special-funds"],
+    undefined: ["industrial-policy", "large-investment"],
+    absent: ['[data-measure="8"]'],
+    depends: true,
+  },
+  {
+    name: "bad headquarters kind",
+    lang: "en",
+    hash: "#forms=hq&hq_kind=global",
+    verdict: "unknown",
+    measures: "1,4,11,12,13",
+    benefits: [],
+    error: ["hq_kind", "global"],
+    depends: true,
+  },
+];
+
+async function checkerNewParams(s, site, axeSource, spec) {
+  const where = `checker: ${spec.lang} link, ${spec.name}`;
+  const { page } = await use(s, where);
+  try {
+    await goto(page, site, { name: where, path: `/${spec.lang}/eligibility/`, hash: spec.hash, checker: true });
+    const seen = await page.evaluate((spec) => {
+      const results = document.querySelector("[data-eligibility-results]");
+      const text = (el) => (el ? el.textContent.trim() : "");
+      return {
+        verdict: results.querySelector("[data-verdict]")?.dataset.verdict,
+        measures: [...results.querySelectorAll("[data-measure]")].map((e) => e.dataset.measure).join(","),
+        benefits: [...results.querySelectorAll("[data-benefit]")].map((e) => e.dataset.benefit),
+        absent: (spec.absent || []).filter((sel) => results.querySelector(sel)),
+        unchecked: (spec.checked || []).filter((sel) => !document.querySelector(sel).checked),
+        undefined: [...results.querySelectorAll("[data-undefined]")].filter((e) => text(e)).map((e) => e.dataset.undefined),
+        ask: [...results.querySelectorAll(".departments-ask")].map(text),
+        depends: [...results.querySelectorAll("[data-measure]")].filter((e) => e.querySelector("[data-depends]")).map((e) => e.dataset.measure).join(","),
+        error: spec.error ? text(document.querySelector(`[data-error-for="${spec.error[0]}"]`)) : "",
+      };
+    }, spec);
+    if (seen.verdict !== spec.verdict) fail(where, `verdict ${seen.verdict}, want ${spec.verdict}`);
+    if (seen.measures !== spec.measures) fail(where, `measures ${seen.measures}, want ${spec.measures}`);
+    for (const b of spec.benefits) if (!seen.benefits.includes(b)) fail(where, `no [data-benefit="${b}"] (shown: ${seen.benefits.join(", ")})`);
+    for (const sel of seen.absent) fail(where, `${sel} shown`);
+    for (const sel of seen.unchecked) fail(where, `${sel} not checked from the link`);
+    for (const term of spec.undefined || []) if (!seen.undefined.includes(term)) fail(where, `no note that the plan does not define ${term}`);
+    // Where a condition is undefined, the result names departments to ask.
+    if ((spec.undefined || []).length && !seen.ask.some((t) => t.length > 20)) fail(where, "no departments named to ask about the undefined conditions");
+    const depends = spec.depends ? spec.measures.split(",").filter((m) => m !== "1").join(",") : "";
+    if (seen.depends !== depends) fail(where, `measures marked as depending on the Negative List: "${seen.depends}", want "${depends}"`);
+    if (spec.error && !seen.error.includes(spec.error[1])) fail(where, `no error naming "${spec.error[1]}" at ${spec.error[0]}: "${seen.error}"`);
+    if (spec.axe) await axe(page, where, axeSource, "light, 1280px");
     await cspViolations(page, where);
   } catch (e) {
     fail(where, `check aborted: ${e.message.split("\n")[0]}`);

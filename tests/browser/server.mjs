@@ -1,5 +1,6 @@
 // A static server for a built site, as a host that reads the build's `_headers` file would
-// serve it: the headers of every matching block on every response, 404.html for a missing path.
+// serve it: the headers of every matching block on every response, 404.html for a missing path
+// (or, on request, as a plain file server that sends none of them).
 
 import http from "node:http";
 import fs from "node:fs/promises";
@@ -40,10 +41,11 @@ function matches(pattern, urlPath) {
 }
 
 /**
- * Serves `root` on 127.0.0.1 at an ephemeral port. Resolves to {server, origin, csp, log}, where
+ * Serves `root` on 127.0.0.1 at an ephemeral port; with `headers: false`, as a plain file server
+ * that sends none of `_headers` (a host that cannot set them). Resolves to {server, origin, csp, log}, where
  * `log` collects every request target (path and query) the server saw.
  */
-export async function serve(dir) {
+export async function serve(dir, { headers = true } = {}) {
   const root = path.resolve(dir);
   const headersText = await fs.readFile(path.join(root, "_headers"), "utf8");
   const blocks = parseHeaders(headersText);
@@ -55,7 +57,7 @@ export async function serve(dir) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, "http://127.0.0.1");
     log.push(req.url);
-    for (const block of blocks) {
+    for (const block of headers ? blocks : []) {
       if (matches(block.pattern, url.pathname)) for (const [n, v] of block.headers) res.setHeader(n, v);
     }
     let rel;

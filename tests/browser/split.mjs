@@ -16,8 +16,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { chromium } from "playwright-core";
 import { serve } from "./server.mjs";
-import * as normalise from "../../themes/default/static/normalise.js";
-import { fnv1a32 } from "../../themes/default/static/search.js";
+import * as normalise from "../../builtin/theme/static/normalise.js";
+import { fnv1a32 } from "../../builtin/theme/static/search.js";
 
 const require = createRequire(import.meta.url);
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";

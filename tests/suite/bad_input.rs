@@ -339,8 +339,8 @@ fn a_ui_string_used_without_its_argument_names_the_call() {
         "fluent_missing_argument",
         &[
             "themes/default/templates/page.html:4:7: error: template error",
-            "the UI string `measure-titled` of `en` needs the argument `title`",
-            "call t(key=\"measure-titled\", title=…)",
+            "the UI string `print-address` of `en` needs the argument `url`",
+            "call t(key=\"print-address\", url=…)",
             "while rendering content/news/first.en.md",
         ],
     );

@@ -166,7 +166,7 @@ fn theme_images_are_fingerprinted_and_only_fingerprinted_files_are_immutable() {
         "themes/default/templates/page.html",
         b"{% extends \"base.html\" %}{% block main %}<img class=\"logo\" src=\"{{ asset(path='img/logo.png') }}\" alt=\"\">{{ page.content | safe }}{% endblock main %}",
     );
-    let embedded = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css");
+    let embedded = Path::new(env!("CARGO_MANIFEST_DIR")).join("builtin/theme/static/style.css");
     let style = std::fs::read_to_string(embedded).unwrap();
     site.write(
         "themes/default/static/style.css",

@@ -1,7 +1,7 @@
 //! Eligibility rules: the Rust and JavaScript evaluators against the same test vectors and
 //! against each other on many random answer sets; `check` reports cases that break.
 
-use crate::harness::{copy_tree, node_or_skip, run_in, run_node_module};
+use crate::harness::{build_guide_into, copy_tree, node_or_skip, run_in, run_node_module};
 use invest_guide::eligibility::{Answer, Answers, Case, Rules, load};
 use invest_guide::format::Amount;
 use std::collections::BTreeMap;
@@ -48,7 +48,9 @@ fn random_answers(n: usize) -> Vec<Answers> {
         state ^= state << 17;
         state % m
     };
-    let choices: [(&str, &[&str]); 5] = [
+    let choices: [(&str, &[&str]); 7] = [
+        ("manufacturing", &["yes", "no"]),
+        ("hq_kind", &["national", "regional", "functional"]),
         (
             "sector",
             &[
@@ -142,7 +144,7 @@ fn javascript_evaluator_agrees_with_rust() {
         serde_json::to_vec(&serde_json::json!({"rules": rules, "inputs": inputs})).unwrap(),
     )
     .unwrap();
-    let module = root().join("themes/default/static/rules.js");
+    let module = root().join("builtin/theme/static/rules.js");
     let script = format!(
         "import {{ evaluate }} from {module:?};\nimport {{ readFileSync }} from 'node:fs';\nconst d = JSON.parse(readFileSync({data:?}, 'utf8'));\nprocess.stdout.write(JSON.stringify(d.inputs.map((a) => evaluate(d.rules, a))));\n",
         module = format!("file://{}", module.display()),
@@ -160,6 +162,7 @@ fn guide_copy() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     copy_tree(&root().join("content"), &tmp.path().join("content"));
     copy_tree(&root().join("i18n"), &tmp.path().join("i18n"));
+    copy_tree(&root().join("themes"), &tmp.path().join("themes"));
     std::fs::copy(root().join("site.yaml"), tmp.path().join("site.yaml")).unwrap();
     tmp
 }
@@ -381,4 +384,161 @@ fn a_conversion_rate_that_is_not_a_finite_number_is_refused_at_its_line() {
         let problems = load(&text, Path::new("rules.yaml"), &amounts).unwrap_err();
         assert_eq!(problems[0].line, 4, "{rate}: {problems:?}");
     }
+}
+
+/// Rules where `b` is asked only when `a` is `x`, and a measure reads `b`.
+const ASKED: &str = "answers:\n  a: { type: choice, values: [x, y] }\n  b: { type: choice, values: [z] }\nask_when:\n  b: { answer: a, is: x }\nverdicts:\n  - { id: v, reason: v, when: { always: true } }\nmeasures:\n  - { measure: 2, reason: m, when: { answer: b, is: z } }\n";
+
+/// An answer to a question not asked counts for nothing, in Rust and in `rules.js` alike.
+#[test]
+fn an_answer_to_a_question_not_asked_is_ignored_by_both_evaluators() {
+    let rules = load(ASKED, Path::new("rules.yaml"), &BTreeMap::new()).unwrap();
+    let one = |v: &str| Answer::One(v.into());
+    let inputs: Vec<Answers> = vec![
+        [("b".into(), one("z"))].into(),
+        [("a".into(), one("y")), ("b".into(), one("z"))].into(),
+        [("a".into(), one("x")), ("b".into(), one("z"))].into(),
+    ];
+    let measures: Vec<Vec<u32>> = inputs.iter().map(|a| rules.evaluate(a).measures).collect();
+    assert_eq!(measures, [vec![], vec![], vec![2]]);
+    let Some(node) = node_or_skip() else { return };
+    let module = format!(
+        "file://{}",
+        root().join("builtin/theme/static/rules.js").display()
+    );
+    let data = serde_json::json!({"rules": rules, "inputs": inputs});
+    let script = format!(
+        "import {{ evaluate }} from {module:?};\nconst d = {data};\nprocess.stdout.write(JSON.stringify(d.inputs.map((a) => evaluate(d.rules, a).measures)));\n"
+    );
+    let got: Vec<Vec<u32>> = serde_json::from_slice(&run_node_module(&node, &script)).unwrap();
+    assert_eq!(got, measures);
+}
+
+#[test]
+fn ask_when_is_checked_at_its_line() {
+    let amounts = BTreeMap::new();
+    // A question that does not exist.
+    let text = ASKED.replace("  b: { answer: a, is: x }", "  c: { answer: a, is: x }");
+    let problems = load(&text, Path::new("rules.yaml"), &amounts).unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].line, 5);
+    assert!(problems[0].message.contains("`c`, which is not an answer"));
+    // Asked depending on a question that is itself not always asked.
+    let text = ASKED.replace(
+        "  b: { answer: a, is: x }\n",
+        "  b: { answer: a, is: x }\n  a: { answer: b, is: z }\n",
+    );
+    let problems = load(&text, Path::new("rules.yaml"), &amounts).unwrap_err();
+    let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+    assert_eq!(lines, [6, 5], "{problems:?}");
+    assert!(
+        problems[0]
+            .message
+            .contains("whether `a` is asked depends on `b`")
+    );
+    // A value the question does not offer.
+    let text = ASKED.replace("  b: { answer: a, is: x }", "  b: { answer: a, is: w }");
+    let problems = load(&text, Path::new("rules.yaml"), &amounts).unwrap_err();
+    assert_eq!(problems[0].line, 5, "{problems:?}");
+    assert!(problems[0].message.contains("`w` is not a value of `a`"));
+}
+
+#[test]
+fn check_names_an_undefined_term_or_a_note_a_language_lacks_at_its_rule() {
+    let tmp = guide_copy();
+    let ftl = tmp.path().join("i18n/en/eligibility.ftl");
+    let text = std::fs::read_to_string(&ftl).unwrap();
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            !l.starts_with("elig-undefined-key-foreign-project =")
+                && !l.starts_with("elig-note-depends-on-negative-list =")
+        })
+        .collect();
+    assert_eq!(kept.len() + 2, text.lines().count());
+    std::fs::write(&ftl, kept.join("\n")).unwrap();
+    let rules = tmp.path().join("content/eligibility/rules.yaml");
+    let outcome = run_in(
+        tmp.path(),
+        &["check", "--root", &tmp.path().to_string_lossy()],
+    );
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    for (key, needle) in [
+        (
+            "elig-undefined-key-foreign-project",
+            "undefined: [key-foreign-project]",
+        ),
+        (
+            "elig-note-depends-on-negative-list",
+            "text: depends-on-negative-list",
+        ),
+    ] {
+        let line = line_of(&rules, needle);
+        let want = format!(
+            "content/eligibility/rules.yaml:{line}:1: error: UI string `{key}` is missing in `en`"
+        );
+        assert!(outcome.stderr.contains(&want), "{}", outcome.stderr);
+    }
+}
+
+/// The text of the criteria table row that starts with `start`, tags removed.
+fn row(html: &str, start: &str) -> String {
+    let at = html.find(start).unwrap_or_else(|| panic!("no row {start}"));
+    let end = html[at..].find("</tr>").unwrap() + at;
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html[at..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Without JavaScript the criteria table shows the corrected rules, generated from rules.yaml.
+#[test]
+fn the_criteria_table_shows_the_new_rules_without_javascript() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_guide_into(&out);
+    let html = std::fs::read_to_string(out.join("en/eligibility/index.html")).unwrap();
+    let unknown = row(&html, r#"<tr data-verdict-rule="unknown">"#);
+    assert!(
+        unknown.contains("Is the business on the Negative List: not answered")
+            && unknown.contains("Depends on the Negative List"),
+        "{unknown}"
+    );
+    let key_project = row(&html, r#"data-benefit-rule="key-project">"#);
+    assert!(
+        key_project.contains("Sector — Manufacturing")
+            && key_project.contains("Is it a manufacturing project — Yes"),
+        "{key_project}"
+    );
+    let agent = row(&html, r#"data-benefit-rule="agent-reward">"#);
+    assert!(
+        agent.contains("not: Form of investment (choose all that apply) — Reinvested profits")
+            && agent.contains("The plan does not define “newly attracted”.")
+            && agent
+                .contains("ask the responsible departments: Municipal Investment Promotion Bureau"),
+        "{agent}"
+    );
+    let fortune = row(&html, r#"data-benefit-rule="fortune500">"#);
+    assert!(
+        fortune.contains("Kind of headquarters — Regional headquarters")
+            && fortune.contains("Form of investment (choose all that apply) — Branch"),
+        "{fortune}"
+    );
+    // Chinese pages: the list of departments with the Chinese separator.
+    let zh = std::fs::read_to_string(out.join("zh/eligibility/index.html")).unwrap();
+    let land = row(&zh, r#"data-benefit-rule="land-energy">"#);
+    assert!(
+        land.contains("请咨询责任单位：市自然资源局、市商务局、"),
+        "{land}"
+    );
 }

@@ -14,6 +14,7 @@ fn guide_copy() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     copy_tree(&root().join("content"), &tmp.path().join("content"));
     copy_tree(&root().join("i18n"), &tmp.path().join("i18n"));
+    copy_tree(&root().join("themes"), &tmp.path().join("themes"));
     std::fs::copy(root().join("site.yaml"), tmp.path().join("site.yaml")).unwrap();
     tmp
 }
@@ -39,7 +40,7 @@ fn cases() -> (String, Vec<(String, String)>) {
 /// A site theme `broken` whose rules.js is the default one, but answers `permitted` where the
 /// rules say `restricted`.
 fn use_broken_rules_js(site: &Path) {
-    let default = std::fs::read_to_string(root().join("themes/default/static/rules.js")).unwrap();
+    let default = std::fs::read_to_string(root().join("builtin/theme/static/rules.js")).unwrap();
     let last = r#"return { verdict: verdict ? verdict.id : "", measures, benefits };"#;
     assert!(default.contains(last), "rules.js changed: update this test");
     let broken = default.replace(

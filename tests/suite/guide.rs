@@ -311,7 +311,9 @@ fn thresholds_on_measure_pages_are_the_policys() {
 fn a_threshold_changed_in_the_data_changes_every_page() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().unwrap();
-    copy_tree(&root.join("content"), &tmp.path().join("content"));
+    for dir in ["content", "themes", "i18n"] {
+        copy_tree(&root.join(dir), &tmp.path().join(dir));
+    }
     std::fs::copy(root.join("site.yaml"), tmp.path().join("site.yaml")).unwrap();
     // The eligibility test vectors pin the figure too, as an editor would update them.
     let cases = tmp.path().join("content/eligibility/cases.yaml");
@@ -369,7 +371,7 @@ fn english_and_russian_pages_hold_no_chinese_and_no_placeholders() {
 
 // Guards the policy on hosts that cannot set headers, and the favicon request every page made.
 #[test]
-fn every_page_carries_the_headers_policy_and_asks_for_no_favicon() {
+fn every_page_carries_the_headers_policy_a_referrer_policy_and_the_favicon() {
     let (_tmp, out) = build_guide();
     let headers = std::fs::read_to_string(out.join("_headers")).unwrap();
     let policy = headers
@@ -399,9 +401,27 @@ fn every_page_carries_the_headers_policy_and_asks_for_no_favicon() {
         let meta = meta.replace("&#39;", "'").replace("&#x27;", "'");
         let got: Vec<&str> = meta.split("; ").collect();
         assert_eq!(got, expected, "{}", page.display());
+        // The theme's favicon, fingerprinted, or (on redirect pages) none at all.
+        let icons: Vec<&str> = head
+            .split("<link rel=\"icon\" href=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        let fingerprinted = |ext: &str| {
+            icons.iter().any(|i| {
+                i.strip_prefix("/assets/favicon.")
+                    .and_then(|r| r.strip_suffix(ext))
+                    .is_some_and(|hash| hash.len() == 8 && out.join(&i[1..]).is_file())
+            })
+        };
         assert!(
-            head.contains("<link rel=\"icon\" href=\"data:,\">"),
-            "{}: no icon link, so browsers ask for /favicon.ico",
+            (fingerprinted(".svg") && fingerprinted(".png")) || icons == ["data:,"],
+            "{}: icons {icons:?}",
+            page.display()
+        );
+        assert!(
+            head.contains("<meta name=\"referrer\" content=\"no-referrer\">"),
+            "{}: no referrer policy",
             page.display()
         );
         // The policy must come before anything it governs.
@@ -412,4 +432,265 @@ fn every_page_carries_the_headers_policy_and_asks_for_no_favicon() {
             }
         }
     }
+}
+
+/// The visible text of a built page: tags dropped (scripts and styles with their content).
+fn visible_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        rest = &rest[open..];
+        // The plan quoted on a page (`figure.plan-quote`: its original and our translation) is
+        // the plan's words, held to the source by tests/suite/plan.rs, not the guide's own.
+        let skip_to = if rest.starts_with("<figure class=\"plan-quote\"") {
+            Some("</figure>".to_string())
+        } else {
+            ["script", "style"]
+                .iter()
+                .find_map(|tag| rest[1..].starts_with(tag).then(|| format!("</{tag}>")))
+        };
+        let end = match skip_to {
+            Some(close) => rest.find(&close).map(|i| i + close.len()),
+            None => rest.find('>').map(|i| i + 1),
+        };
+        rest = &rest[end.unwrap_or(rest.len())..];
+    }
+    text.push_str(rest);
+    text
+}
+
+/// Every built page of one language (its path under `out`, its visible text), the checker's
+/// page included; the plan's full text left out.
+fn pages_text(out: &Path, lang: &str) -> Vec<(String, String)> {
+    walkdir::WalkDir::new(out.join(lang))
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_name() == "index.html")
+        .map(|e| {
+            let path = e
+                .path()
+                .strip_prefix(out)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let html = std::fs::read_to_string(e.path()).unwrap();
+            (path, visible_text(&html))
+        })
+        // The plan's full text and its translation: the plan's words, not the guide's.
+        .filter(|(path, _)| !path.contains("/policy/full-text/"))
+        .collect()
+}
+
+fn is_chinese(c: char) -> bool {
+    ('\u{3000}'..='\u{303f}').contains(&c)
+        || ('\u{3400}'..='\u{9fff}').contains(&c)
+        || ('\u{ff00}'..='\u{ffef}').contains(&c)
+}
+
+/// Half-width `:` or `,` with Chinese text on both sides (spaces between allowed), with some
+/// context: Chinese pages write `：` and `、`/`，` there.
+fn half_width_between_chinese(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if *c != ':' && *c != ',' {
+            continue;
+        }
+        let before = chars[..i].iter().rev().find(|c| !c.is_whitespace());
+        let after = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+        if before.is_some_and(|c| is_chinese(*c)) && after.is_some_and(|c| is_chinese(*c)) {
+            let from = i.saturating_sub(8);
+            let to = (i + 8).min(chars.len());
+            return Some(chars[from..to].iter().collect());
+        }
+    }
+    None
+}
+
+#[test]
+fn chinese_pages_use_full_width_punctuation_where_templates_join_text() {
+    let (_tmp, out) = build_guide();
+    for (path, text) in pages_text(&out, "zh") {
+        if let Some(found) = half_width_between_chinese(&text) {
+            panic!("/{path}: half-width punctuation in Chinese text: {found:?}");
+        }
+    }
+    // A pole with two sectors: the template joins them as each language does.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    for dir in ["content", "themes", "i18n"] {
+        copy_tree(&root.join(dir), &tmp.path().join(dir));
+    }
+    std::fs::copy(root.join("site.yaml"), tmp.path().join("site.yaml")).unwrap();
+    for lang in LANGS {
+        let file = tmp.path().join(format!(
+            "content/growth-poles/wuwei-industrial-park.{lang}.md"
+        ));
+        let text = std::fs::read_to_string(&file).unwrap();
+        let changed = text.replace(
+            "sectors: [manufacturing]",
+            "sectors: [manufacturing, energy]",
+        );
+        assert_ne!(text, changed, "{}", file.display());
+        std::fs::write(&file, changed).unwrap();
+    }
+    let outcome = run_in(
+        tmp.path(),
+        &["build", "--root", &tmp.path().to_string_lossy()],
+    );
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    let out = tmp.path().join("public");
+    for path in ["growth-poles/wuwei-industrial-park/", "growth-poles/"] {
+        let text = visible_text(&read(&out, "zh", path));
+        assert!(text.contains("制造业、能源化工"), "/zh/{path}");
+        assert_eq!(half_width_between_chinese(&text), None, "/zh/{path}");
+        let en = visible_text(&read(&out, "en", path));
+        assert!(
+            en.contains("Manufacturing, Energy and chemicals"),
+            "/en/{path}"
+        );
+    }
+}
+
+// The glossary: a measure is 第N项 (never 第N条), and 责任单位 is the one term for the units
+// responsible for a measure.
+#[test]
+fn chinese_pages_number_measures_with_xiang_and_say_zerendanwei() {
+    let (_tmp, out) = build_guide();
+    let mut bad = Vec::new();
+    for (path, text) in pages_text(&out, "zh") {
+        for word in [
+            "条措施",
+            "上一条",
+            "下一条",
+            "责任部门",
+            "负责部门",
+            "负责的部门",
+        ] {
+            if text.contains(word) {
+                bad.push(format!("/{path}: {word}"));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
+// Measure 9, US$50M/US$10M tier: the city coordinates with the province on the land quota
+// (积极协调省级统筹保障) and gives priority only on the energy quota (优先保障). The US$30M
+// manufacturing tier's 优先给予土地供给 ("priority for land supply") is the plan's own.
+#[test]
+fn no_page_gives_the_large_key_projects_priority_for_land() {
+    let (_tmp, out) = build_guide();
+    let mut bad = Vec::new();
+    for lang in LANGS {
+        for (path, text) in pages_text(&out, lang) {
+            let lower = text.to_lowercase();
+            let forbidden: &[&str] = match lang {
+                "en" => &[
+                    "priority for construction land",
+                    "land and energy priority",
+                    "priority for land and",
+                    "access to the provincial list",
+                    "can join the provincial list",
+                ],
+                "ru" => &[
+                    "место в провинциальном перечне",
+                    "могут претендовать на включение",
+                ],
+                _ => &[
+                    "优先保障建设用地",
+                    "用地和能耗优先保障",
+                    "可申报省级",
+                    "可申报纳入",
+                ],
+            };
+            for phrase in forbidden {
+                if lower.contains(phrase) {
+                    bad.push(format!("/{path}: {phrase}"));
+                }
+            }
+            if lang == "en" {
+                for (i, _) in lower.match_indices("priority for land") {
+                    if !lower[i..].starts_with("priority for land supply") {
+                        bad.push(format!("/{path}: priority for land …"));
+                    }
+                }
+            }
+            if lang == "ru" {
+                // «приоритет…» and «земл…» in one clause.
+                for (i, _) in lower.match_indices("приоритет") {
+                    let clause: String = lower[i..]
+                        .chars()
+                        .take_while(|c| !matches!(c, '.' | ';' | ':'))
+                        .take(80)
+                        .collect();
+                    if clause.contains("земл") {
+                        bad.push(format!("/{path}: {clause}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
+/// The checker's option labels for the sector question, from `i18n/LANG/eligibility.ftl`.
+fn sector_labels(lang: &str) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ftl = std::fs::read_to_string(root.join(format!("i18n/{lang}/eligibility.ftl"))).unwrap();
+    let labels: Vec<String> = ftl
+        .lines()
+        .filter_map(|l| l.strip_prefix("elig-v-sector-"))
+        .filter_map(|l| l.split_once(" = ").map(|(_, v)| v.trim().to_string()))
+        .collect();
+    assert_eq!(labels.len(), 8, "{lang}: the eight sectors of the checker");
+    labels
+}
+
+// A page that tells the reader which sector to pick names it as the checker's option does.
+#[test]
+fn pages_name_sectors_as_the_checker_labels_them() {
+    let (_tmp, out) = build_guide();
+    let mut bad = Vec::new();
+    // (language, words before the quoted label, closing quote, words after it, old wordings)
+    let forms: [(&str, &str, char, &str, &[&str]); 3] = [
+        ("en", "", '”', "” as your sector", &[]),
+        ("ru", "выберите отрасль «", '»', "", &["в качестве отрасли"]),
+        ("zh", "所属产业选为“", '”', "", &["行业选为"]),
+    ];
+    for (lang, before, close, after, old) in forms {
+        let labels = sector_labels(lang);
+        for (path, text) in pages_text(&out, lang) {
+            for word in old {
+                if text.contains(word) {
+                    bad.push(format!("/{path}: {word}"));
+                }
+            }
+            let mut named = Vec::new();
+            if !before.is_empty() {
+                for (i, _) in text.match_indices(before) {
+                    let rest = &text[i + before.len()..];
+                    named.push(rest.split(close).next().unwrap().to_string());
+                }
+            } else {
+                for (i, _) in text.match_indices(after) {
+                    let head = &text[..i];
+                    let open = head.rfind('“').map_or(0, |o| o + '“'.len_utf8());
+                    named.push(head[open..].to_string());
+                }
+                if text.contains(" as your sector") && !text.contains(after) {
+                    bad.push(format!(
+                        "/{path}: a sector named without the checker's label"
+                    ));
+                }
+            }
+            for label in named {
+                if !labels.contains(&label) {
+                    bad.push(format!("/{path}: {label:?} is not a sector of the checker"));
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{bad:#?}");
 }

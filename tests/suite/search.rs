@@ -182,7 +182,7 @@ fn normalisation_vectors_hold_in_rust() {
 fn module_url(name: &str) -> String {
     format!(
         "file://{}",
-        root().join("themes/default/static").join(name).display()
+        root().join("builtin/theme/static").join(name).display()
     )
 }
 

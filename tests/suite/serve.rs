@@ -470,7 +470,7 @@ fn a_themes_folder_created_while_serving_is_watched() {
     assert_eq!(tab.next().0, "ok");
 
     let embedded =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/404.html");
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("builtin/theme/templates/404.html");
     let template = std::fs::read_to_string(embedded).unwrap();
     let with = |marker: &str| {
         let html = template.replacen(

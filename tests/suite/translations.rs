@@ -186,14 +186,71 @@ fn a_fallback_site_shows_the_source_with_a_notice() {
     assert!(!site.read_out("sitemap.xml").contains("/zh/news/third/"));
 }
 
+/// The built-in strings exist in zh, en and ru; a site in another language brings its own,
+/// and a key it lacks is an error (never English in a French page).
 #[test]
 fn a_ui_string_missing_in_one_language_is_an_error() {
     let site = TestSite::with("fluent_missing_key");
     let outcome = site.build();
     assert_eq!(outcome.code, 1);
     assert!(
-        outcome.stderr.contains("themes/default/templates/base.html:")
-            && outcome.stderr.contains("UI string `search-button` used by base.html is missing in `zh` — add `search-button = …` to i18n/zh/main.ftl"),
+        outcome.stderr.contains("builtin/theme/templates/base.html:")
+            && outcome.stderr.contains("UI string `search-button` used by base.html is missing in `fr` — add `search-button = …` to i18n/fr/main.ftl"),
+        "{}",
+        outcome.stderr
+    );
+    // The key the site gave is not reported; zh has every built-in string.
+    assert!(
+        !outcome
+            .stderr
+            .contains("`skip-to-content` used by base.html is missing")
+    );
+    assert!(
+        !outcome.stderr.contains("is missing in `zh`"),
+        "{}",
+        outcome.stderr
+    );
+}
+
+#[test]
+fn a_language_without_ui_strings_is_an_error() {
+    let site = TestSite::with("fluent_missing_key");
+    std::fs::remove_dir_all(site.root().join("i18n")).unwrap();
+    let outcome = site.build();
+    assert_eq!(outcome.code, 1);
+    assert!(
+        outcome
+            .stderr
+            .contains("i18n/fr: error: no UI strings for language `fr`"),
+        "{}",
+        outcome.stderr
+    );
+}
+
+/// A site's message replaces the built-in one of the same id; the rest stay built in.
+#[test]
+fn a_site_string_replaces_the_built_in_one() {
+    let site = TestSite::minimal();
+    site.write("i18n/en/mine.ftl", b"search-button = Find it\n");
+    site.write("content/search.en.md", b"---\ntitle: Search\n---\n");
+    site.write("content/search.zh.md", "---\ntitle: 搜索\n---\n".as_bytes());
+    site.build_ok(&[]);
+    let page = site.read_out("en/news/first/index.html");
+    assert!(page.contains(">Find it</button>"), "{page}");
+    assert!(page.contains(">Skip to content</a>"), "{page}");
+    let zh = site.read_out("zh/news/first/index.html");
+    assert!(zh.contains(">搜索</button>"), "{zh}");
+}
+
+#[test]
+fn a_ui_string_defined_twice_by_the_site_is_an_error() {
+    let site = TestSite::minimal();
+    site.write("i18n/en/a.ftl", b"search-button = Find\n");
+    site.write("i18n/en/b.ftl", b"# mine\nsearch-button = Seek\n");
+    let outcome = site.build();
+    assert_eq!(outcome.code, 1);
+    assert!(
+        outcome.stderr.contains("i18n/en/b.ftl:2:1: error: UI string `search-button` is defined again (first in i18n/en/a.ftl)"),
         "{}",
         outcome.stderr
     );

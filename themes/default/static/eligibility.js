@@ -83,29 +83,37 @@ function showError(name, text) {
   if (field) field.setAttribute("aria-invalid", text ? "true" : "false");
 }
 
-/** Reads the form into answers, echoing and checking amounts. */
+/**
+ * Reads the form into answers, echoing and checking amounts. A question asked only in some
+ * cases (`ask_when`) is hidden otherwise, and its answer left out of the result and the link.
+ */
 function readAnswers(page) {
   const answers = {};
-  const params = new URLSearchParams();
   for (const [name, spec] of Object.entries(page.rules.answers)) {
     if (spec.type === "multi") {
       const checked = [...page.form.querySelectorAll(`input[name="${name}"]:checked`)].map((i) => i.value);
       if (checked.length) answers[name] = checked;
-      checked.forEach((v) => params.append(name, v));
     } else if (spec.type === "choice") {
       const value = page.form.elements[name].value;
       if (value) {
         answers[name] = value;
-        params.append(name, value);
         showError(name, "");
       }
     } else {
       const amount = readAmount(page, name, spec.currency);
-      if (amount !== null) {
-        answers[name] = amount;
-        params.append(name, String(amount));
-      }
+      if (amount !== null) answers[name] = amount;
     }
+  }
+  for (const [name, when] of Object.entries(page.rules.ask_when || {})) {
+    const asked = page.holds(when, answers);
+    const error = document.querySelector(`[data-error-for="${name}"]`);
+    // A bad value from a link stays in view at its field until it is fixed.
+    error.closest(".question").hidden = !asked && !error.textContent;
+    if (!asked) delete answers[name];
+  }
+  const params = new URLSearchParams();
+  for (const name of Object.keys(page.rules.answers)) {
+    if (Object.hasOwn(answers, name)) [].concat(answers[name]).forEach((v) => params.append(name, String(v)));
   }
   return { answers, params };
 }
@@ -213,7 +221,14 @@ function render(page, answers) {
   const count = outcome.measures.length;
   box.append(element("h3", {}, page.strings[pluralKey(page.lang, count)].replace(/\d+([.,]\d+)?/, String(count))));
   const list = element("ul", { class: "measure-results" });
-  for (const number of outcome.measures) list.append(measureItem(page, number, outcome, answers));
+  for (const number of outcome.measures) {
+    const item = measureItem(page, number, outcome, answers);
+    // A verdict's note (the Negative List not yet checked) on each measure it concerns.
+    if (verdict.note && !(verdict.note.except || []).includes(number)) {
+      item.querySelector("h4").after(element("p", { class: "depends", "data-depends": verdict.note.text }, page.strings[`note-${verdict.note.text}`]));
+    }
+    list.append(item);
+  }
   box.append(list);
   const misses = nearMisses(page, answers, outcome);
   for (const text of misses) box.append(element("p", { class: "near-miss" }, text));
@@ -241,7 +256,10 @@ function measureItem(page, number, outcome, answers) {
   }
   if (info.departments) {
     const list = new Intl.ListFormat(page.lang).format(info.departments.split("|"));
-    li.append(element("p", { class: "departments" }, fill(page.strings.departments, { list })));
+    // Where the plan leaves a condition undefined, the departments are the ones to ask.
+    const ask = rules.some((r) => (r.undefined || []).length > 0);
+    const text = fill(page.strings[ask ? "departments-ask" : "departments"], { list });
+    li.append(element("p", { class: ask ? "departments departments-ask" : "departments" }, text));
   }
   return li;
 }
@@ -252,6 +270,9 @@ function why(page, rules, answers) {
   const used = new Map();
   for (const r of rules) {
     box.append(element("p", { class: "reason" }, page.strings[`reason-${r.reason}`]));
+    for (const term of r.undefined || []) {
+      box.append(element("p", { class: "undefined", "data-undefined": term }, page.strings[`undefined-${term}`]));
+    }
     reasons(page, r.when, answers, used);
   }
   if (used.size > 0) {

@@ -1,6 +1,6 @@
 # 搜索页字符串（中文）。`{ $count }` 和 `{ $query }` 由 search.js 填入；中文只有 other 一种
 # 数量形式，四个键保持一致，以便每种语言都有同样的键。
-search-all-languages = 同时搜索三种语言
+search-all-languages = 搜索所有语言
 search-count-one = 找到 { $count } 个结果
 search-count-few = 找到 { $count } 个结果
 search-count-many = 找到 { $count } 个结果
@@ -13,7 +13,7 @@ search-more = 更多结果
 search-tips-title = 建议：
 search-tip-spelling = 检查拼写是否正确。
 search-tip-fewer = 减少关键词，或换用更常见的词语。
-search-tip-language = 换一种语言：本指南有中文、英文和俄文三个版本。
-search-elsewhere-title = 本指南的其他语言版本有结果：
+search-tip-language = 换一种语言：本站还有其他语言的页面。
+search-elsewhere-title = 本站的其他语言版本有结果：
 search-elsewhere = 在{ $language }版中搜索：{ $results }
-search-noscript = 搜索功能需要启用 JavaScript。也可以通过菜单浏览本指南的所有页面。
+search-noscript = 搜索功能需要启用 JavaScript。也可以从首页进入本站的各个栏目。

@@ -1,6 +1,6 @@
 # Search page strings (English). `{ $count }` and `{ $query }` are filled in by search.js; the
 # four count forms follow Intl.PluralRules categories (English uses one and other).
-search-all-languages = Search all three languages
+search-all-languages = Search all languages
 search-count-one = { $count } result
 search-count-few = { $count } results
 search-count-many = { $count } results
@@ -13,7 +13,7 @@ search-more = More results
 search-tips-title = Suggestions:
 search-tip-spelling = Check the spelling.
 search-tip-fewer = Try fewer or more general words.
-search-tip-language = Try another language: the guide is written in Chinese, English and Russian.
-search-elsewhere-title = Other languages of the guide have results:
+search-tip-language = Try another language: the site has pages in other languages too.
+search-elsewhere-title = Other languages of this site have results:
 search-elsewhere = Same search in { $language }: { $results }
-search-noscript = Search needs JavaScript. Every page of the guide can also be reached from the menu.
+search-noscript = Search needs JavaScript. The home page links to every section of the site.

@@ -26,8 +26,20 @@ export function holds(c, answers) {
   );
 }
 
+/**
+ * `answers` without those to questions not asked (`ask_when`): its conditions read only
+ * questions that are always asked, so the order does not matter.
+ */
+export function asked(rules, answers) {
+  const when = rules.ask_when || {};
+  return Object.fromEntries(
+    Object.entries(answers).filter(([name]) => !Object.hasOwn(when, name) || holds(when[name], answers)),
+  );
+}
+
 /** The verdict, the measures (ascending) and the benefits per measure for `answers`. */
-export function evaluate(rules, answers) {
+export function evaluate(rules, given) {
+  const answers = asked(rules, given);
   const verdict = rules.verdicts.find((v) => holds(v.when, answers)) || rules.verdicts.at(-1);
   const only = verdict && verdict.only_measures;
   const measures = [];

@@ -1,6 +1,6 @@
 # Строки страницы поиска (русский). `{ $count }` и `{ $query }` подставляет search.js; четыре
 # формы числа соответствуют категориям Intl.PluralRules (one, few, many, other — для дробных).
-search-all-languages = Искать на всех трёх языках
+search-all-languages = Искать на всех языках
 search-count-one = { $count } результат
 search-count-few = { $count } результата
 search-count-many = { $count } результатов
@@ -13,7 +13,7 @@ search-more = Ещё результаты
 search-tips-title = Советы:
 search-tip-spelling = Проверьте написание.
 search-tip-fewer = Попробуйте меньше слов или более общие слова.
-search-tip-language = Попробуйте другой язык: путеводитель есть на китайском, английском и русском.
-search-elsewhere-title = В других языковых версиях путеводителя есть результаты:
+search-tip-language = Попробуйте другой язык: на сайте есть страницы и на других языках.
+search-elsewhere-title = В других языковых версиях сайта есть результаты:
 search-elsewhere = Тот же поиск в версии «{ $language }»: { $results }
-search-noscript = Для поиска нужен JavaScript. Все страницы путеводителя доступны и через меню.
+search-noscript = Для поиска нужен JavaScript. С главной страницы можно перейти во все разделы сайта.
