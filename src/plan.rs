@@ -471,7 +471,9 @@ fn string(
         Some(Ok(Some(text))) => Ok(text),
         _ => Err((
             format!("no UI string `{key}` for `{lang}`, which the plan's quotations need"),
-            format!("add `{key} = …` to i18n/{lang}/plan.ftl"),
+            format!(
+                "add `{key} = …` to i18n/{lang}/plan.ftl (the built-in ones are in builtin/i18n/{lang}/plan.ftl)"
+            ),
         )),
     }
 }

@@ -450,14 +450,44 @@ fn visible_text(html: &str) -> String {
                 .iter()
                 .find_map(|tag| rest[1..].starts_with(tag).then(|| format!("</{tag}>")))
         };
-        let end = match skip_to {
-            Some(close) => rest.find(&close).map(|i| i + close.len()),
-            None => rest.find('>').map(|i| i + 1),
+        // The plan's full text (`div.plan-text`), also where the print edition brings it in.
+        let end = if rest.starts_with("<div class=\"plan-text") {
+            matching_div_end(rest)
+        } else {
+            match skip_to {
+                Some(close) => rest.find(&close).map(|i| i + close.len()),
+                None => rest.find('>').map(|i| i + 1),
+            }
         };
         rest = &rest[end.unwrap_or(rest.len())..];
     }
     text.push_str(rest);
     text
+}
+
+/// The end of the `<div>` that `html` opens, nested `<div>`s counted.
+fn matching_div_end(html: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut at = 0;
+    while let Some(i) = html[at..]
+        .find("<div")
+        .into_iter()
+        .chain(html[at..].find("</div>"))
+        .min()
+    {
+        let i = at + i;
+        if html[i..].starts_with("</div>") {
+            depth -= 1;
+            at = i + "</div>".len();
+            if depth == 0 {
+                return Some(at);
+            }
+        } else {
+            depth += 1;
+            at = i + "<div".len();
+        }
+    }
+    None
 }
 
 /// Every built page of one language (its path under `out`, its visible text), the checker's
