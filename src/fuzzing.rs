@@ -66,6 +66,7 @@ pub fn shortcodes(bytes: &[u8]) {
             plan: None,
             strings: &strings,
             base_path: "/",
+            full_text: &[],
         };
         crate::shortcode::expand(&page, &amounts(), &quotes, options, &mut problems);
         located(&problems, path, lines);

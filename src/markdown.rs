@@ -24,6 +24,12 @@ pub(crate) fn render(
         .iter()
         .map(|p| ((p.key.as_str(), p.lang.as_str()), p.url_path.as_str()))
         .collect();
+    let full_text: Vec<String> = site
+        .pages
+        .iter()
+        .filter(|p| p.key == crate::plan::PAGE)
+        .map(|p| p.lang.clone())
+        .collect();
     let ctx = Context {
         pages: &pages,
         base_path: site.config.base_path(),
@@ -38,6 +44,7 @@ pub(crate) fn render(
             plan,
             strings,
             base_path: site.config.base_path(),
+            full_text: &full_text,
         },
     };
     let results: Vec<_> = site

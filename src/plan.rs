@@ -356,7 +356,9 @@ impl Plan {
         let lang_attr = if lang == ORIGINAL {
             String::new()
         } else {
-            format!(" lang=\"{}\"", escape_html(&self.tag))
+            // The search index of a page in another language leaves the original out: its
+            // results would show Chinese excerpts the reader did not search for.
+            format!(" lang=\"{}\" data-index-ignore", escape_html(&self.tag))
         };
         html.push_str(&format!(
             "<blockquote cite=\"{}\"{lang_attr}>",
@@ -469,7 +471,9 @@ fn string(
         Some(Ok(Some(text))) => Ok(text),
         _ => Err((
             format!("no UI string `{key}` for `{lang}`, which the plan's quotations need"),
-            format!("add `{key} = …` to i18n/{lang}/plan.ftl"),
+            format!(
+                "add `{key} = …` to i18n/{lang}/plan.ftl (the built-in ones are in builtin/i18n/{lang}/plan.ftl)"
+            ),
         )),
     }
 }
@@ -555,7 +559,7 @@ mod tests {
         let dup = GOOD.to_string()
             + "  - id: m1\n    sentences:\n      - zh: \"戊\"\n        en: \"E\"\n";
         let e = plan(&dup).unwrap_err();
-        assert_eq!((e[0].line, e[0].message.contains("used twice")), (12, true));
+        assert_eq!((e[0].line, e[0].message.contains("used twice")), (11, true));
         let missing = GOOD.replace("        en: \"B, C.\"\n", "");
         let e = plan(&missing).unwrap_err();
         assert_eq!(e[0].line, 7);

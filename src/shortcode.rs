@@ -19,6 +19,8 @@ pub(crate) struct Quotes<'a> {
     pub(crate) plan: Option<&'a crate::plan::Plan>,
     pub(crate) strings: &'a crate::i18n::Bundles,
     pub(crate) base_path: &'a str,
+    /// The languages that have the full-text page the quotations link to.
+    pub(crate) full_text: &'a [String],
 }
 
 /// The body with every shortcode replaced; problems are reported at the shortcode's line.
@@ -157,6 +159,18 @@ fn call_one(
                     "its arguments are p (a paragraph id), s (a sentence or range) and text (a passage)".into(),
                 ));
             }
+            if !quotes.full_text.iter().any(|l| l == lang) {
+                return Err((
+                    format!(
+                        "`plan` links to the plan's full text, but there is no page {} in `{lang}`",
+                        crate::plan::PAGE
+                    ),
+                    format!(
+                        "create content/{}.{lang}.md (its template shows the full text)",
+                        crate::plan::PAGE
+                    ),
+                ));
+            }
             let get = |k: &str| args.get(k).copied();
             let selection = plan.select(get("p"), get("s"), get("text"))?;
             let full_text = format!(
@@ -222,6 +236,7 @@ mod tests {
             plan: None,
             strings: &strings,
             base_path: "/",
+            full_text: &[],
         };
         let out = expand(
             &page(body),

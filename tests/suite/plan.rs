@@ -147,7 +147,7 @@ fn the_guide_quotes_each_measure_and_publishes_the_full_text() {
         let en = read(&format!("en/measures/{slug}/index.html"));
         assert!(
             en.contains(&format!(
-                "<blockquote cite=\"/en/policy/full-text/#m{n}\" lang=\"zh-Hans\">"
+                "<blockquote cite=\"/en/policy/full-text/#m{n}\" lang=\"zh-Hans\" data-index-ignore>"
             )),
             "{slug}"
         );
@@ -216,7 +216,7 @@ fn a_quotation_is_escaped_and_linked_to_its_paragraph() {
     let site = TestSite::with("plan");
     site.build_ok(&[]);
     let page = site.read_out("en/news/second/index.html");
-    assert!(page.contains("<blockquote cite=\"/en/policy/full-text/#m1\" lang=\"zh\"><p>支持外资企业&lt;发展&gt;。</p></blockquote>"), "{page}");
+    assert!(page.contains("<blockquote cite=\"/en/policy/full-text/#m1\" lang=\"zh\" data-index-ignore><p>支持外资企业&lt;发展&gt;。</p></blockquote>"), "{page}");
     assert!(
         page.contains("Support foreign-invested enterprises &lt;in growing&gt;."),
         "{page}"
@@ -269,4 +269,20 @@ fn a_bad_full_text_is_located() {
             "content/plan/text.yaml:9:1: error: sentence 2 of `m1` has an empty `en`",
         ],
     );
+}
+
+#[test]
+fn a_quotation_needs_the_full_text_page_it_links_to() {
+    let site = TestSite::with("plan");
+    site.build_ok(&[]);
+    let before = snapshot(&site.out());
+    fs::remove_file(site.root().join("content/policy/full-text.en.md")).unwrap();
+    let outcome = site.build();
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains("content/news/second.en.md:8:1: error: `plan` links to the plan's full text, but there is no page policy/full-text in `en` — create content/policy/full-text.en.md"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(snapshot(&site.out()) == before);
 }
