@@ -352,7 +352,9 @@ impl Plan {
         let place = place(paragraph, lang, strings)?;
         let chosen = &paragraph.sentences[selection.first - 1..selection.last];
         let whole = selection.first == 1 && selection.last == paragraph.sentences.len();
-        let mut html = String::from("<figure class=\"plan-quote\">");
+        // Out of the search index: the quotation repeats the full-text page, which is indexed
+        // (the plan's words found once, on their own page, and the index kept small).
+        let mut html = String::from("<figure class=\"plan-quote\" data-index-ignore>");
         let lang_attr = if lang == ORIGINAL {
             String::new()
         } else {

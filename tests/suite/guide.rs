@@ -241,7 +241,9 @@ fn without_plan_quotes(html: &str) -> String {
     let mut rest = html;
     while let Some(start) = rest.find("<figure class=\"plan-quote\"") {
         out.push_str(&rest[..start]);
-        let end = rest[start..].find("</figure>").map_or(rest.len(), |i| start + i + 9);
+        let end = rest[start..]
+            .find("</figure>")
+            .map_or(rest.len(), |i| start + i + 9);
         rest = &rest[end..];
     }
     out.push_str(rest);

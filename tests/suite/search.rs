@@ -78,11 +78,14 @@ fn every_language_gets_a_deterministic_index() {
 
 /// What a cold first search on the guide may fetch, gzip -9: the search page, the stylesheets
 /// and scripts it loads, and the whole index. The goal is 32 KiB (issue #15, not met yet);
-/// these ceilings are today's figures (37 554 / 37 605 / 44 241 bytes on 2026-12-01) and a
-/// little room, so that it can only shrink: lower them as it does. The index is most of it
-/// (16.3 / 16.5 / 22.6 KB, nearly all page text), then search.js (8.4 KB, a third of it
-/// comments), normalise.js (5.7 KB) and style.css (4.2 KB).
-const COLD_SEARCH_CEILING: [(&str, usize); 3] = [("zh", 38_100), ("en", 38_100), ("ru", 44_800)];
+/// these ceilings are today's figures and a little room, so that it can only shrink: lower
+/// them as it does. 2026-12-01, first 37 554 / 37 605 / 44 241 bytes; then about 1.5 KB more
+/// after the merges of that day: style.css grew from 4.2 to 5.0 KB (the folding menu, the
+/// plan's quotations and full text, list pages and tags) and the reworded pages' text. The
+/// index is most of it (16.6 / 17.1 / 23.9 KB, nearly all page text; the plan's full text is
+/// kept out of it), then search.js (8.4 KB, a third of it comments), normalise.js (5.7 KB)
+/// and style.css.
+const COLD_SEARCH_CEILING: [(&str, usize); 3] = [("zh", 39_400), ("en", 39_800), ("ru", 47_200)];
 const COLD_SEARCH_GOAL: usize = 32 * 1024;
 
 /// The files a page loads before any script runs: its stylesheets, preloaded modules and
