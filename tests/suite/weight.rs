@@ -203,8 +203,7 @@ fn every_page_with_its_css_and_js_stays_under_50_kb_compressed() {
     pages.sort();
     let (size, page, assets) = pages
         .iter()
-        .filter(|(_, rel, _)| !rel.ends_with("/print/index.html"))
-        .last()
+        .rfind(|(_, rel, _)| !rel.ends_with("/print/index.html"))
         .expect("the build has pages")
         .clone();
     println!(
