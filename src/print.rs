@@ -48,6 +48,14 @@ pub(crate) fn order(site: &Site) -> Result<Order<'_>, Vec<Diagnostic>> {
             );
         }
     }
+    // A page named in `print:` comes where it is named, not among the pages below another
+    // entry (`policy/full-text` last, after `policy` near the start).
+    let listed: BTreeSet<&str> = site
+        .pages
+        .iter()
+        .filter(|p| entries.iter().any(|e| matches(p, e)))
+        .map(|p| p.key.as_str())
+        .collect();
     let mut order = Order::new();
     for language in &config.languages {
         let lang = language.code.as_str();
@@ -61,7 +69,7 @@ pub(crate) fn order(site: &Site) -> Result<Order<'_>, Vec<Diagnostic>> {
             else {
                 continue;
             };
-            tree.push(page, 1, &mut pages, &mut seen);
+            tree.push(page, 1, &mut pages, &mut seen, &listed);
         }
         if pages.is_empty() {
             continue;
@@ -127,7 +135,11 @@ impl<'a> Tree<'a> {
         depth: usize,
         out: &mut Vec<(&'a Page, usize)>,
         seen: &mut BTreeSet<&'a str>,
+        listed: &BTreeSet<&str>,
     ) {
+        if depth > 1 && listed.contains(page.key.as_str()) {
+            return;
+        }
         if !seen.insert(page.key.as_str()) {
             return;
         }
@@ -138,7 +150,7 @@ impl<'a> Tree<'a> {
         let dir = page.key.strip_suffix("/_index").unwrap_or(&page.key);
         let lang = page.lang.as_str();
         for child in self.pages.get(&(lang, dir)).into_iter().flatten() {
-            self.push(child, depth + 1, out, seen);
+            self.push(child, depth + 1, out, seen, listed);
         }
         for section in self
             .sections
@@ -146,7 +158,7 @@ impl<'a> Tree<'a> {
             .into_iter()
             .flatten()
         {
-            self.push(section, depth + 1, out, seen);
+            self.push(section, depth + 1, out, seen, listed);
         }
     }
 }

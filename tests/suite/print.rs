@@ -38,6 +38,10 @@ fn the_guide_prints_whole_in_reading_order_with_links_inside_it() {
             .next()
             .unwrap();
         let ids = chapters(&html);
+        // The plan's full text, named last in `print:`, comes last, not under `policy`.
+        assert_eq!(ids.last(), Some(&"policy/full-text~"), "{lang}");
+        assert_eq!(ids[1], "policy~", "{lang}");
+        assert_ne!(ids[2], "policy/full-text~", "{lang}");
         // The order of `print:` in site.yaml, each section followed by its pages.
         let firsts: Vec<&str> = ids
             .iter()
