@@ -2,7 +2,7 @@
 # a key defined in both (search-label, search-placeholder, feed-title, the search page's below)
 # is the guide's wording. Every key exists in all three languages.
 search-label = Search the guide
-search-placeholder = e.g. bonded, land quota
+search-placeholder = for example bonded, land quota
 footer-source = Source: Implementation Plan for Promoting the Retention, Expansion and Upgrading of Foreign Investment (Wu Shang Fa [2023] No. 109), issued on 13 October 2023 by Wuwei's Municipal Bureau of Commerce and fourteen other bodies.
 footer-disclaimer = This guide explains the plan; the policy text and the responsible departments' interpretation prevail.
 home-start-here = Explore the guide
