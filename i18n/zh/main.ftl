@@ -2,7 +2,7 @@
 # （search-label、search-placeholder、feed-title 及下面搜索页的几条）以这里为准。每个键在三种语言中都要有。
 search-label = 搜索本指南
 search-placeholder = 输入关键词，如“保税”
-footer-source = 依据：武威市商务局等十五部门《关于促进外资稳存量扩增量提质量的实施方案》（武商发〔2023〕109号，2023年10月13日）。
+footer-source = 依据：武威市商务局等十五个部门和单位《关于促进外资稳存量扩增量提质量的实施方案》（武商发〔2023〕109号，2023年10月13日）。
 footer-disclaimer = 本指南为解读材料，具体以政策原文及责任单位的解释为准。
 home-start-here = 栏目导航
 feed-title = 更新动态（Atom）
@@ -12,7 +12,7 @@ measure-titled = 第{ $number }项措施：{ $title }
 group-number = 第{ $number }组
 responsible-departments = 责任单位
 county-note = 各项任务均需各县区政府落实。
-check-eligibility = 用资格自测看看哪些措施适用于您的项目
+check-eligibility = 用资格自测看看哪些措施可能适用于您的项目
 poles-compared = 五个增长极一览
 pole-sectors = 产业方向
 pole-measures = 相关措施

@@ -13,6 +13,6 @@ not-found-title = 页面不存在
 not-found-text = 您要找的页面不存在或已移动。请选择语言返回首页：
 feed-title = Atom 订阅源
 fallback-notice = 本页尚无中文版本，以下为原文。
-print-address = 网络版：{ $url }
+print-address = 网页版：{ $url }
 home-sections = 栏目
 home-latest = 最新内容
