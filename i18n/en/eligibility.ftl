@@ -63,8 +63,8 @@ elig-reason-permitted = Permitted: outside the Negative List, the same rules app
 elig-reason-restricted = Restricted: the investment is possible under the conditions of the Negative List.
 elig-reason-prohibited = Prohibited: the Negative List does not permit this investment. Only measure 1 applies.
 elig-measures-count = { $count ->
-    [one] { $count } measure applies
-   *[other] { $count } measures apply
+    [one] { $count } measure may apply
+   *[other] { $count } measures may apply
 }
 elig-because = Because of your answers:
 elig-departments = Responsible departments: { $list }
@@ -72,7 +72,7 @@ elig-benefit-agent-reward = Reward for the introducing agent (it goes to the age
 elig-benefit-land-energy = New construction-land quota: the city coordinates with the province; energy-consumption quota: priority
 elig-benefit-key-project = The city applies for inclusion in the provincial list of key foreign-investment projects
 elig-benefit-tax-deferral = Tax deferral for foreign investors' reinvested profits
-elig-benefit-fortune500 = Investment promotion rewards and subsidies for a newly attracted Fortune Global 500 company's regional headquarters or branch
+elig-benefit-fortune500 = Investment promotion rewards and subsidies for a newly attracted Fortune Global 500 company's regional headquarters or branch, if it meets the relevant conditions
 elig-benefit-special-funds = The city seeks support from the special funds for foreign economic relations and trade
 elig-near-miss = Close: with { $amount } as “{ $question }” this would also be listed: { $benefit }.
 elig-copy-link = Copy link to this result
@@ -86,7 +86,7 @@ elig-amount-currency = This field is in { $currency }; no conversion rate is set
 elig-amount-converted = { $typed } converted at { $rate } yuan per US dollar (rate of { $date }): { $amount }
 elig-value-invalid = The link contains a value this question does not accept: { $value }.
 elig-criteria-title = All criteria
-elig-criteria-intro = The checker applies these rules, taken from the plan. A missing answer never counts as met, and the verdict stays unknown until the Negative List question is answered; figures include the threshold itself. The questions on the kind of headquarters and on manufacturing are asked only when they matter.
+elig-criteria-intro = The checker applies these rules. The amount thresholds come from the plan; some conditions are this guide's reading of the plan, and the results say which. A missing answer never counts as met, and the verdict stays unknown until the Negative List question is answered; figures include the threshold itself. The questions on the kind of headquarters and on manufacturing are asked only when they matter.
 elig-criteria-measure = Measure
 elig-criteria-when = Applies when
 elig-cond-always = always
@@ -99,21 +99,21 @@ elig-verdict-rule = Verdict
 elig-privacy = Nothing you type leaves your browser: the checker runs on this page and sends no request.
 elig-amount-negative = An amount cannot be negative.
 elig-reason-negative-list = The city strictly implements the new edition of the Negative List (Special Administrative Measures for Foreign Investment Access); outside it, the same rules apply to domestic and foreign investment, and whatever is not prohibited is permitted.
-elig-reason-key-industries = Your project is in one of the five growth poles, or in a sector this guide links to measure 2 (the plan does not list the key industries it encourages). This measure is encouragement and context: it sets out no benefit a project can claim.
+elig-reason-key-industries = Your project is in one of the five growth poles, or its sector relates to the advantages listed in measure 2 (this is the guide's reading, not a condition the plan sets). This measure is encouragement and context: it sets out no benefit a project can claim.
 elig-reason-headquarters = You plan to set up a national, regional or functional headquarters in Wuwei. The plan encourages development zones, counties and districts to issue their own policies for foreign headquarters; it sets out no benefit for a headquarters itself.
 elig-reason-mergers = You invest through an acquisition, merger or restructuring, which the plan supports.
 elig-reason-open-platforms = Your project is on one of Wuwei's open platforms, or its trade links are among those the Wuwei Bonded Logistics Center is developing. This measure is encouragement and context: it sets out no benefit a project can claim.
 elig-reason-agent-reward = Fixed-asset investment reaches the plan's figure. For a newly attracted foreign project of that size, the city applies its policy of rewarding the agent that introduced it. The reward goes to the agent, not to the investor: you receive nothing from it. Reinvested profits alone do not count, as the plan speaks of newly attracted projects.
 elig-reason-land-energy = Total investment and capital actually received in the current year both reach the figures the plan sets for key foreign projects. For such projects the city coordinates with the province on new construction-land quota, and gives them priority for energy-consumption quota.
-elig-reason-key-project = A manufacturing project whose total investment reaches the figure in the plan: the city applies for its inclusion in the provincial list of key foreign-investment projects. The plan does not promise inclusion.
-elig-reason-tax-deferral = Foreign investors who reinvest their profits can defer tax under the national policy, which the city applies; that policy's own conditions decide.
+elig-reason-key-project = A manufacturing project whose total investment reaches the figure in the plan (the plan does not say what the figure measures; this guide reads it as total investment): the city applies for its inclusion in the provincial list of key foreign-investment projects. The plan does not promise inclusion.
+elig-reason-tax-deferral = For foreign investors who reinvest their profits, the city applies the preferential policy of tax deferral for foreign investors' reinvested profits; that policy's own conditions decide whether it applies.
 elig-reason-fortune500 = A newly attracted Fortune Global 500 company setting up a regional headquarters or a branch in Wuwei: if it meets the relevant conditions, the city applies its investment promotion rewards and subsidies under the rules. The plan names regional headquarters and branches only, not national or functional headquarters.
 elig-reason-special-funds = For foreign projects in line with industrial policy and with a large direct investment, the city seeks support from the special funds for foreign economic relations and trade. The checker takes the Catalogue of Industries for Encouraging Foreign Investment as a stand-in for “industrial policy”.
 elig-reason-not-prohibited = Applies to every foreign-invested enterprise the Negative List permits.
 elig-amount-ambiguous = Read as { $amount }: on this page a comma separates thousands and a point marks decimals.
 elig-answer = { $question } — { $answer }
 elig-q-manufacturing = Is it a manufacturing project?
-elig-h-manufacturing = A chemical plant or a food factory is manufacturing, whatever sector you picked above. Measure 9's provincial list of key foreign-investment projects concerns manufacturing projects.
+elig-h-manufacturing = Whatever sector you picked above, a chemical plant or a food factory counts as manufacturing. Under measure 9, the city applies for inclusion in the provincial list of key foreign-investment projects only for manufacturing projects.
 elig-v-manufacturing-yes = Yes
 elig-v-manufacturing-no = No
 elig-q-hq_kind = Kind of headquarters

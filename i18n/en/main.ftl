@@ -3,7 +3,7 @@
 # is the guide's wording. Every key exists in all three languages.
 search-label = Search the guide
 search-placeholder = for example bonded, land quota
-footer-source = Source: Implementation Plan for Promoting the Retention, Expansion and Upgrading of Foreign Investment (Wu Shang Fa [2023] No. 109), issued on 13 October 2023 by Wuwei's Municipal Bureau of Commerce and fourteen other bodies.
+footer-source = Source: Implementation Plan for Promoting the Retention, Expansion and Upgrading of Foreign Investment (Wu Shang Fa [2023] No. 109), issued on 13 October 2023 by Wuwei's Municipal Bureau of Commerce and fourteen other departments and bodies.
 footer-disclaimer = This guide explains the plan; the policy text and the responsible departments' interpretation prevail.
 home-start-here = Explore the guide
 feed-title = Updates (Atom)
@@ -13,7 +13,7 @@ measure-titled = Measure { $number }: { $title }
 group-number = Group { $number }:
 responsible-departments = Responsible departments
 county-note = County and district governments also carry out every task of the plan.
-check-eligibility = See which measures fit your project
+check-eligibility = See which measures may apply to your project
 poles-compared = The five growth poles at a glance
 pole-sectors = Focus
 pole-measures = Measures that concern it
