@@ -27,6 +27,7 @@ seed rules "$root/content/eligibility/rules.yaml" "$root/content/eligibility/cas
 seed amount "$root/tests/vectors/amounts.json" "$root/content/eligibility/thresholds.yaml"
 seed search "$root/tests/vectors/normalise.json" "$root/content/search.zh.md" \
     "$root/content/policy.ru.md"
+seed search_page "$root"/builtin/theme/templates/*.html
 
 mkdir -p "$fuzz/corpus/request"
 printf 'GET /en/?q=1 HTTP/1.1\r\nHost: 127.0.0.1:1111\r\n\r\n' >"$fuzz/corpus/request/get"
@@ -34,6 +35,6 @@ printf 'HEAD / HTTP/1.0\r\n\r\n' >"$fuzz/corpus/request/head"
 printf 'GET /__invest-guide/events HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n' >"$fuzz/corpus/request/events"
 printf 'GET /zh/%%E6%%94%%BF/ HTTP/1.1\nHost: localhost\n\n' >"$fuzz/corpus/request/lf"
 printf 'POST / HTTP/1.1\r\nHost: guide.lan\r\n\r\n' >"$fuzz/corpus/request/post"
-for target in front_matter shortcodes rules amount search request; do
+for target in front_matter shortcodes rules amount search search_page request; do
     echo "fuzz/corpus/$target: $(ls "$fuzz/corpus/$target" | wc -l) files"
 done

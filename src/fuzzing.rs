@@ -140,6 +140,15 @@ pub fn search(bytes: &[u8]) {
     crate::search::query::query_concepts(&text);
 }
 
+/// A built page through the search index's text extraction (`search/extract.rs`), whose HTML
+/// scanner must take any markup: pages carry raw HTML from Markdown.
+pub fn search_page(bytes: &[u8]) {
+    let html = String::from_utf8_lossy(bytes);
+    if let Ok(Some((_, sections))) = crate::search::extract::extract(&html) {
+        assert!(!sections.is_empty());
+    }
+}
+
 /// A request head as `serve` reads it, on loopback and exposed.
 pub fn request(bytes: &[u8]) {
     for loopback in [true, false] {

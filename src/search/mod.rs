@@ -23,7 +23,7 @@
 //! - `split.rs`: an index → the files of its split form, and the reader of either form.
 //! - here: the stage, `build`, and the synonyms it checks.
 
-mod extract;
+pub(crate) mod extract;
 mod index;
 pub(crate) mod normalise;
 mod numerals;

@@ -212,6 +212,18 @@ fn search_normalisation_never_panics() {
 }
 
 #[test]
+fn search_text_extraction_never_panics() {
+    let mut seeds = files("builtin/theme/templates", &[".html"]);
+    seeds.push(
+        b"<html><head><title>T &amp; t</title></head><body><main data-index><h1>H</h1>\
+          <nav>n</nav><h2 id='a>b'>A</h2><p>x<br/>y</p><svg><title>s</title><path/></svg>\
+          <!-- c --><script>if (a</b) {}</script><textarea><b></textarea></main></body></html>"
+            .to_vec(),
+    );
+    run("search_page", fuzzing::search_page, &seeds);
+}
+
+#[test]
 fn request_heads_never_panic() {
     let seeds: Vec<Vec<u8>> = [
         &b"GET /en/?q=1 HTTP/1.1\r\nHost: 127.0.0.1:1111"[..],
