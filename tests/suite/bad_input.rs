@@ -10,29 +10,7 @@ fn rejects(scenario: &str, expected: &[&str]) -> String {
     site.build_ok(&[]);
     let before = snapshot(&site.out());
     site.overlay(scenario);
-    rejects_site(&site, &before, expected)
-}
-
-fn rejects_site(
-    site: &TestSite,
-    before: &std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>,
-    expected: &[&str],
-) -> String {
-    let outcome = site.build();
-    assert_eq!(outcome.code, 1, "expected exit 1:\n{}", outcome.stderr);
-    for fragment in expected {
-        assert!(
-            outcome.stderr.contains(fragment),
-            "missing `{fragment}` in:\n{}",
-            outcome.stderr
-        );
-    }
-    assert!(!outcome.stderr.contains("panicked"), "{}", outcome.stderr);
-    assert!(
-        snapshot(&site.out()) == *before,
-        "the previous public/ changed"
-    );
-    outcome.stderr
+    site.rejects(&before, expected)
 }
 
 #[test]
@@ -103,8 +81,7 @@ fn invalid_utf8_names_its_position() {
         "content/news/second.en.md",
         b"---\ntitle: ok\n---\nbad \xff byte\n",
     );
-    rejects_site(
-        &site,
+    site.rejects(
         &before,
         &["content/news/second.en.md:4:5: error: the file is not valid UTF-8 — save it as UTF-8"],
     );
@@ -116,8 +93,7 @@ fn empty_file() {
     site.build_ok(&[]);
     let before = snapshot(&site.out());
     site.write("content/news/empty.en.md", b"");
-    rejects_site(
-        &site,
+    site.rejects(
         &before,
         &["content/news/empty.en.md: error: the file is empty"],
     );
@@ -289,11 +265,7 @@ fn unreadable_file() {
         site.root().join("content/news/gone.en.md"),
     )
     .unwrap();
-    rejects_site(
-        &site,
-        &before,
-        &["content/news/gone.en.md: error: cannot read"],
-    );
+    site.rejects(&before, &["content/news/gone.en.md: error: cannot read"]);
 }
 
 #[test]
@@ -356,9 +328,7 @@ fn a_front_matter_key_that_is_not_text_names_its_line() {
         "content/news/second.en.md",
         b"---\ntitle: ok\n1: x\n---\nbody\n",
     );
-    rejects_site(
-        &site,
-        &before,
+    site.rejects(&before,
         &[
             "content/news/second.en.md:3:1: error: the key `1` (a number) is not text — write it in quotes, `\"1\": …`",
         ],
@@ -373,9 +343,7 @@ fn a_language_key_that_is_not_text_names_its_line() {
     let before = snapshot(&site.out());
     let yaml = "base_url: \"https://example.org/\"\ndefault_language: en\nlanguages:\n  en: { name: \"English\", title: \"Example\" }\n  true: { name: \"中文\", title: \"示例\" }\n";
     site.write("site.yaml", yaml.as_bytes());
-    rejects_site(
-        &site,
-        &before,
+    site.rejects(&before,
         &[
             "site.yaml:5:3: error: languages: the key `true` (true or false) is not text — write it in quotes, `\"true\": …`",
         ],
@@ -390,8 +358,7 @@ fn a_data_file_key_that_is_not_text_or_a_number_that_is_not_finite_names_its_lin
     let before = snapshot(&site.out());
     site.write("content/figures.yaml", b"years:\n  2023: ok\n");
     site.write("content/rates.yaml", b"usd:\n  rate: .nan\n");
-    rejects_site(
-        &site,
+    site.rejects(
         &before,
         &[
             "content/figures.yaml:2:3: error: years: the key `2023` (a number) is not text",
@@ -415,8 +382,7 @@ fn a_theme_or_strings_folder_that_cannot_be_read_names_the_place() {
     .unwrap();
     std::fs::create_dir_all(site.root().join("i18n/en")).unwrap();
     std::os::unix::fs::symlink(site.root().join("i18n"), site.root().join("i18n/en/loop")).unwrap();
-    rejects_site(
-        &site,
+    site.rejects(
         &before,
         &[
             "themes/default/templates/page.html: error: cannot read: No such file or directory",
@@ -435,8 +401,7 @@ fn a_shortcode_after_code_is_still_checked_at_its_line() {
         "content/news/second.en.md",
         b"---\ntitle: ok\n---\nText `{{ x }}`.\n\n```\n{{ amount(name=\"y\")\n```\n\n    {{\n\nFigure: {{ amount(name=\"nope\") }}.\n",
     );
-    let err = rejects_site(
-        &site,
+    let err = site.rejects(
         &before,
         &["content/news/second.en.md:12:1: error: no figure named `nope`"],
     );

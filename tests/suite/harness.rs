@@ -81,6 +81,27 @@ impl TestSite {
         let root = self.root().to_string_lossy().into_owned();
         self.run(&["build", "--root", root.as_str()])
     }
+
+    /// `build`, which must fail as bad input does: exit 1, every `expected` fragment in stderr,
+    /// no panic, and the output folder as it was (`before`, a [`snapshot`] of it). Returns
+    /// stderr.
+    pub fn rejects(&self, before: &BTreeMap<PathBuf, Vec<u8>>, expected: &[&str]) -> String {
+        let outcome = self.build();
+        assert_eq!(outcome.code, 1, "expected exit 1:\n{}", outcome.stderr);
+        for fragment in expected {
+            assert!(
+                outcome.stderr.contains(fragment),
+                "missing `{fragment}` in:\n{}",
+                outcome.stderr
+            );
+        }
+        assert!(!outcome.stderr.contains("panicked"), "{}", outcome.stderr);
+        assert!(
+            snapshot(&self.out()) == *before,
+            "the previous public/ changed"
+        );
+        outcome.stderr
+    }
 }
 
 pub fn run_in(dir: &Path, args: &[&str]) -> Outcome {
