@@ -4,7 +4,7 @@
 //! In: the site (`print:` in `site.yaml` names the reading order: page keys, each followed by
 //! the pages below it; without it, home and the menu) and the built pages' HTML. Out: per
 //! language, the chapters for the `print.html` template: each page's `main` less navigation,
-//! forms, scripts and `data-index-ignore` / `data-print-ignore` elements, its ids made unique (`KEY~id`, the chapter itself `KEY~`), its
+//! forms, scripts and `data-print-ignore` elements, its ids made unique (`KEY~id`, the chapter itself `KEY~`), its
 //! headings one level down (the edition has one `h1`), links to other chapters turned into links
 //! inside the document and links to pages outside it into absolute URLs.
 
@@ -291,8 +291,9 @@ const START: &str = "\u{E001}";
 const END: &str = "\u{E002}";
 
 /// Elements a printed chapter leaves out.
-const DROPPED: &str =
-    "nav, script, style, template, form, [data-index-ignore], [data-print-ignore]";
+/// (`data-index-ignore` is search's mark, not print's: the plan's quotations and full text carry
+/// it and are printed.)
+const DROPPED: &str = "nav, script, style, template, form, [data-print-ignore]";
 
 /// Attributes that name other elements by id.
 const ID_REFERENCES: [&str; 5] = [
@@ -470,7 +471,7 @@ mod tests {
             <h2 id=\"who\">Who</h2><p><a href=\"#who\">here</a>, <a href=\"../../policy/#scope\">policy</a>, \
             <a href=\"/en/eligibility/\">checker</a>, <a href=\"https://example.org/x\">out</a></p>\
             <label for=\"q\">Q</label><input id=\"q\"><form><input></form>\
-            <p data-index-ignore>skip</p><script src=\"x.js\"></script></article></main>\
+            <p data-print-ignore>skip</p><p data-index-ignore>kept</p><script src=\"x.js\"></script></article></main>\
             <footer><a href=\"/en/policy/\">outside</a></footer></body>";
         let got = rewrite(&targets, html);
         assert_eq!(
@@ -478,7 +479,7 @@ mod tests {
             "<article data-index><h2>Nine</h2><h3 id=\"measures/09~who\">Who</h3><p><a href=\"#measures/09~who\">here</a>, \
              <a href=\"#policy~scope\">policy</a>, <a href=\"https://host/en/eligibility/\">checker</a>, \
              <a href=\"https://example.org/x\">out</a></p>\
-             <label for=\"measures/09~q\">Q</label><input id=\"measures/09~q\"></article>"
+             <label for=\"measures/09~q\">Q</label><input id=\"measures/09~q\"><p data-index-ignore>kept</p></article>"
         );
     }
 

@@ -38,6 +38,17 @@ fn the_guide_prints_whole_in_reading_order_with_links_inside_it() {
             .next()
             .unwrap();
         let ids = chapters(&html);
+        // The plan's own words are printed: each measure's quotation and the full text (search's
+        // `data-index-ignore` on them does not drop them from the edition).
+        assert!(
+            main.matches("class=\"plan-quote\"").count() >= 14,
+            "{lang}: the measures' quotations"
+        );
+        assert!(main.contains("class=\"plan-text"), "{lang}: the full text");
+        assert!(
+            main.contains("积极协调省级统筹保障新增建设用地计划指标"),
+            "{lang}: the plan's Chinese words"
+        );
         // The plan's full text, named last in `print:`, comes last, not under `policy`.
         assert_eq!(ids.last(), Some(&"policy/full-text~"), "{lang}");
         assert_eq!(ids[1], "policy~", "{lang}");
@@ -123,7 +134,7 @@ fn the_guide_prints_whole_in_reading_order_with_links_inside_it() {
             "{lang}"
         );
         assert!(
-            !main.contains("<form") && !main.contains("data-index-ignore"),
+            !main.contains("<form") && !main.contains("data-print-ignore"),
             "{lang}"
         );
         // Every page of the language links to its edition.
