@@ -51,12 +51,14 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 mod shortcode;
+mod sink;
 mod theme;
 pub mod translations;
 mod yaml;
 
 use diagnostic::Diagnostic;
 pub use model::Files;
+use sink::{Dest, Sink};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -106,8 +108,10 @@ pub(crate) struct Cache {
 
 /// Runs the whole pipeline and, if `options.out` is set, publishes the result there: first
 /// checks that the output folder is the build's to replace (not the site or its sources, not a
-/// folder of other files unless `force`). On failure returns every problem found, errors and
-/// warnings, and writes nothing.
+/// folder of other files unless `force`), then writes each file into a staging folder beside
+/// it as soon as it is made, and swaps the staging folder in once every stage succeeded. On
+/// failure returns every problem found, errors and warnings, removes the staging folder and
+/// leaves the output folder as it was.
 pub fn build(options: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
     let started = Instant::now();
     let out = options
@@ -116,28 +120,50 @@ pub fn build(options: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
         .map(|out| output::target(&options.root, out, options.force))
         .transpose()
         .map_err(|d| vec![d])?;
-    let built = build_in_memory(options)?;
-    let mut report = built.report;
-    if let Some(out) = &out {
-        output::publish(out, &built.files).map_err(|d| vec![d])?;
-        report
-            .timings
-            .push(("write", started.elapsed() - report.elapsed));
+    let staging = out
+        .as_deref()
+        .map(output::Staging::create)
+        .transpose()
+        .map_err(|d| vec![d])?;
+    let dest = match &staging {
+        Some(staging) => Dest::Folder(staging.dir().to_path_buf()),
+        None => Dest::Nowhere,
+    };
+    // On failure `staging` is dropped here, which removes the staging folder.
+    let (mut report, _) = pipeline(options, &mut Cache::default(), dest)?;
+    if let Some(staging) = staging {
+        let swapping = Instant::now();
+        staging.swap().map_err(|d| vec![d])?;
+        report.timings.push(("swap", swapping.elapsed()));
     }
     report.elapsed = started.elapsed();
     Ok(report)
 }
 
-/// Every stage but writing.
+/// Every stage, the files kept in memory rather than written.
 pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
     build_with(options, &mut Cache::default())
 }
 
-/// Every stage but writing, in pipeline order, reusing what `cache` holds.
+/// Every stage, the files kept in memory, reusing what `cache` holds: what `serve` runs.
 pub(crate) fn build_with(
     options: &BuildOptions,
     cache: &mut Cache,
 ) -> Result<Built, Vec<Diagnostic>> {
+    let (report, sink) = pipeline(options, cache, Dest::Memory)?;
+    Ok(Built {
+        files: sink.into_files(),
+        report,
+    })
+}
+
+/// Every stage in pipeline order, each file handed to a [`Sink`] bound for `dest` as soon as
+/// it is made; returns the report and the sink (which holds the files for [`Dest::Memory`]).
+fn pipeline(
+    options: &BuildOptions,
+    cache: &mut Cache,
+    dest: Dest,
+) -> Result<(Report, Sink), Vec<Diagnostic>> {
     let root = options.root.as_path();
     let mut run = Run::start();
     let config = run.stage("config", || config::load(root, options.base_url.as_deref()))?;
@@ -169,10 +195,14 @@ pub(crate) fn build_with(
             .map_or("zh-Hans", |l| l.tag.as_str());
         plan::load(&site.data_text, &codes, tag)
     })?;
-    let pages = run.collect("markdown", || {
+    let mut pages = run.collect("markdown", || {
         markdown::render(&site, &amounts, plan.as_ref(), &strings)
     });
     run.stop_on_errors()?;
+    // The Markdown is HTML now: the sources are not read again.
+    for page in &mut site.pages {
+        page.body = String::new();
+    }
     let templates = run.stage("templates", || cache.templates.compile(&theme))?;
     let mut assets = theme::fingerprint(&theme);
     let rules_file = run.stage("rules file", || {
@@ -195,22 +225,40 @@ pub(crate) fn build_with(
         templates: &templates,
         plan: plan.as_ref(),
     };
-    let mut files = run.stage("render", || render::render(&site, &pages, &inputs))?;
-    files.extend(rules_file);
-    files.extend(run.timed("extras", || output::extras(&site, &pages)));
-    files.extend(output::statics(&theme, &assets));
-    let redirects = run.collect("aliases", || output::aliases(&site, &files));
-    files.extend(redirects);
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    let index = run.stage("search index", || search::build(&site, &files))?;
-    files.extend(index);
-    run.check("links", || links::check(&site, &pages, &files));
-    if options.out.is_none() {
-        // An editor's concern: `check` and `serve` report orphans, `build` does not look.
-        run.check("orphans", || links::orphans(&site, &files));
+    // `check` and `serve` report orphans (an editor's concern), `build` does not look.
+    let orphans = options.out.is_none();
+    let sink = Sink::new(dest, search::languages(&site), orphans);
+    // The feeds before the pages: rendering a page takes its Markdown HTML away.
+    sink.put_all(run.timed("extras", || output::extras(&site, &pages)));
+    run.stage("render", || {
+        render::render(&site, &mut pages, &inputs, &sink)?;
+        sink.written()
+    })?;
+    let rendered = run.timings.len();
+    sink.put_all(rules_file.into_iter().collect());
+    sink.put_all(output::statics(&theme, &assets));
+    let redirects = run.collect("aliases", || output::aliases(&site, &sink.paths()));
+    sink.put_all(redirects);
+    let (texts, unreadable) = sink.take_texts();
+    run.stage("search index", || {
+        search::build(&site, &sink.paths(), texts, unreadable, &sink)
+    })?;
+    let paths = sink.paths();
+    run.check("links", || links::check(&site, &pages, &paths));
+    if orphans {
+        let urls = sink.take_urls();
+        run.check("orphans", || links::orphans(&site, &urls));
     }
+    run.problems
+        .extend(sink.written().err().into_iter().flatten());
     run.stop_on_errors()?;
-    files.sort_by(|a, b| a.0.cmp(&b.0));
+    // Inside the render stage (and the few files made after it): the worker threads' time,
+    // added up, spent extracting search text and writing files.
+    let (extracting, writing) = sink.thread_times();
+    run.timings.splice(
+        rendered..rendered,
+        [("· search text", extracting), ("· writing", writing)],
+    );
     let report = Report {
         pages: pages_per_language(&site),
         translations: coverage.rows,
@@ -220,7 +268,7 @@ pub(crate) fn build_with(
         elapsed: run.started.elapsed(),
         timings: run.timings,
     };
-    Ok(Built { files, report })
+    Ok((report, sink))
 }
 
 /// Marks translations as reviewed against their current source (all of them if `files` is

@@ -2,14 +2,15 @@
 //! in the built site.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Files, Rendered, Site};
+use crate::model::{Rendered, Site};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Link stage: every local link of every page (`pages[i]` is the Markdown stage's output for
-/// `site.pages[i]`) must name a file of the built site and, with `#anchor`, a heading of it.
-pub(crate) fn check(site: &Site, pages: &[Rendered], files: &Files) -> Vec<Diagnostic> {
+/// `site.pages[i]`) must name a file of the built site (`paths`, below the output folder) and,
+/// with `#anchor`, a heading of it.
+pub(crate) fn check(site: &Site, pages: &[Rendered], paths: &[String]) -> Vec<Diagnostic> {
     let base = site.config.base_path();
-    let outputs: BTreeSet<String> = files.iter().map(|(p, _)| format!("{base}{p}")).collect();
+    let outputs: BTreeSet<String> = paths.iter().map(|p| format!("{base}{p}")).collect();
     let anchors: BTreeMap<String, BTreeSet<&str>> = site
         .pages
         .iter()
@@ -99,9 +100,26 @@ fn normalise(path: &str) -> String {
     out
 }
 
+/// The absolute URL paths (`/…`, without `#fragment` or `?query`) an HTML file links to or
+/// sends a form to, each once: what [`orphans`] reads of a built page.
+pub(crate) fn absolute_urls(html: &[u8]) -> Vec<String> {
+    let html = String::from_utf8_lossy(html);
+    let mut urls = BTreeSet::new();
+    for attr in ["href=\"", "action=\""] {
+        for piece in html.split(attr).skip(1) {
+            let url = piece.split(['"', '#', '?']).next().unwrap_or_default();
+            if url.starts_with('/') {
+                urls.insert(url);
+            }
+        }
+    }
+    urls.into_iter().map(str::to_string).collect()
+}
+
 /// Pages that no page of another key links to (translations link each other through the
-/// language switcher, so they do not count). Home and section pages are never orphans.
-pub(crate) fn orphans(site: &Site, files: &Files) -> Vec<Diagnostic> {
+/// language switcher, so they do not count). Home and section pages are never orphans. `urls`
+/// holds, for built HTML files (by path below the output folder), their [`absolute_urls`].
+pub(crate) fn orphans(site: &Site, urls: &[(String, Vec<String>)]) -> Vec<Diagnostic> {
     let base = site.config.base_path();
     let mut key_of: BTreeMap<String, &str> = site
         .pages
@@ -116,18 +134,12 @@ pub(crate) fn orphans(site: &Site, files: &Files) -> Vec<Diagnostic> {
         }
     }
     let mut linked_from: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
-    for (path, bytes) in files {
+    for (path, links) in urls {
         let Some(&from) = key_of.get(path) else {
             continue;
         };
-        let html = String::from_utf8_lossy(bytes);
-        for attr in ["href=\"", "action=\""] {
-            for piece in html.split(attr).skip(1) {
-                let url = piece.split(['"', '#', '?']).next().unwrap_or_default();
-                if url.starts_with('/') {
-                    linked_from.entry(url.to_string()).or_default().insert(from);
-                }
-            }
+        for url in links {
+            linked_from.entry(url.clone()).or_default().insert(from);
         }
     }
     site.pages

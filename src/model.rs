@@ -9,6 +9,13 @@ use std::path::PathBuf;
 /// Output files: path below the output folder → content.
 pub type Files = Vec<(String, Vec<u8>)>;
 
+/// Where a stage hands each output file as soon as it is made (from any thread), instead of
+/// returning them all: `lib.rs`'s sink writes it to the staging folder, keeps it in memory for
+/// `serve`, or drops it for `check`, and notes what later stages need.
+pub(crate) trait Put: Sync {
+    fn put(&self, path: String, bytes: Vec<u8>);
+}
+
 /// Everything the load stage found in a site root.
 #[derive(Debug)]
 pub(crate) struct Site {

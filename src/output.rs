@@ -10,12 +10,14 @@ use crate::render::escape_html;
 use crate::theme::{Assets, Theme};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
-use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 mod sitemap;
+mod staging;
+
+pub(crate) use staging::Staging;
 
 /// Extras stage: the sitemap, robots.txt, `_headers` and an Atom feed per feed section and
 /// language (`pages[i]` is the Markdown stage's output for `site.pages[i]`).
@@ -40,9 +42,9 @@ pub(crate) fn extras(site: &Site, pages: &[Rendered]) -> Files {
 /// where the old URL was, and a `_redirects` file (`FROM TO 301`, read by Netlify and
 /// Cloudflare Pages) listing them all; no `_redirects` when no page has an alias. An alias that
 /// is a page's URL, another alias, or the place of a file the build writes is an error at its
-/// line. `files` are all the files built before.
-pub(crate) fn aliases(site: &Site, files: &Files) -> (Files, Vec<Diagnostic>) {
-    let mut taken = Taken::new(site, files);
+/// line. `paths` are those of all the files built before.
+pub(crate) fn aliases(site: &Site, paths: &[String]) -> (Files, Vec<Diagnostic>) {
+    let mut taken = Taken::new(site, paths);
     let base_path = site.config.base_path();
     let mut out = Files::new();
     let mut redirects = Vec::new();
@@ -124,9 +126,9 @@ enum Owner {
 struct Taken(BTreeMap<String, Owner>);
 
 impl Taken {
-    fn new(site: &Site, files: &Files) -> Taken {
+    fn new(site: &Site, paths: &[String]) -> Taken {
         let mut taken = Taken(BTreeMap::new());
-        for (path, _) in files {
+        for path in paths {
             taken.insert(path, Owner::File(path.clone()));
         }
         taken.insert("_redirects", Owner::File("_redirects".into()));
@@ -545,72 +547,6 @@ fn resolve(path: &Path) -> std::io::Result<PathBuf> {
         }
     }
     Ok(resolved)
-}
-
-/// Write stage: writes `files` and the build's marker into a staging folder beside `out`, then
-/// swaps it in. If anything fails, the previous `out` is left exactly as it was. `out` has
-/// passed [`target`].
-pub(crate) fn publish(out: &Path, files: &Files) -> Result<(), Diagnostic> {
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = out
-        .file_name()
-        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
-    fs::create_dir_all(parent).map_err(|e| fsx::io_error(parent, "create the folder", e))?;
-    remove_stale(parent, &name);
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    let written = write_all(&staging, files).and_then(|()| swap(&staging, out, parent, &name));
-    if written.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    written
-}
-
-fn write_all(staging: &Path, files: &Files) -> Result<(), Diagnostic> {
-    if staging.exists() {
-        fs::remove_dir_all(staging).map_err(|e| fsx::io_error(staging, "remove", e))?;
-    }
-    // The marker first: a staging folder left by a killed build is then provably ours.
-    fsx::write(&staging.join(MARKER), MARKER_TEXT.as_bytes())?;
-    files
-        .par_iter()
-        .try_for_each(|(path, bytes)| fsx::write(&staging.join(path), bytes))
-}
-
-fn swap(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), Diagnostic> {
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    if out.exists() {
-        fs::rename(out, &old).map_err(|e| fsx::io_error(out, "move aside", e))?;
-    }
-    if let Err(e) = fs::rename(staging, out) {
-        let _ = fs::rename(&old, out);
-        return Err(fsx::io_error(out, "replace", e));
-    }
-    let _ = fs::remove_dir_all(&old);
-    Ok(())
-}
-
-/// Staging and old folders left behind by a build that was killed: only those holding a
-/// build's marker, so a folder that merely shares the name is never removed.
-fn remove_stale(parent: &Path, name: &str) {
-    let prefixes = [format!(".{name}.staging-"), format!(".{name}.old-")];
-    let Ok(entries) = fs::read_dir(parent) else {
-        return;
-    };
-    let stale: Vec<PathBuf> = entries
-        .flatten()
-        .filter(|e| {
-            let n = e.file_name().to_string_lossy().into_owned();
-            prefixes.iter().any(|p| n.starts_with(p.as_str()))
-        })
-        .map(|e| e.path())
-        .filter(|path| path.join(MARKER).is_file())
-        .collect();
-    for path in stale {
-        let _ = fs::remove_dir_all(path);
-    }
 }
 
 #[cfg(test)]

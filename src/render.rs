@@ -15,12 +15,12 @@ mod templates;
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Bundles;
 use crate::listing::{TAGS_INDEX, tag_of};
-use crate::model::{Files, Page, Rendered, Site, page_url_path, url_path};
+use crate::model::{Files, Page, Put, Rendered, Site, page_url_path, url_path};
 use crate::theme::{Assets, Theme};
 use lists::{PagingByKey, cut, list_page, paging_by_key, tag_links, terms};
 use rayon::prelude::*;
 use serde_json::{Value as Json, json};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 pub(crate) use templates::TemplateCache;
 use templates::template_error;
@@ -36,13 +36,22 @@ pub(crate) struct Inputs<'a> {
     pub(crate) plan: Option<&'a crate::plan::Plan>,
 }
 
-/// Render stage: `pages[i]` is the Markdown stage's output for `site.pages[i]`.
+/// Render stage: `pages[i]` is the Markdown stage's output for `site.pages[i]`. Each file is
+/// handed to `out` as soon as it is made; only the pages of the print editions are kept until
+/// the editions are made from them. Each page's Markdown HTML is taken (left empty) once its
+/// files are made: no later stage reads it.
 pub(crate) fn render(
     site: &Site,
-    pages: &[Rendered],
+    pages: &mut [Rendered],
     inputs: &Inputs,
-) -> Result<Files, Vec<Diagnostic>> {
+    out: &dyn Put,
+) -> Result<(), Vec<Diagnostic>> {
     let print = crate::print::order(site)?;
+    let chapters: HashSet<String> = print
+        .values()
+        .flatten()
+        .map(|(page, _)| format!("{}index.html", page.url_path))
+        .collect();
     let listings = Arc::new(listings(site));
     let bound = functions::bind(site, inputs, &listings);
     let shared = Shared {
@@ -65,32 +74,43 @@ pub(crate) fn render(
         .zip(pages)
         .map_init(
             || common.clone(),
-            |ctx, (page, rendered)| shared.page(ctx, page, rendered),
+            |ctx, (page, rendered)| {
+                let mut kept = Files::new();
+                let made = shared.page(ctx, page, rendered);
+                rendered.html = String::new();
+                for (path, html) in made? {
+                    if chapters.contains(&path) {
+                        kept.push((path.clone(), html.clone()));
+                    }
+                    out.put(path, html);
+                }
+                Ok(kept)
+            },
         )
         .collect();
-    let mut files = Vec::with_capacity(results.len() + 2);
+    let mut kept = Files::with_capacity(chapters.len());
     let mut problems = Vec::new();
     for r in results {
         match r {
-            Ok(made) => files.extend(made),
+            Ok(made) => kept.extend(made),
             Err(d) => problems.push(d),
         }
     }
     let mut ctx = common;
     for (lang, pages) in &print {
-        match shared.print_edition(&mut ctx, lang, pages, &files) {
-            Ok(file) => files.push(file),
+        match shared.print_edition(&mut ctx, lang, pages, &kept) {
+            Ok((path, html)) => out.put(path, html),
             Err(d) => problems.push(d),
         }
     }
     for (name, template) in [("404.html", "404.html"), ("index.html", "root.html")] {
         match shared.root_file(&mut ctx, template) {
-            Ok(html) => files.push((name.to_string(), html.into_bytes())),
+            Ok(html) => out.put(name.to_string(), html.into_bytes()),
             Err(d) => problems.push(d),
         }
     }
     if problems.is_empty() {
-        Ok(files)
+        Ok(())
     } else {
         Err(problems)
     }
@@ -227,7 +247,8 @@ impl Shared<'_> {
         }
     }
 
-    /// A language's print edition (`print.html`), from its pages' HTML in `files`.
+    /// A language's print edition (`print.html`), from its pages' HTML in `files` (those
+    /// pages at least).
     fn print_edition(
         &self,
         ctx: &mut tera::Context,

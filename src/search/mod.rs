@@ -39,43 +39,113 @@ pub use rank::{Hit, query_plan, search, with_typos, with_word_start};
 pub use split::{Manifest, PageRecord, Shard, Split, search_files};
 
 use crate::diagnostic::Diagnostic;
-use crate::model::Files;
-use crate::model::Site;
+use crate::model::{Files, Put, Site};
 use extract::extract;
-use index::PageText;
+pub(crate) use index::PageText;
 use query::query_concepts;
-use rayon::prelude::*;
+use std::collections::BTreeSet;
 
 /// Where editors keep synonym groups; loaded as data `search.synonyms`.
 const SYNONYMS: &str = "content/search/synonyms.yaml";
 
-/// `LANG/search/index.json` for each language that has a search page; in the split form
-/// (when the whole index would be larger than `search.split_over`) with its shards and chunks.
-pub(crate) fn build(site: &Site, files: &Files) -> Result<Files, Vec<Diagnostic>> {
+/// The languages whose pages the index step will need, known before any page is built: those
+/// with a page or an alias at `LANG/search/`. Only their pages go through [`page_text`].
+pub(crate) fn languages(site: &Site) -> Vec<String> {
+    let aliases = site
+        .pages
+        .iter()
+        .filter(|p| !p.fallback)
+        .flat_map(|p| p.front.aliases.iter().map(|a| a.file()));
+    let files: BTreeSet<String> = site
+        .pages
+        .iter()
+        .map(|p| format!("{}index.html", p.url_path))
+        .chain(aliases)
+        .collect();
+    site.config
+        .languages
+        .iter()
+        .filter(|l| files.contains(&search_page(&l.code)))
+        .map(|l| l.code.clone())
+        .collect()
+}
+
+fn search_page(lang: &str) -> String {
+    format!("{lang}/search/index.html")
+}
+
+/// One built file's record for the index of a language in `languages` (as [`languages`] gives
+/// them): its URL path, title and sections, if it is an indexable page of one of them.
+pub(crate) fn page_text(
+    languages: &[String],
+    path: &str,
+    bytes: &[u8],
+) -> Result<Option<PageText>, Diagnostic> {
+    let ours = path.ends_with("/index.html")
+        && languages.iter().any(|l| {
+            path.strip_prefix(l.as_str())
+                .is_some_and(|p| p.starts_with('/'))
+        });
+    if !ours {
+        return Ok(None);
+    }
+    let html = std::str::from_utf8(bytes).map_err(|e| e.to_string());
+    let page = html.and_then(extract).map_err(|e| {
+        Diagnostic::error(path, format!("cannot read the built page to index it: {e}"))
+            .hint("this is a bug in the theme or in invest-guide; please report it")
+    })?;
+    let url = path.trim_end_matches("index.html").to_string();
+    Ok(page.map(|(title, sections)| (url, title, sections)))
+}
+
+/// Index step: `LANG/search/index.json` for each language that has a search page among
+/// `paths` (every file built), from the records [`page_text`] made of its pages, in any order;
+/// in the split form (when the whole index would be larger than `search.split_over`) with its
+/// shards and chunks, each language's files handed to `out` as soon as they are made.
+/// `problems` are those [`page_text`] found, in path order: they fail the stage.
+pub(crate) fn build(
+    site: &Site,
+    paths: &[String],
+    mut texts: Vec<PageText>,
+    problems: Vec<Diagnostic>,
+    out: &dyn Put,
+) -> Result<(), Vec<Diagnostic>> {
     let synonyms = synonyms(site)?;
-    let mut out = Vec::new();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let expected = languages(site);
+    texts.sort_by(|a, b| a.0.cmp(&b.0));
     for lang in &site.config.languages {
         let code = &lang.code;
-        if !files
-            .iter()
-            .any(|(p, _)| *p == format!("{code}/search/index.html"))
-        {
+        let page = search_page(code);
+        if !paths.contains(&page) {
             continue;
         }
-        let index = index::index(code, &synonyms, docs(files, code)?);
+        if !expected.contains(code) {
+            return Err(vec![
+                Diagnostic::error(&page, "a search page appeared that no page or alias made")
+                    .hint("this is a bug in invest-guide; please report it"),
+            ]);
+        }
+        let prefix = format!("{code}/");
+        let docs;
+        (docs, texts) = std::mem::take(&mut texts)
+            .into_iter()
+            .partition(|(url, _, _)| url.starts_with(&prefix));
+        let index = index::index(code, &synonyms, docs);
         let written = index_files(&index, site.config.search.split_over).map_err(|e| {
             vec![Diagnostic::error(
                 format!("{code}/search/index.json"),
                 format!("cannot write the search index: {e}"),
             )]
         })?;
-        out.extend(
-            written
-                .into_iter()
-                .map(|(name, bytes)| (format!("{code}/search/{name}"), bytes)),
-        );
+        drop(index);
+        for (name, bytes) in written {
+            out.put(format!("{code}/search/{name}"), bytes);
+        }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// One language's index files, by path below `LANG/search/`: the whole form, or the split
@@ -103,37 +173,6 @@ impl std::io::Write for Counter {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
-}
-
-/// (URL path, title, sections) of every indexable page of `lang`, sorted by URL path.
-fn docs(files: &Files, lang: &str) -> Result<Vec<PageText>, Vec<Diagnostic>> {
-    let prefix = format!("{lang}/");
-    let results: Vec<Result<Option<PageText>, Diagnostic>> = files
-        .par_iter()
-        .filter(|(p, _)| p.starts_with(&prefix) && p.ends_with("/index.html"))
-        .map(|(path, bytes)| {
-            let html = std::str::from_utf8(bytes).map_err(|e| e.to_string());
-            let page = html.and_then(extract).map_err(|e| {
-                Diagnostic::error(path, format!("cannot read the built page to index it: {e}"))
-                    .hint("this is a bug in the theme or in invest-guide; please report it")
-            })?;
-            let url = path.trim_end_matches("index.html").to_string();
-            Ok(page.map(|(title, sections)| (url, title, sections)))
-        })
-        .collect();
-    let mut docs = Vec::new();
-    let mut problems = Vec::new();
-    for r in results {
-        match r {
-            Ok(doc) => docs.extend(doc),
-            Err(d) => problems.push(d),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    docs.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(docs)
 }
 
 /// The synonym groups of the site's data file, checked: each a list of two or more members,

@@ -1,0 +1,104 @@
+//! Write stage: a staging folder beside the output folder, created before the first file is
+//! made and filled as files are made, then swapped in whole once every stage succeeded. If
+//! anything fails the staging folder is removed and the previous output is left exactly as it
+//! was; a killed build leaves a staging folder holding the marker, which the next build
+//! removes.
+
+use super::{MARKER, MARKER_TEXT};
+use crate::diagnostic::Diagnostic;
+use crate::fsx;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// A staging folder being filled; removed when dropped unless [`Staging::swap`] put it in place.
+pub(crate) struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    swapped: bool,
+}
+
+impl Staging {
+    /// Creates the staging folder beside `out` (which has passed [`super::target`]), with the
+    /// build's marker in it, after removing the ones killed builds left. Nothing else changes.
+    pub(crate) fn create(out: &Path) -> Result<Staging, Diagnostic> {
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = out
+            .file_name()
+            .map_or("public".into(), |n| n.to_string_lossy().into_owned());
+        fs::create_dir_all(parent).map_err(|e| fsx::io_error(parent, "create the folder", e))?;
+        remove_stale(parent, &name);
+        let staging = Staging {
+            dir: parent.join(format!(".{name}.staging-{}", std::process::id())),
+            out: out.to_path_buf(),
+            parent: parent.to_path_buf(),
+            name,
+            swapped: false,
+        };
+        if staging.dir.exists() {
+            fs::remove_dir_all(&staging.dir)
+                .map_err(|e| fsx::io_error(&staging.dir, "remove", e))?;
+        }
+        // The marker first: a staging folder left by a killed build is then provably ours.
+        fsx::write(&staging.dir.join(MARKER), MARKER_TEXT.as_bytes())?;
+        Ok(staging)
+    }
+
+    /// Where the files go, by their path below the output folder.
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Puts the staging folder in place of the output folder. If that fails, the previous
+    /// output is left as it was.
+    pub(crate) fn swap(mut self) -> Result<(), Diagnostic> {
+        let old = self
+            .parent
+            .join(format!(".{}.old-{}", self.name, std::process::id()));
+        let out = &self.out;
+        if out.exists() {
+            fs::rename(out, &old).map_err(|e| fsx::io_error(out, "move aside", e))?;
+        }
+        if let Err(e) = fs::rename(&self.dir, out) {
+            let _ = fs::rename(&old, out);
+            return Err(fsx::io_error(out, "replace", e));
+        }
+        self.swapped = true;
+        let _ = fs::remove_dir_all(&old);
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    /// A build that failed (or panicked) leaves no staging folder behind.
+    fn drop(&mut self) {
+        if !self.swapped {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Staging and old folders left behind by a build that was killed: only those holding a
+/// build's marker, so a folder that merely shares the name is never removed.
+fn remove_stale(parent: &Path, name: &str) {
+    let prefixes = [format!(".{name}.staging-"), format!(".{name}.old-")];
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let stale: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            prefixes.iter().any(|p| n.starts_with(p.as_str()))
+        })
+        .map(|e| e.path())
+        .filter(|path| path.join(MARKER).is_file())
+        .collect();
+    for path in stale {
+        let _ = fs::remove_dir_all(path);
+    }
+}

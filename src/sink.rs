@@ -1,0 +1,172 @@
+//! The sink the render stage (and every stage after it that makes files) hands each finished
+//! file to, from any thread: it writes the file into the staging folder at once (`build`),
+//! keeps it in memory (`serve`) or drops it (`check`), and on the way notes only what the later
+//! stages need: every output path (the aliases' clash check, the link check), the search text
+//! of the pages of languages with a search page, and for `check`/`serve` the absolute URLs
+//! each page links to (orphans). Memory then grows with the largest page, not with the site.
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Files, Put};
+use crate::search::PageText;
+use crate::{fsx, links, search};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+/// Where the files go.
+pub(crate) enum Dest {
+    /// `check`: nowhere.
+    Nowhere,
+    /// `serve`: kept, to answer requests.
+    Memory,
+    /// `build`: written below this (staging) folder.
+    Folder(PathBuf),
+}
+
+/// What the sink noted of the files that went through it.
+#[derive(Default)]
+pub(crate) struct Seen {
+    /// Every file's path below the output folder, in no particular order.
+    pub(crate) paths: Vec<String>,
+    /// The search records of the pages of `languages`, in no particular order.
+    pub(crate) texts: Vec<PageText>,
+    /// Pages whose search text could not be read, by path.
+    pub(crate) unreadable: Vec<(String, Diagnostic)>,
+    /// For `check` and `serve`: each `…index.html` file's absolute URLs.
+    pub(crate) urls: Vec<(String, Vec<String>)>,
+    /// The first file that could not be written (the sink writes no more after it).
+    pub(crate) failed: Option<Diagnostic>,
+    /// With [`Dest::Memory`], the files themselves.
+    pub(crate) files: Files,
+}
+
+pub(crate) struct Sink {
+    dest: Dest,
+    /// Languages whose pages' search text is extracted.
+    languages: Vec<String>,
+    /// Whether to note each page's links for the orphans check.
+    urls: bool,
+    seen: Mutex<Seen>,
+    broken: AtomicBool,
+    /// Time the worker threads spent extracting search text and writing, in nanoseconds.
+    extracting: AtomicU64,
+    writing: AtomicU64,
+}
+
+impl Sink {
+    pub(crate) fn new(dest: Dest, languages: Vec<String>, urls: bool) -> Sink {
+        Sink {
+            dest,
+            languages,
+            urls,
+            seen: Mutex::default(),
+            broken: AtomicBool::new(false),
+            extracting: AtomicU64::new(0),
+            writing: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn put_all(&self, files: Files) {
+        for (path, bytes) in files {
+            self.put(path, bytes);
+        }
+    }
+
+    /// The paths of the files put so far, sorted.
+    pub(crate) fn paths(&self) -> Vec<String> {
+        let mut paths = self.lock().paths.clone();
+        paths.sort();
+        paths
+    }
+
+    /// Takes the records of the search text, and the problems found making them in path order.
+    pub(crate) fn take_texts(&self) -> (Vec<PageText>, Vec<Diagnostic>) {
+        let mut seen = self.lock();
+        let mut unreadable = std::mem::take(&mut seen.unreadable);
+        unreadable.sort_by(|a, b| a.0.cmp(&b.0));
+        let problems = unreadable.into_iter().map(|(_, d)| d).collect();
+        (std::mem::take(&mut seen.texts), problems)
+    }
+
+    /// Takes each page's absolute URLs (only noted when the sink was made with `urls`).
+    pub(crate) fn take_urls(&self) -> Vec<(String, Vec<String>)> {
+        std::mem::take(&mut self.lock().urls)
+    }
+
+    /// Fails with the first file that could not be written, if one could not.
+    pub(crate) fn written(&self) -> Result<(), Vec<Diagnostic>> {
+        match self.lock().failed.take() {
+            Some(d) => Err(vec![d]),
+            None => Ok(()),
+        }
+    }
+
+    /// The files kept in memory, sorted by path (empty unless [`Dest::Memory`]).
+    pub(crate) fn into_files(self) -> Files {
+        let mut files = self
+            .seen
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+            .files;
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files
+    }
+
+    /// Time the worker threads spent (added up) extracting search text and writing files.
+    pub(crate) fn thread_times(&self) -> (Duration, Duration) {
+        let time = |t: &AtomicU64| Duration::from_nanos(t.load(Ordering::Relaxed));
+        (time(&self.extracting), time(&self.writing))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Seen> {
+        self.seen.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Put for Sink {
+    fn put(&self, path: String, bytes: Vec<u8>) {
+        let started = Instant::now();
+        let text = search::page_text(&self.languages, &path, &bytes);
+        let urls =
+            (self.urls && path.ends_with("index.html")).then(|| links::absolute_urls(&bytes));
+        let extracted = Instant::now();
+        add(&self.extracting, extracted - started);
+        let mut kept = None;
+        let mut failed = None;
+        match &self.dest {
+            Dest::Nowhere => {}
+            Dest::Memory => kept = Some(bytes),
+            Dest::Folder(_) if self.broken.load(Ordering::Relaxed) => {}
+            Dest::Folder(dir) => {
+                failed = fsx::write(&dir.join(&path), &bytes).err();
+                if failed.is_some() {
+                    self.broken.store(true, Ordering::Relaxed);
+                }
+                drop(bytes);
+                add(&self.writing, extracted.elapsed());
+            }
+        }
+        let mut seen = self.lock();
+        match text {
+            Ok(Some(text)) => seen.texts.push(text),
+            Ok(None) => {}
+            Err(d) => seen.unreadable.push((path.clone(), d)),
+        }
+        if let Some(urls) = urls {
+            seen.urls.push((path.clone(), urls));
+        }
+        if seen.failed.is_none() {
+            seen.failed = failed;
+        }
+        if let Some(bytes) = kept {
+            seen.files.push((path.clone(), bytes));
+        }
+        seen.paths.push(path);
+    }
+}
+
+fn add(total: &AtomicU64, time: Duration) {
+    let nanos = u64::try_from(time.as_nanos()).unwrap_or(u64::MAX);
+    total.fetch_add(nanos, Ordering::Relaxed);
+}
