@@ -339,18 +339,51 @@ fn check_writes_nothing() {
     assert!(!site.out().exists());
 }
 
-#[test]
-fn a_failed_build_leaves_no_staging_folder() {
-    let site = TestSite::minimal();
-    site.build_ok(&[]);
-    site.overlay("template_render");
-    assert_eq!(site.build().code, 1);
-    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+/// The folders beside the site's output whose names a build's staging or old folders take.
+fn leftovers(site: &TestSite) -> Vec<String> {
+    std::fs::read_dir(site.root())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains("staging") || n.contains(".old-"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+        .collect()
+}
+
+#[test]
+fn a_failed_build_leaves_no_staging_folder() {
+    // A template that fails while pages are being written, and a broken link found once every
+    // file is in the staging folder: either way the staging folder goes, public/ stays.
+    for failure in ["template_render", "broken_relative_link"] {
+        let site = TestSite::minimal();
+        site.build_ok(&[]);
+        let before = snapshot(&site.out());
+        site.overlay(failure);
+        assert_eq!(site.build().code, 1, "{failure}");
+        assert!(
+            snapshot(&site.out()) == before,
+            "{failure}: public/ changed"
+        );
+        assert!(
+            leftovers(&site).is_empty(),
+            "{failure}: {:?}",
+            leftovers(&site)
+        );
+    }
+}
+
+#[test]
+fn a_killed_builds_staging_folder_goes_with_the_next_build() {
+    let site = TestSite::minimal();
+    // What a build killed while writing leaves: a staging folder holding the marker.
+    site.write(
+        ".public.staging-1/.invest-guide-build",
+        b"written by a build\n",
+    );
+    site.write(".public.staging-1/en/index.html", b"half");
+    // A folder that merely shares the name is not ours to remove.
+    site.write(".public.staging-2/notes.txt", b"mine");
+    site.build_ok(&[]);
+    assert_eq!(leftovers(&site), [".public.staging-2"]);
+    assert!(site.out().join("en/index.html").is_file());
 }
 
 #[test]
