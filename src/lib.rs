@@ -15,16 +15,22 @@
 //!    validated and run against their test cases (and, for `check`, [`eligibility::node::check`]
 //!    runs the cases again through the theme's `rules.js` in Node)
 //! 7. [`markdown::render`]: `Site` → one `Rendered` per page (HTML, headings, links)
-//! 8. [`render::render`]: pages through their templates → page files
-//! 9. [`output::extras`], [`output::statics`], [`output::aliases`]: sitemap, feeds, robots,
-//!    headers; the theme's static files; a redirect page per alias and `_redirects`
-//! 10. [`search::build`]: the final HTML → one search index per language
-//! 11. [`links::check`]: every local link and anchor must lead to a built file
-//! 12. [`output::publish`]: all files into a staging folder, swapped in whole (`build` first
-//!     checks, with [`output::target`], that `--out` is its own to replace)
+//! 8. [`output::extras`]: sitemap, feeds, robots, headers (before the pages: rendering a page
+//!    takes its Markdown HTML away)
+//! 9. [`render::render`]: pages through their templates → page files, each handed as soon as
+//!    it is made to the [`sink`], which writes it (`build`), keeps it (`serve`) or drops it
+//!    (`check`), noting only what the stages below need: paths, search text, links
+//! 10. [`output::statics`], [`output::aliases`]: the theme's static files; a redirect page per
+//!     alias and `_redirects`
+//! 11. [`search::build`]: the search text the sink noted → one search index per language
+//! 12. [`links::check`]: every local link and anchor must lead to a built file
+//! 13. the write stage: `build` checks first, with [`output::target`], that `--out` is its own
+//!     to replace, and makes a staging folder beside it ([`output::Staging`]) that the sink
+//!     fills; once every stage succeeded the staging folder is swapped in whole
 //!
 //! Every stage returns the problems it found; the pipeline stops where going on would make no
-//! sense, and nothing is written unless every stage succeeded.
+//! sense, and nothing outside the staging folder changes unless every stage succeeded (a failed
+//! build removes it).
 #![warn(unreachable_pub)]
 
 mod config;

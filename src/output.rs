@@ -1,6 +1,6 @@
 //! Output: the files every site gets besides its pages (sitemap, feeds, robots, headers, the
-//! theme's static files), and the write stage: an all-or-nothing publish that swaps a fully
-//! written staging folder in place of the previous output.
+//! theme's static files), the check of the output folder, and (`staging.rs`) the staging folder
+//! files are written into as they are made, swapped in whole in place of the previous output.
 
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;

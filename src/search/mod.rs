@@ -2,9 +2,11 @@
 //! templates mark with `data-index`), and the normalisation and ranking the browser repeats in
 //! `builtin/theme/static/normalise.js` and `search.js`.
 //!
-//! In: the site (its languages, `search.split_over`, the synonyms data) and the rendered files.
-//! Out: for each language that has a search page, `LANG/search/index.json` (and in the split
-//! form its shards and chunks); or the diagnostics of bad synonyms or unreadable pages.
+//! In: the site (its languages, `search.split_over`, the synonyms data), and each built file as
+//! it is made ([`page_text`], called by the sink: the records of the pages of the languages
+//! [`languages`] names). Out: for each language that has a search page, `LANG/search/index.json`
+//! (and in the split form its shards and chunks), built from those records by [`build`]; or the
+//! diagnostics of bad synonyms or unreadable pages.
 //!
 //! An index has one of two forms, chosen by size (`search: { split_over: BYTES }` in site.yaml,
 //! 256 KiB by default):
@@ -21,7 +23,8 @@
 //! - `index.rs`: a language's pages → the whole [`Index`], and an index → its postings.
 //! - `rank.rs`: concepts and postings → [`Hit`]s, best first (mirrored by `search.js`).
 //! - `split.rs`: an index → the files of its split form, and the reader of either form.
-//! - here: the stage, `build`, and the synonyms it checks.
+//! - here: the stage (`languages`, `page_text` per built file, `build` over the records), and
+//!   the synonyms it checks.
 
 pub(crate) mod extract;
 mod index;
