@@ -1,8 +1,9 @@
 //! Write stage: a staging folder beside the output folder, created before the first file is
 //! made and filled as files are made, then swapped in whole once every stage succeeded. If
 //! anything fails the staging folder is removed and the previous output is left exactly as it
-//! was; a killed build leaves a staging folder holding the marker, which the next build
-//! removes.
+//! was; a killed build leaves a staging folder holding the marker, which the next build to
+//! succeed removes just before its swap (not at its start: a build running at the same time
+//! would lose files it already wrote).
 
 use super::{MARKER, MARKER_TEXT};
 use crate::diagnostic::Diagnostic;
@@ -21,7 +22,7 @@ pub(crate) struct Staging {
 
 impl Staging {
     /// Creates the staging folder beside `out` (which has passed [`super::target`]), with the
-    /// build's marker in it, after removing the ones killed builds left. Nothing else changes.
+    /// build's marker in it. Nothing else changes.
     pub(crate) fn create(out: &Path) -> Result<Staging, Diagnostic> {
         let parent = out
             .parent()
@@ -31,7 +32,6 @@ impl Staging {
             .file_name()
             .map_or("public".into(), |n| n.to_string_lossy().into_owned());
         fs::create_dir_all(parent).map_err(|e| fsx::io_error(parent, "create the folder", e))?;
-        remove_stale(parent, &name);
         let staging = Staging {
             dir: parent.join(format!(".{name}.staging-{}", std::process::id())),
             out: out.to_path_buf(),
@@ -53,9 +53,10 @@ impl Staging {
         &self.dir
     }
 
-    /// Puts the staging folder in place of the output folder. If that fails, the previous
-    /// output is left as it was.
+    /// Puts the staging folder in place of the output folder, after removing the ones killed
+    /// builds left. If that fails, the previous output is left as it was.
     pub(crate) fn swap(mut self) -> Result<(), Diagnostic> {
+        remove_stale(&self.parent, &self.name, &self.dir);
         let old = self
             .parent
             .join(format!(".{}.old-{}", self.name, std::process::id()));
@@ -83,8 +84,8 @@ impl Drop for Staging {
 }
 
 /// Staging and old folders left behind by a build that was killed: only those holding a
-/// build's marker, so a folder that merely shares the name is never removed.
-fn remove_stale(parent: &Path, name: &str) {
+/// build's marker, so a folder that merely shares the name is never removed; never `own`.
+fn remove_stale(parent: &Path, name: &str, own: &Path) {
     let prefixes = [format!(".{name}.staging-"), format!(".{name}.old-")];
     let Ok(entries) = fs::read_dir(parent) else {
         return;
@@ -96,7 +97,7 @@ fn remove_stale(parent: &Path, name: &str) {
             prefixes.iter().any(|p| n.starts_with(p.as_str()))
         })
         .map(|e| e.path())
-        .filter(|path| path.join(MARKER).is_file())
+        .filter(|path| path != own && path.join(MARKER).is_file())
         .collect();
     for path in stale {
         let _ = fs::remove_dir_all(path);
