@@ -38,6 +38,7 @@ mod fsx;
 pub mod fuzzing;
 mod hash;
 mod i18n;
+mod incremental;
 mod links;
 mod listing;
 mod load;
