@@ -1,4 +1,141 @@
-//! What `serve` reuses from one build to the next.
+//! What `serve` reuses from one build to the next: each stage's output for a page, kept with a
+//! key made of everything that output was made from, and reused only when the key is the
+//! same. In: what a stage reads. Out: the stage's earlier result, or `None` to make it anew.
+//!
+//! Keys hash inputs, never guess at dependencies: a page's rendered files are keyed by the
+//! whole site but the pages' bodies (every page's front matter, URL and place, the data files,
+//! `site.yaml`, the templates, the strings, the assets' names), plus that page's own Markdown
+//! output. So an edit to a page's body re-renders that page alone; any other edit changes
+//! every key and re-renders everything. The [`crate::Cache`] that holds these is the only state
+//! one build hands to the next.
+
+use crate::model::{Page, Rendered, Site};
+use crate::theme::{Assets, Theme};
+use std::collections::HashMap;
+use std::fmt::{self, Debug, Write as _};
+use std::hash::{DefaultHasher, Hasher};
+use std::sync::Arc;
+
+/// Every stage's reusable results.
+#[derive(Default)]
+pub(crate) struct Memo {
+    pub(crate) render: RenderMemo,
+}
+
+/// A key: a hash (SipHash, fixed keys) of every input fed to it, in order.
+struct Key(DefaultHasher);
+
+impl Key {
+    fn new() -> Key {
+        Key(DefaultHasher::new())
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
+        self.0.write_usize(bytes.len());
+        self.0.write(bytes);
+        self
+    }
+
+    /// The value as `{:?}` writes it (every type the stages read derives `Debug`).
+    fn debug(&mut self, value: &impl Debug) -> &mut Self {
+        let _ = write!(self, "{value:?}");
+        self.0.write_u8(0xff);
+        self
+    }
+
+    fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+}
+
+impl fmt::Write for Key {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.write(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// A page's files as its template made them, before its HTML is put in (see `render.rs`):
+/// (path, text) for each.
+pub(crate) type Unspliced = Arc<Vec<(String, String)>>;
+
+/// The render stage's files of each page, by (key, language).
+#[derive(Default)]
+pub(crate) struct RenderMemo {
+    pages: HashMap<(String, String), (u64, Unspliced)>,
+}
+
+impl RenderMemo {
+    /// What every page's render reads but its own Markdown output: the whole site but the
+    /// pages' bodies, the theme's templates and strings, the assets' URLs, and whether the HTML
+    /// is put in after rendering.
+    pub(crate) fn site_key(site: &Site, theme: &Theme, assets: &Assets, splice: bool) -> u64 {
+        let mut key = Key::new();
+        key.debug(&splice)
+            .debug(&site.config)
+            .debug(&site.data_text);
+        key.debug(&site.tags)
+            .debug(&site.paging)
+            .debug(&assets.urls);
+        for (name, file) in &theme.templates {
+            key.bytes(name.as_bytes()).bytes(&file.bytes);
+        }
+        for (lang, files) in &theme.strings {
+            key.bytes(lang.as_bytes());
+            files.iter().for_each(|file| _ = key.bytes(&file.bytes));
+        }
+        for page in &site.pages {
+            let Page {
+                source,
+                key: page_key,
+                lang,
+                dir,
+                is_index,
+                generated,
+                fallback,
+                source_hash: _,
+                front,
+                body: _,
+                body_line,
+                url_path,
+            } = page;
+            key.debug(source)
+                .bytes(page_key.as_bytes())
+                .bytes(lang.as_bytes());
+            key.bytes(dir.as_bytes())
+                .debug(&(is_index, generated, fallback));
+            key.debug(front).debug(body_line).bytes(url_path.as_bytes());
+        }
+        key.finish()
+    }
+
+    /// A page's key: the site's and what its template reads of its Markdown output (the HTML
+    /// too unless it is put in afterwards).
+    pub(crate) fn page_key(site_key: u64, rendered: &Rendered, splice: bool) -> u64 {
+        let mut key = Key::new();
+        key.0.write_u64(site_key);
+        key.debug(&rendered.toc)
+            .debug(&rendered.html.trim().is_empty());
+        if !splice {
+            key.bytes(rendered.html.as_bytes());
+        }
+        key.finish()
+    }
+
+    /// The page's files from the last build, if made from the same `key`.
+    pub(crate) fn get(&self, page: &Page, key: u64) -> Option<Unspliced> {
+        let (kept, files) = self.pages.get(&(page.key.clone(), page.lang.clone()))?;
+        (*kept == key).then(|| Arc::clone(files))
+    }
+
+    /// Keeps this build's files, and only those (a deleted page's go).
+    pub(crate) fn keep<'a>(&mut self, made: impl IntoIterator<Item = (&'a Page, u64, Unspliced)>) {
+        self.pages = made
+            .into_iter()
+            .map(|(page, key, files)| ((page.key.clone(), page.lang.clone()), (key, files)))
+            .collect();
+    }
+}
 
 #[cfg(test)]
 mod tests;

@@ -103,6 +103,8 @@ pub struct Built {
 #[derive(Default)]
 pub(crate) struct Cache {
     templates: render::TemplateCache,
+    /// Each stage's results for each page, with what they were made from (`incremental.rs`).
+    memo: incremental::Memo,
 }
 
 /// Runs the whole pipeline and, if `options.out` is set, publishes the result there: first
@@ -196,7 +198,9 @@ pub(crate) fn build_with(
         templates: &templates,
         plan: plan.as_ref(),
     };
-    let mut files = run.stage("render", || render::render(&site, &pages, &inputs))?;
+    let mut files = run.stage("render", || {
+        render::render(&site, &pages, &inputs, &mut cache.memo.render)
+    })?;
     files.extend(rules_file);
     files.extend(run.timed("extras", || output::extras(&site, &pages)));
     files.extend(output::statics(&theme, &assets));

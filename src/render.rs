@@ -14,6 +14,7 @@ mod templates;
 
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Bundles;
+use crate::incremental::{RenderMemo, Unspliced};
 use crate::listing::{TAGS_INDEX, tag_of};
 use crate::model::{Files, Page, Rendered, Site, page_url_path, url_path};
 use crate::theme::{Assets, Theme};
@@ -37,10 +38,12 @@ pub(crate) struct Inputs<'a> {
 }
 
 /// Render stage: `pages[i]` is the Markdown stage's output for `site.pages[i]`.
+/// A page's files are reused from `memo` when nothing they were made from changed.
 pub(crate) fn render(
     site: &Site,
     pages: &[Rendered],
     inputs: &Inputs,
+    memo: &mut RenderMemo,
 ) -> Result<Files, Vec<Diagnostic>> {
     let print = crate::print::order(site)?;
     let listings = Arc::new(listings(site));
@@ -57,25 +60,38 @@ pub(crate) fn render(
         print: &print,
     };
     let common = tera::Context::from_value(Json::Object(common_context(site))).unwrap_or_default();
+    let site_key = RenderMemo::site_key(site, inputs.theme, inputs.assets, shared.splice);
     // One context per worker, holding the data every page shares; each page replaces its own
     // entries, so the shared data is copied once per worker rather than once per page.
-    let results: Vec<Result<Files, Diagnostic>> = site
+    let results: Vec<Result<(Files, u64, Unspliced), Diagnostic>> = site
         .pages
         .par_iter()
         .zip(pages)
         .map_init(
             || common.clone(),
-            |ctx, (page, rendered)| shared.page(ctx, page, rendered),
+            |ctx, (page, rendered)| {
+                let key = RenderMemo::page_key(site_key, rendered, shared.splice);
+                let made = match memo.get(page, key) {
+                    Some(made) => made,
+                    None => Arc::new(shared.page(ctx, page, rendered)?),
+                };
+                Ok((shared.splice(&made, rendered), key, made))
+            },
         )
         .collect();
     let mut files = Vec::with_capacity(results.len() + 2);
     let mut problems = Vec::new();
-    for r in results {
+    let mut made = Vec::with_capacity(results.len());
+    for (r, page) in results.into_iter().zip(&site.pages) {
         match r {
-            Ok(made) => files.extend(made),
+            Ok((page_files, key, unspliced)) => {
+                files.extend(page_files);
+                made.push((page, key, unspliced));
+            }
             Err(d) => problems.push(d),
         }
     }
+    memo.keep(made);
     let mut ctx = common;
     for (lang, pages) in &print {
         match shared.print_edition(&mut ctx, lang, pages, &files) {
@@ -112,13 +128,14 @@ struct Shared<'a> {
 }
 
 impl Shared<'_> {
-    /// The page's file, or for a paginated list one file per list page.
+    /// The page's file, or for a paginated list one file per list page, before its HTML is
+    /// put in ([`Shared::splice`]).
     fn page(
         &self,
         ctx: &mut tera::Context,
         page: &Page,
         rendered: &Rendered,
-    ) -> Result<Files, Diagnostic> {
+    ) -> Result<Vec<(String, String)>, Diagnostic> {
         let site = self.site;
         let tag = tag_of(site, page);
         let template = choose_template(page, self.theme, tag.is_some())?;
@@ -160,7 +177,7 @@ impl Shared<'_> {
         ctx.remove("paginator");
         ctx.extend(tera::Context::from_value(Json::Object(own)).unwrap_or_default());
         let Some((section, paging)) = list else {
-            let html = self.render_one(ctx, &template, page, rendered)?;
+            let html = self.render_one(ctx, &template, page)?;
             return Ok(vec![(format!("{}index.html", page.url_path), html)]);
         };
         let mut files = Vec::with_capacity(paging.pages);
@@ -172,7 +189,7 @@ impl Shared<'_> {
                 let value = page_value(site, page, rendered, content, translations);
                 ctx.insert("page", &list_page(&self.paging, value, page, n));
             }
-            let html = self.render_one(ctx, &template, page, rendered)?;
+            let html = self.render_one(ctx, &template, page)?;
             let path = crate::listing::pager_path(&page.url_path, n);
             files.push((format!("{path}index.html"), html));
         }
@@ -207,15 +224,21 @@ impl Shared<'_> {
         ctx: &tera::Context,
         template: &str,
         page: &Page,
-        rendered: &Rendered,
-    ) -> Result<Vec<u8>, Diagnostic> {
-        let mut html = self.bound[&page.lang]
+    ) -> Result<String, Diagnostic> {
+        self.bound[&page.lang]
             .render(template, ctx)
-            .map_err(|e| template_error(self.theme, template, &e, Some(page)))?;
-        if self.splice {
-            html = html.replace(CONTENT_MARK, &rendered.html);
-        }
-        Ok(html.into_bytes())
+            .map_err(|e| template_error(self.theme, template, &e, Some(page)))
+    }
+
+    /// A page's files with its HTML put in where the template inserted [`CONTENT_MARK`].
+    fn splice(&self, made: &[(String, String)], rendered: &Rendered) -> Files {
+        let html = |text: &String| match self.splice {
+            true => text.replace(CONTENT_MARK, &rendered.html).into_bytes(),
+            false => text.clone().into_bytes(),
+        };
+        made.iter()
+            .map(|(path, text)| (path.clone(), html(text)))
+            .collect()
     }
 
     /// The URL of the language's print edition, if it has one.
