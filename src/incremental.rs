@@ -9,16 +9,21 @@
 //! every key and re-renders everything. The [`crate::Cache`] that holds these is the only state
 //! one build hands to the next.
 
+use crate::diagnostic::Diagnostic;
+use crate::format::Amounts;
 use crate::model::{Page, Rendered, Site};
+use crate::plan::Plan;
 use crate::theme::{Assets, Theme};
 use std::collections::HashMap;
 use std::fmt::{self, Debug, Write as _};
 use std::hash::{DefaultHasher, Hasher};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Every stage's reusable results.
 #[derive(Default)]
 pub(crate) struct Memo {
+    pub(crate) markdown: MarkdownMemo,
     pub(crate) render: RenderMemo,
 }
 
@@ -133,6 +138,69 @@ impl RenderMemo {
         self.pages = made
             .into_iter()
             .map(|(page, key, files)| ((page.key.clone(), page.lang.clone()), (key, files)))
+            .collect();
+    }
+}
+
+/// The Markdown stage's output for each page, by source file.
+#[derive(Default)]
+pub(crate) struct MarkdownMemo {
+    /// What every page's Markdown reads besides its own file: see [`MarkdownMemo::start`].
+    site_key: u64,
+    pages: HashMap<PathBuf, (u64, Made)>,
+}
+
+/// A page's Markdown output and the problems found making it.
+pub(crate) type Made = Arc<(Rendered, Vec<Diagnostic>)>;
+
+impl MarkdownMemo {
+    /// Sets what every page's Markdown reads besides its own file: `site.yaml`, every page's
+    /// key, language and URL (for `@/` links), the named figures, the plan and the strings
+    /// (for `{{ plan(…) }}`).
+    pub(crate) fn start(
+        &mut self,
+        site: &Site,
+        amounts: &Amounts,
+        plan: Option<&Plan>,
+        theme: &Theme,
+    ) {
+        let mut key = Key::new();
+        key.debug(&site.config).debug(amounts).debug(&plan);
+        for (lang, files) in &theme.strings {
+            key.bytes(lang.as_bytes());
+            files.iter().for_each(|file| _ = key.bytes(&file.bytes));
+        }
+        for page in &site.pages {
+            key.bytes(page.key.as_bytes()).bytes(page.lang.as_bytes());
+            key.bytes(page.url_path.as_bytes());
+        }
+        self.site_key = key.finish();
+    }
+
+    /// A page's key: the site's and what the page itself gives (its body, language, place).
+    pub(crate) fn page_key(&self, page: &Page) -> u64 {
+        let mut key = Key::new();
+        key.0.write_u64(self.site_key);
+        key.debug(&page.source)
+            .bytes(page.key.as_bytes())
+            .bytes(page.lang.as_bytes());
+        key.bytes(page.dir.as_bytes())
+            .bytes(page.url_path.as_bytes());
+        key.debug(&page.body_line).bytes(page.body.as_bytes());
+        key.finish()
+    }
+
+    /// The page's output from the last build, if made from the same `key`.
+    pub(crate) fn get(&self, page: &Page, key: u64) -> Option<Made> {
+        let (kept, made) = self.pages.get(&page.source)?;
+        (*kept == key).then(|| Arc::clone(made))
+    }
+
+    /// Keeps this build's output, and only that (a deleted page's goes).
+    pub(crate) fn keep<'a>(&mut self, made: impl IntoIterator<Item = (&'a Page, u64, Made)>) {
+        self.pages = made
+            .into_iter()
+            .map(|(page, key, made)| (page.source.clone(), (key, made)))
             .collect();
     }
 }

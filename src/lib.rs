@@ -173,7 +173,9 @@ pub(crate) fn build_with(
         plan::load(&site.data_text, &codes, tag)
     })?;
     let pages = run.collect("markdown", || {
-        markdown::render(&site, &amounts, plan.as_ref(), &strings)
+        let memo = &mut cache.memo.markdown;
+        memo.start(&site, &amounts, plan.as_ref(), &theme);
+        markdown::render(&site, &amounts, plan.as_ref(), &strings, memo)
     });
     run.stop_on_errors()?;
     let templates = run.stage("templates", || cache.templates.compile(&theme))?;

@@ -36,6 +36,13 @@ fn replace(root: &Path, file: &str, from: &str, to: &str) {
     fs::write(&path, text.replacen(from, to, 1)).unwrap();
 }
 
+fn append(root: &Path, file: &str, text: &str) {
+    let path = root.join(file);
+    let mut body = fs::read_to_string(&path).unwrap();
+    body.push_str(text);
+    fs::write(path, body).unwrap();
+}
+
 /// The files and warnings of a build, or its problems, as text to compare.
 fn outcome(built: Result<crate::Built, Vec<crate::diagnostic::Diagnostic>>) -> Outcome {
     match built {
@@ -133,10 +140,12 @@ const EDITS: &[Edit] = &[
     ("a heading and a link in a body", |root| {
         let page = "content/updates/2026-11-26-guide-launched.en.md";
         let text = "\n\n## A new heading\n\nSee [the measures](@/measures/_index.md).\n";
-        let path = root.join(page);
-        let mut body = fs::read_to_string(&path).unwrap();
-        body.push_str(text);
-        fs::write(path, body).unwrap();
+        append(root, page, text);
+    }),
+    ("a link to a page not yet written", |root| {
+        let page = "content/updates/2026-11-26-guide-launched.en.md";
+        let link = "\n\nMore in [the next update](@/updates/2026-11-30-more-news.md).\n";
+        append(root, page, link);
     }),
     ("a new page", |root| {
         for lang in ["zh", "en", "ru"] {
@@ -152,6 +161,11 @@ const EDITS: &[Edit] = &[
             let page = format!("content/updates/2026-11-30-more-news.{lang}.md");
             fs::remove_file(root.join(page)).unwrap();
         }
+    }),
+    ("the link to it removed", |root| {
+        let page = "content/updates/2026-11-26-guide-launched.en.md";
+        let link = "\n\nMore in [the next update](@/updates/2026-11-30-more-news.md).\n";
+        replace(root, page, link, "");
     }),
     ("a template edit", |root| {
         let template = "themes/default/templates/footer.html";
