@@ -13,6 +13,7 @@ use crate::diagnostic::Diagnostic;
 use crate::format::Amounts;
 use crate::model::{Page, Rendered, Site};
 use crate::plan::Plan;
+use crate::search::extract::Section;
 use crate::theme::{Assets, Theme};
 use std::collections::HashMap;
 use std::fmt::{self, Debug, Write as _};
@@ -25,6 +26,7 @@ use std::sync::Arc;
 pub(crate) struct Memo {
     pub(crate) markdown: MarkdownMemo,
     pub(crate) render: RenderMemo,
+    pub(crate) search: SearchMemo,
 }
 
 /// A key: a hash (SipHash, fixed keys) of every input fed to it, in order.
@@ -201,6 +203,37 @@ impl MarkdownMemo {
         self.pages = made
             .into_iter()
             .map(|(page, key, made)| (page.source.clone(), (key, made)))
+            .collect();
+    }
+}
+
+/// What the search stage read from each built page (its title and sections, or why it could
+/// not), by the page's path and a key of its bytes: that is all the reading depends on.
+#[derive(Default)]
+pub(crate) struct SearchMemo {
+    pages: HashMap<String, (u64, Extracted)>,
+}
+
+/// A page's title and sections as the search stage read them from its HTML.
+pub(crate) type Extracted = Arc<Result<Option<(String, Vec<Section>)>, String>>;
+
+impl SearchMemo {
+    /// The key of a built page: its bytes.
+    pub(crate) fn page_key(html: &[u8]) -> u64 {
+        Key::new().bytes(html).finish()
+    }
+
+    /// What was read from the page at `path` last time, if its bytes had the same `key`.
+    pub(crate) fn get(&self, path: &str, key: u64) -> Option<Extracted> {
+        let (kept, read) = self.pages.get(path)?;
+        (*kept == key).then(|| Arc::clone(read))
+    }
+
+    /// Keeps what this build read, and only that.
+    pub(crate) fn keep(&mut self, made: impl IntoIterator<Item = (String, u64, Extracted)>) {
+        self.pages = made
+            .into_iter()
+            .map(|(path, key, read)| (path, (key, read)))
             .collect();
     }
 }

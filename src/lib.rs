@@ -209,7 +209,9 @@ pub(crate) fn build_with(
     let redirects = run.collect("aliases", || output::aliases(&site, &files));
     files.extend(redirects);
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    let index = run.stage("search index", || search::build(&site, &files))?;
+    let index = run.stage("search index", || {
+        search::build(&site, &files, &mut cache.memo.search)
+    })?;
     files.extend(index);
     run.check("links", || links::check(&site, &pages, &files));
     if options.out.is_none() {

@@ -39,21 +39,29 @@ pub use rank::{Hit, query_plan, search, with_typos, with_word_start};
 pub use split::{Manifest, PageRecord, Shard, Split, search_files};
 
 use crate::diagnostic::Diagnostic;
+use crate::incremental::{Extracted, SearchMemo};
 use crate::model::Files;
 use crate::model::Site;
 use extract::extract;
 use index::PageText;
 use query::query_concepts;
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// Where editors keep synonym groups; loaded as data `search.synonyms`.
 const SYNONYMS: &str = "content/search/synonyms.yaml";
 
 /// `LANG/search/index.json` for each language that has a search page; in the split form
 /// (when the whole index would be larger than `search.split_over`) with its shards and chunks.
-pub(crate) fn build(site: &Site, files: &Files) -> Result<Files, Vec<Diagnostic>> {
+/// What was read from a page is reused from `memo` when the page's bytes are unchanged.
+pub(crate) fn build(
+    site: &Site,
+    files: &Files,
+    memo: &mut SearchMemo,
+) -> Result<Files, Vec<Diagnostic>> {
     let synonyms = synonyms(site)?;
     let mut out = Vec::new();
+    let mut read = Vec::new();
     for lang in &site.config.languages {
         let code = &lang.code;
         if !files
@@ -62,7 +70,7 @@ pub(crate) fn build(site: &Site, files: &Files) -> Result<Files, Vec<Diagnostic>
         {
             continue;
         }
-        let index = index::index(code, &synonyms, docs(files, code)?);
+        let index = index::index(code, &synonyms, docs(files, code, memo, &mut read)?);
         let written = index_files(&index, site.config.search.split_over).map_err(|e| {
             vec![Diagnostic::error(
                 format!("{code}/search/index.json"),
@@ -75,6 +83,7 @@ pub(crate) fn build(site: &Site, files: &Files) -> Result<Files, Vec<Diagnostic>
                 .map(|(name, bytes)| (format!("{code}/search/{name}"), bytes)),
         );
     }
+    memo.keep(read);
     Ok(out)
 }
 
@@ -105,25 +114,47 @@ impl std::io::Write for Counter {
     }
 }
 
-/// (URL path, title, sections) of every indexable page of `lang`, sorted by URL path.
-fn docs(files: &Files, lang: &str) -> Result<Vec<PageText>, Vec<Diagnostic>> {
+/// What was read from one built page: its path, the key of its bytes, and what was read.
+type Read = (String, u64, Extracted);
+
+/// (URL path, title, sections) of every indexable page of `lang`, sorted by URL path; what
+/// was read from each page goes to `read`, for `memo`.
+fn docs(
+    files: &Files,
+    lang: &str,
+    memo: &SearchMemo,
+    read: &mut Vec<Read>,
+) -> Result<Vec<PageText>, Vec<Diagnostic>> {
     let prefix = format!("{lang}/");
-    let results: Vec<Result<Option<PageText>, Diagnostic>> = files
+    let results: Vec<(Result<Option<PageText>, Diagnostic>, Read)> = files
         .par_iter()
         .filter(|(p, _)| p.starts_with(&prefix) && p.ends_with("/index.html"))
         .map(|(path, bytes)| {
-            let html = std::str::from_utf8(bytes).map_err(|e| e.to_string());
-            let page = html.and_then(extract).map_err(|e| {
-                Diagnostic::error(path, format!("cannot read the built page to index it: {e}"))
-                    .hint("this is a bug in the theme or in invest-guide; please report it")
-            })?;
-            let url = path.trim_end_matches("index.html").to_string();
-            Ok(page.map(|(title, sections)| (url, title, sections)))
+            let key = SearchMemo::page_key(bytes);
+            let page = memo.get(path, key).unwrap_or_else(|| {
+                let html = std::str::from_utf8(bytes).map_err(|e| e.to_string());
+                Arc::new(html.and_then(extract))
+            });
+            let doc = match &*page {
+                Ok(page) => {
+                    let url = path.trim_end_matches("index.html");
+                    Ok(page
+                        .clone()
+                        .map(|(title, sections)| (url.to_string(), title, sections)))
+                }
+                Err(e) => Err(Diagnostic::error(
+                    path,
+                    format!("cannot read the built page to index it: {e}"),
+                )
+                .hint("this is a bug in the theme or in invest-guide; please report it")),
+            };
+            (doc, (path.clone(), key, page))
         })
         .collect();
     let mut docs = Vec::new();
     let mut problems = Vec::new();
-    for r in results {
+    for (r, made) in results {
+        read.push(made);
         match r {
             Ok(doc) => docs.extend(doc),
             Err(d) => problems.push(d),
