@@ -70,6 +70,8 @@ pub(crate) type Unspliced = Arc<Vec<(String, String)>>;
 #[derive(Default)]
 pub(crate) struct RenderMemo {
     pages: HashMap<(String, String), (u64, Unspliced)>,
+    /// The print editions' chapters.
+    pub(crate) print: PrintMemo,
 }
 
 impl RenderMemo {
@@ -141,6 +143,67 @@ impl RenderMemo {
             .into_iter()
             .map(|(page, key, files)| ((page.key.clone(), page.lang.clone()), (key, files)))
             .collect();
+    }
+}
+
+/// A print edition's chapters (see `print.rs`), each by a key of what it was made from: the
+/// page's HTML, its key, and the URLs and keys of every page of its edition; its links, mended
+/// against every id of the edition, by a key of those ids too.
+#[derive(Default)]
+pub(crate) struct PrintMemo {
+    last: HashMap<u64, (Region, Option<(u64, String)>)>,
+    next: HashMap<u64, (Region, Option<(u64, String)>)>,
+}
+
+/// A chapter's HTML, its links not yet mended, and the ids in it.
+pub(crate) type Region = Arc<(Vec<String>, String)>;
+
+impl PrintMemo {
+    /// What every chapter of an edition reads besides its page's HTML.
+    pub(crate) fn context_key(
+        base_url: &str,
+        base_path: &str,
+        targets: &HashMap<String, &str>,
+    ) -> u64 {
+        let mut key = Key::new();
+        key.bytes(base_url.as_bytes()).bytes(base_path.as_bytes());
+        let sorted: std::collections::BTreeMap<_, _> = targets.iter().collect();
+        key.debug(&sorted).finish()
+    }
+
+    pub(crate) fn chapter_key(context: u64, page_key: &str, html: &[u8]) -> u64 {
+        let mut key = Key::new();
+        key.0.write_u64(context);
+        key.bytes(page_key.as_bytes()).bytes(html).finish()
+    }
+
+    pub(crate) fn ids_key(ids: &std::collections::BTreeSet<String>) -> u64 {
+        Key::new().debug(ids).finish()
+    }
+
+    /// The chapter made from the same inputs last time.
+    pub(crate) fn region(&self, key: u64) -> Option<Region> {
+        let found = self.last.get(&key).or_else(|| self.next.get(&key));
+        found.map(|(region, _)| Arc::clone(region))
+    }
+
+    /// The chapter's HTML with its links mended against the same ids last time.
+    pub(crate) fn mended(&mut self, key: u64, ids: u64) -> Option<String> {
+        let (region, mended) = self.last.get(&key)?;
+        let html = mended.as_ref().filter(|(kept, _)| *kept == ids)?.1.clone();
+        let kept = (Arc::clone(region), Some((ids, html.clone())));
+        self.next.insert(key, kept);
+        Some(html)
+    }
+
+    pub(crate) fn keep(&mut self, key: u64, region: &Region, ids: u64, html: &str) {
+        let kept = (Arc::clone(region), Some((ids, html.to_string())));
+        self.next.insert(key, kept);
+    }
+
+    /// This build's chapters replace the last build's.
+    pub(crate) fn finish(&mut self) {
+        self.last = std::mem::take(&mut self.next);
     }
 }
 

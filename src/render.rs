@@ -94,11 +94,12 @@ pub(crate) fn render(
     memo.keep(made);
     let mut ctx = common;
     for (lang, pages) in &print {
-        match shared.print_edition(&mut ctx, lang, pages, &files) {
+        match shared.print_edition(&mut ctx, lang, pages, &files, &mut memo.print) {
             Ok(file) => files.push(file),
             Err(d) => problems.push(d),
         }
     }
+    memo.print.finish();
     for (name, template) in [("404.html", "404.html"), ("index.html", "root.html")] {
         match shared.root_file(&mut ctx, template) {
             Ok(html) => files.push((name.to_string(), html.into_bytes())),
@@ -257,9 +258,10 @@ impl Shared<'_> {
         lang: &str,
         pages: &[(&Page, usize)],
         files: &Files,
+        memo: &mut crate::incremental::PrintMemo,
     ) -> Result<(String, Vec<u8>), Diagnostic> {
         let site = self.site;
-        let chapters = crate::print::chapters(site, pages, files)?;
+        let chapters = crate::print::chapters(site, pages, files, memo)?;
         let mut own = Map::new();
         own.insert("lang".into(), json!(lang));
         own.insert("language".into(), json!(site.config.language(lang)));

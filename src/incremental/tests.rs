@@ -142,6 +142,14 @@ const EDITS: &[Edit] = &[
         let text = "\n\n## A new heading\n\nSee [the measures](@/measures/_index.md).\n";
         append(root, page, text);
     }),
+    ("a body edit in the print edition", |root| {
+        let page = "content/measures/09-factor-guarantees.en.md";
+        append(
+            root,
+            page,
+            "\n\n## A printed heading\n\nSee [it](#a-printed-heading).\n",
+        );
+    }),
     ("a link to a page not yet written", |root| {
         let page = "content/updates/2026-11-26-guide-launched.en.md";
         let link = "\n\nMore in [the next update](@/updates/2026-11-30-more-news.md).\n";
