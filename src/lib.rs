@@ -44,6 +44,7 @@ mod fsx;
 pub mod fuzzing;
 mod hash;
 mod i18n;
+mod incremental;
 mod links;
 mod listing;
 mod load;
@@ -110,6 +111,17 @@ pub struct Built {
 #[derive(Default)]
 pub(crate) struct Cache {
     templates: render::TemplateCache,
+    /// Each stage's results for each page, with what they were made from (`incremental.rs`).
+    memo: incremental::Memo,
+}
+
+impl Cache {
+    /// A cache that also keeps each stage's results for the next build to reuse (`serve`).
+    pub(crate) fn reusing() -> Cache {
+        let mut cache = Cache::default();
+        cache.memo.on = true;
+        cache
+    }
 }
 
 /// Runs the whole pipeline and, if `options.out` is set, publishes the result there: first
@@ -202,7 +214,11 @@ fn pipeline(
         plan::load(&site.data_text, &codes, tag)
     })?;
     let mut pages = run.collect("markdown", || {
-        markdown::render(&site, &amounts, plan.as_ref(), &strings)
+        let mut memo = cache.memo.on.then_some(&mut cache.memo.markdown);
+        if let Some(memo) = &mut memo {
+            memo.start(&site, &amounts, plan.as_ref(), &theme);
+        }
+        markdown::render(&site, &amounts, plan.as_ref(), &strings, memo)
     });
     run.stop_on_errors()?;
     // The Markdown is HTML now: the sources are not read again.
@@ -233,11 +249,13 @@ fn pipeline(
     };
     // `check` and `serve` report orphans (an editor's concern), `build` does not look.
     let orphans = options.out.is_none();
-    let sink = Sink::new(dest, search::languages(&site), orphans);
+    let reused = cache.memo.on.then(|| std::mem::take(&mut cache.memo.search));
+    let mut sink = Sink::new(dest, search::languages(&site), orphans, reused);
     // The feeds before the pages: rendering a page takes its Markdown HTML away.
     sink.put_all(run.timed("extras", || output::extras(&site, &pages)));
     run.stage("render", || {
-        render::render(&site, &mut pages, &inputs, &sink)?;
+        let memo = cache.memo.on.then_some(&mut cache.memo.render);
+        render::render(&site, &mut pages, &inputs, &sink, memo)?;
         sink.written()
     })?;
     let rendered = run.timings.len();
@@ -249,6 +267,9 @@ fn pipeline(
     run.stage("search index", || {
         search::build(&site, &sink.paths(), texts, unreadable, &sink)
     })?;
+    if let Some(memo) = sink.take_memo() {
+        cache.memo.search = memo;
+    }
     let paths = sink.paths();
     run.check("links", || links::check(&site, &pages, &paths));
     if orphans {

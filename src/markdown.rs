@@ -4,6 +4,7 @@
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::format::Amounts;
 use crate::i18n::Bundles;
+use crate::incremental::MarkdownMemo;
 use crate::model::{Heading, Page, Rendered, Site};
 use crate::plan::Plan;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -13,11 +14,14 @@ use unicode_segmentation::UnicodeSegmentation;
 
 /// Markdown stage: every page's body to HTML, in parallel. Returns one [`Rendered`] per page
 /// of `site.pages`, in the same order, and the problems found (shortcodes, `@/` links).
+/// With a `memo` (`serve`), a page's output is reused from it when nothing it was made from
+/// changed, and kept in it for the next build.
 pub(crate) fn render(
     site: &Site,
     amounts: &Amounts,
     plan: Option<&Plan>,
     strings: &Bundles,
+    memo: Option<&mut MarkdownMemo>,
 ) -> (Vec<Rendered>, Vec<Diagnostic>) {
     let pages: BTreeMap<(&str, &str), &str> = site
         .pages
@@ -47,19 +51,34 @@ pub(crate) fn render(
             full_text: &full_text,
         },
     };
+    let Some(memo) = memo else {
+        let (rendered, problems): (Vec<_>, Vec<_>) = site
+            .pages
+            .par_iter()
+            .map(|p| render_page(p, &ctx))
+            .unzip();
+        return (rendered, problems.into_iter().flatten().collect());
+    };
     let results: Vec<_> = site
         .pages
         .par_iter()
-        .map(|p| render_page(p, &ctx))
+        .map(|p| {
+            let key = memo.page_key(p);
+            let made = memo.get(p, key);
+            let made = made.unwrap_or_else(|| std::sync::Arc::new(render_page(p, &ctx)));
+            (p, key, made)
+        })
         .collect();
     let mut problems = Vec::new();
     let rendered = results
-        .into_iter()
-        .map(|(rendered, mut found)| {
-            problems.append(&mut found);
-            rendered
+        .iter()
+        .map(|(_, _, made)| {
+            let (rendered, found) = &**made;
+            problems.extend(found.iter().cloned());
+            rendered.clone()
         })
         .collect();
+    memo.keep(results);
     (rendered, problems)
 }
 

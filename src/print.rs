@@ -9,11 +9,13 @@
 //! inside the document and links to pages outside it into absolute URLs.
 
 use crate::diagnostic::Diagnostic;
+use crate::incremental::{PrintMemo, Region};
 use crate::model::{Files, Page, Site};
 use lol_html::html_content::{ContentType, Element};
 use lol_html::{RewriteStrSettings, element, rewrite_str};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// The path of a language's print edition below the base path.
 pub(crate) fn url_path(lang: &str) -> String {
@@ -207,6 +209,7 @@ pub(crate) fn chapters(
     site: &Site,
     pages: &[(&Page, usize)],
     files: &Files,
+    memo: &mut PrintMemo,
 ) -> Result<Vec<Chapter>, Diagnostic> {
     let base_path = site.config.base_path();
     let index: HashMap<&str, &[u8]> = files
@@ -217,36 +220,44 @@ pub(crate) fn chapters(
         .iter()
         .map(|(p, _)| (format!("{base_path}{}", p.url_path), p.key.as_str()))
         .collect();
+    let context = PrintMemo::context_key(&site.config.base_url, base_path, &targets);
     let mut out = Vec::with_capacity(pages.len());
+    let mut regions = Vec::with_capacity(pages.len());
     for (page, depth) in pages {
         let file = format!("{}index.html", page.url_path);
-        let html = index
-            .get(file.as_str())
-            .map(|b| String::from_utf8_lossy(b))
-            .unwrap_or_default();
-        let chapter = Rewrite {
-            key: &page.key,
-            here: format!("{base_path}{}", page.url_path),
-            base_url: &site.config.base_url,
-            base_path,
-            targets: &targets,
+        let bytes = index.get(file.as_str()).copied().unwrap_or_default();
+        let key = PrintMemo::chapter_key(context, &page.key, bytes);
+        let region = match memo.region(key) {
+            Some(region) => region,
+            None => {
+                let chapter = Rewrite {
+                    key: &page.key,
+                    here: format!("{base_path}{}", page.url_path),
+                    base_url: &site.config.base_url,
+                    base_path,
+                    targets: &targets,
+                };
+                let html = chapter.region(&String::from_utf8_lossy(bytes));
+                let region = html.and_then(|html| Ok((ids(&html)?, html)));
+                Arc::new(region.map_err(|e| {
+                    Diagnostic::error(
+                        &page.source,
+                        format!("the print edition could not read this page's HTML: {e}"),
+                    )
+                    .hint("check the page's template for unbalanced tags")
+                })?)
+            }
         };
-        let html = chapter.region(&html).map_err(|e| {
-            Diagnostic::error(
-                &page.source,
-                format!("the print edition could not read this page's HTML: {e}"),
-            )
-            .hint("check the page's template for unbalanced tags")
-        })?;
         out.push(Chapter {
             id: format!("{}~", page.key),
             title: page.front.title.clone(),
             depth: *depth,
             permalink: format!("{}{}", site.config.base_url, page.url_path),
-            html,
+            html: String::new(),
         });
+        regions.push((key, region));
     }
-    mend_links(&mut out).map_err(|e| {
+    mend_links(&mut out, &regions, memo).map_err(|e| {
         Diagnostic::error(
             crate::config::FILE,
             format!("the print edition could not be assembled: {e}"),
@@ -255,19 +266,36 @@ pub(crate) fn chapters(
     Ok(out)
 }
 
+/// The ids in a chapter's HTML.
+fn ids(html: &str) -> Result<Vec<String>, String> {
+    let mut ids = Vec::new();
+    let settings =
+        RewriteStrSettings::new().append_element_content_handler(element!("[id]", |el| {
+            ids.push(el.get_attribute("id").unwrap_or_default());
+            Ok(())
+        }));
+    rewrite_str(html, settings).map_err(|e| e.to_string())?;
+    Ok(ids)
+}
+
 /// A link to a heading the edition leaves out (in a dropped element) goes to its chapter.
-fn mend_links(chapters: &mut [Chapter]) -> Result<(), String> {
+/// `regions` holds each chapter's HTML and ids, with its key in `memo`.
+fn mend_links(
+    chapters: &mut [Chapter],
+    regions: &[(u64, Region)],
+    memo: &mut PrintMemo,
+) -> Result<(), String> {
     let mut ids = BTreeSet::new();
-    for c in chapters.iter() {
+    for (c, (_, region)) in chapters.iter().zip(regions) {
         ids.insert(c.id.clone());
-        let settings =
-            RewriteStrSettings::new().append_element_content_handler(element!("[id]", |el| {
-                ids.insert(el.get_attribute("id").unwrap_or_default());
-                Ok(())
-            }));
-        rewrite_str(&c.html, settings).map_err(|e| e.to_string())?;
+        ids.extend(region.0.iter().cloned());
     }
-    for c in chapters.iter_mut() {
+    let ids_key = PrintMemo::ids_key(&ids);
+    for (c, (key, region)) in chapters.iter_mut().zip(regions) {
+        if let Some(html) = memo.mended(*key, ids_key) {
+            c.html = html;
+            continue;
+        }
         let settings = RewriteStrSettings::new().append_element_content_handler(element!(
             "a[href^='#']",
             |el| {
@@ -281,7 +309,8 @@ fn mend_links(chapters: &mut [Chapter]) -> Result<(), String> {
                 Ok(())
             }
         ));
-        c.html = rewrite_str(&c.html, settings).map_err(|e| e.to_string())?;
+        c.html = rewrite_str(&region.1, settings).map_err(|e| e.to_string())?;
+        memo.keep(*key, region, ids_key, &c.html);
     }
     Ok(())
 }

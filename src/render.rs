@@ -14,6 +14,7 @@ mod templates;
 
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Bundles;
+use crate::incremental::{PrintMemo, RenderMemo, Unspliced};
 use crate::listing::{TAGS_INDEX, tag_of};
 use crate::model::{Files, Page, Put, Rendered, Site, page_url_path, url_path};
 use crate::theme::{Assets, Theme};
@@ -39,12 +40,14 @@ pub(crate) struct Inputs<'a> {
 /// Render stage: `pages[i]` is the Markdown stage's output for `site.pages[i]`. Each file is
 /// handed to `out` as soon as it is made; only the pages of the print editions are kept until
 /// the editions are made from them. Each page's Markdown HTML is taken (left empty) once its
-/// files are made: no later stage reads it.
+/// files are made: no later stage reads it. With a `memo` (`serve`), a page's files are reused
+/// from it when nothing they were made from changed, and kept in it for the next build.
 pub(crate) fn render(
     site: &Site,
     pages: &mut [Rendered],
     inputs: &Inputs,
     out: &dyn Put,
+    mut memo: Option<&mut RenderMemo>,
 ) -> Result<(), Vec<Diagnostic>> {
     let print = crate::print::order(site)?;
     let chapters: HashSet<String> = print
@@ -66,43 +69,67 @@ pub(crate) fn render(
         print: &print,
     };
     let common = tera::Context::from_value(Json::Object(common_context(site))).unwrap_or_default();
+    let site_key = (memo.as_ref())
+        .map(|_| RenderMemo::site_key(site, inputs.theme, inputs.assets, shared.splice));
+    let reuse = memo.as_deref();
     // One context per worker, holding the data every page shares; each page replaces its own
     // entries, so the shared data is copied once per worker rather than once per page.
-    let results: Vec<Result<Files, Diagnostic>> = site
+    type Made = (Files, Option<(u64, Unspliced)>);
+    let results: Vec<Result<Made, Diagnostic>> = site
         .pages
         .par_iter()
         .zip(pages)
         .map_init(
             || common.clone(),
             |ctx, (page, rendered)| {
-                let mut kept = Files::new();
-                let made = shared.page(ctx, page, rendered);
+                let key = site_key.map(|k| RenderMemo::page_key(k, rendered, shared.splice));
+                let reused = reuse.zip(key).and_then(|(memo, key)| memo.get(page, key));
+                let made = match reused {
+                    Some(made) => made,
+                    None => Arc::new(shared.page(ctx, page, rendered)?),
+                };
+                let keep = key.map(|key| (key, Arc::clone(&made)));
+                let files = shared.splice(made, rendered);
                 rendered.html = String::new();
-                for (path, html) in made? {
+                let mut kept = Files::new();
+                for (path, html) in files {
                     if chapters.contains(&path) {
                         kept.push((path.clone(), html.clone()));
                     }
                     out.put(path, html);
                 }
-                Ok(kept)
+                Ok((kept, keep))
             },
         )
         .collect();
     let mut kept = Files::with_capacity(chapters.len());
     let mut problems = Vec::new();
-    for r in results {
+    let mut made = Vec::new();
+    for (r, page) in results.into_iter().zip(&site.pages) {
         match r {
-            Ok(made) => kept.extend(made),
+            Ok((chapter, keep)) => {
+                kept.extend(chapter);
+                made.extend(keep.map(|(key, files)| (page, key, files)));
+            }
             Err(d) => problems.push(d),
         }
     }
+    let mut scratch = PrintMemo::default();
+    let print_memo = match &mut memo {
+        Some(memo) => {
+            memo.keep(made);
+            &mut memo.print
+        }
+        None => &mut scratch,
+    };
     let mut ctx = common;
     for (lang, pages) in &print {
-        match shared.print_edition(&mut ctx, lang, pages, &kept) {
+        match shared.print_edition(&mut ctx, lang, pages, &kept, print_memo) {
             Ok((path, html)) => out.put(path, html),
             Err(d) => problems.push(d),
         }
     }
+    print_memo.finish();
     for (name, template) in [("404.html", "404.html"), ("index.html", "root.html")] {
         match shared.root_file(&mut ctx, template) {
             Ok(html) => out.put(name.to_string(), html.into_bytes()),
@@ -132,13 +159,14 @@ struct Shared<'a> {
 }
 
 impl Shared<'_> {
-    /// The page's file, or for a paginated list one file per list page.
+    /// The page's file, or for a paginated list one file per list page, before its HTML is
+    /// put in ([`Shared::splice`]).
     fn page(
         &self,
         ctx: &mut tera::Context,
         page: &Page,
         rendered: &Rendered,
-    ) -> Result<Files, Diagnostic> {
+    ) -> Result<Vec<(String, String)>, Diagnostic> {
         let site = self.site;
         let tag = tag_of(site, page);
         let template = choose_template(page, self.theme, tag.is_some())?;
@@ -180,7 +208,7 @@ impl Shared<'_> {
         ctx.remove("paginator");
         ctx.extend(tera::Context::from_value(Json::Object(own)).unwrap_or_default());
         let Some((section, paging)) = list else {
-            let html = self.render_one(ctx, &template, page, rendered)?;
+            let html = self.render_one(ctx, &template, page)?;
             return Ok(vec![(format!("{}index.html", page.url_path), html)]);
         };
         let mut files = Vec::with_capacity(paging.pages);
@@ -192,7 +220,7 @@ impl Shared<'_> {
                 let value = page_value(site, page, rendered, content, translations);
                 ctx.insert("page", &list_page(&self.paging, value, page, n));
             }
-            let html = self.render_one(ctx, &template, page, rendered)?;
+            let html = self.render_one(ctx, &template, page)?;
             let path = crate::listing::pager_path(&page.url_path, n);
             files.push((format!("{path}index.html"), html));
         }
@@ -227,15 +255,26 @@ impl Shared<'_> {
         ctx: &tera::Context,
         template: &str,
         page: &Page,
-        rendered: &Rendered,
-    ) -> Result<Vec<u8>, Diagnostic> {
-        let mut html = self.bound[&page.lang]
+    ) -> Result<String, Diagnostic> {
+        self.bound[&page.lang]
             .render(template, ctx)
-            .map_err(|e| template_error(self.theme, template, &e, Some(page)))?;
-        if self.splice {
-            html = html.replace(CONTENT_MARK, &rendered.html);
+            .map_err(|e| template_error(self.theme, template, &e, Some(page)))
+    }
+
+    /// A page's files with its HTML put in where the template inserted [`CONTENT_MARK`];
+    /// without copying them when no memo holds them too.
+    fn splice(&self, made: Unspliced, rendered: &Rendered) -> Files {
+        let html = |text: String| match self.splice {
+            true => text.replace(CONTENT_MARK, &rendered.html).into_bytes(),
+            false => text.into_bytes(),
+        };
+        match Arc::try_unwrap(made) {
+            Ok(made) => made.into_iter().map(|(p, text)| (p, html(text))).collect(),
+            Err(shared) => shared
+                .iter()
+                .map(|(p, text)| (p.clone(), html(text.clone())))
+                .collect(),
         }
-        Ok(html.into_bytes())
     }
 
     /// The URL of the language's print edition, if it has one.
@@ -255,9 +294,10 @@ impl Shared<'_> {
         lang: &str,
         pages: &[(&Page, usize)],
         files: &Files,
+        memo: &mut crate::incremental::PrintMemo,
     ) -> Result<(String, Vec<u8>), Diagnostic> {
         let site = self.site;
-        let chapters = crate::print::chapters(site, pages, files)?;
+        let chapters = crate::print::chapters(site, pages, files, memo)?;
         let mut own = Map::new();
         own.insert("lang".into(), json!(lang));
         own.insert("language".into(), json!(site.config.language(lang)));

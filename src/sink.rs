@@ -6,6 +6,7 @@
 //! each page links to (orphans). Memory then grows with the largest page, not with the site.
 
 use crate::diagnostic::Diagnostic;
+use crate::incremental::SearchMemo;
 use crate::model::{Files, Put};
 use crate::search::PageText;
 use crate::{fsx, links, search};
@@ -39,6 +40,8 @@ pub(crate) struct Seen {
     pub(crate) failed: Option<Diagnostic>,
     /// With [`Dest::Memory`], the files themselves.
     pub(crate) files: Files,
+    /// When the sink reuses an earlier build's search text: what this build read, by page.
+    pub(crate) read: Vec<search::Read>,
 }
 
 pub(crate) struct Sink {
@@ -47,6 +50,8 @@ pub(crate) struct Sink {
     languages: Vec<String>,
     /// Whether to note each page's links for the orphans check.
     urls: bool,
+    /// What an earlier build read from its pages (`serve`), reused where a page is unchanged.
+    memo: Option<SearchMemo>,
     seen: Mutex<Seen>,
     broken: AtomicBool,
     /// Time the worker threads spent extracting search text and writing, in nanoseconds.
@@ -55,11 +60,17 @@ pub(crate) struct Sink {
 }
 
 impl Sink {
-    pub(crate) fn new(dest: Dest, languages: Vec<String>, urls: bool) -> Sink {
+    pub(crate) fn new(
+        dest: Dest,
+        languages: Vec<String>,
+        urls: bool,
+        memo: Option<SearchMemo>,
+    ) -> Sink {
         Sink {
             dest,
             languages,
             urls,
+            memo,
             seen: Mutex::default(),
             broken: AtomicBool::new(false),
             extracting: AtomicU64::new(0),
@@ -92,6 +103,14 @@ impl Sink {
     /// Takes each page's absolute URLs (only noted when the sink was made with `urls`).
     pub(crate) fn take_urls(&self) -> Vec<(String, Vec<String>)> {
         std::mem::take(&mut self.lock().urls)
+    }
+
+    /// What this build read from its pages, for the next build to reuse (`None` unless the
+    /// sink was given an earlier build's).
+    pub(crate) fn take_memo(&mut self) -> Option<SearchMemo> {
+        let mut memo = self.memo.take()?;
+        memo.keep(std::mem::take(&mut self.lock().read));
+        Some(memo)
     }
 
     /// Fails with the first file that could not be written, if one could not.
@@ -127,7 +146,10 @@ impl Sink {
 impl Put for Sink {
     fn put(&self, path: String, bytes: Vec<u8>) {
         let started = Instant::now();
-        let text = search::page_text(&self.languages, &path, &bytes);
+        let (text, read) = match &self.memo {
+            Some(memo) => search::page_text_reusing(&self.languages, &path, &bytes, memo),
+            None => (search::page_text(&self.languages, &path, &bytes), None),
+        };
         let urls =
             (self.urls && path.ends_with("index.html")).then(|| links::absolute_urls(&bytes));
         let extracted = Instant::now();
@@ -153,6 +175,7 @@ impl Put for Sink {
             Ok(None) => {}
             Err(d) => seen.unreadable.push((path.clone(), d)),
         }
+        seen.read.extend(read);
         if let Some(urls) = urls {
             seen.urls.push((path.clone(), urls));
         }

@@ -42,11 +42,13 @@ pub use rank::{Hit, query_plan, search, with_typos, with_word_start};
 pub use split::{Manifest, PageRecord, Shard, Split, search_files};
 
 use crate::diagnostic::Diagnostic;
+use crate::incremental::{Extracted, SearchMemo};
 use crate::model::{Files, Put, Site};
 use extract::extract;
 pub(crate) use index::PageText;
 use query::query_concepts;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// Where editors keep synonym groups; loaded as data `search.synonyms`.
 const SYNONYMS: &str = "content/search/synonyms.yaml";
@@ -84,21 +86,68 @@ pub(crate) fn page_text(
     path: &str,
     bytes: &[u8],
 ) -> Result<Option<PageText>, Diagnostic> {
-    let ours = path.ends_with("/index.html")
+    if !indexed(languages, path) {
+        return Ok(None);
+    }
+    let page = read(bytes).map_err(|e| unreadable(path, &e))?;
+    Ok(page.map(|(title, sections)| (url(path), title, sections)))
+}
+
+/// As [`page_text`], reusing what `memo` read from a page of the same path and bytes; also
+/// returns what was read, for the next build's memo (`None` for a file that is not indexed).
+pub(crate) fn page_text_reusing(
+    languages: &[String],
+    path: &str,
+    bytes: &[u8],
+    memo: &SearchMemo,
+) -> (Result<Option<PageText>, Diagnostic>, Option<Read>) {
+    if !indexed(languages, path) {
+        return (Ok(None), None);
+    }
+    let key = SearchMemo::page_key(bytes);
+    let read = memo
+        .get(path, key)
+        .unwrap_or_else(|| Arc::new(read(bytes)));
+    (record(path, &read), Some((path.to_string(), key, read)))
+}
+
+/// What was read from one built page: its path, the key of its bytes, and what was read.
+pub(crate) type Read = (String, u64, Extracted);
+
+/// Whether `path` is a page of one of `languages`.
+fn indexed(languages: &[String], path: &str) -> bool {
+    path.ends_with("/index.html")
         && languages.iter().any(|l| {
             path.strip_prefix(l.as_str())
                 .is_some_and(|p| p.starts_with('/'))
-        });
-    if !ours {
-        return Ok(None);
-    }
+        })
+}
+
+/// A built page's title and sections, or why they cannot be read.
+fn read(bytes: &[u8]) -> Result<Option<(String, Vec<extract::Section>)>, String> {
     let html = std::str::from_utf8(bytes).map_err(|e| e.to_string());
-    let page = html.and_then(extract).map_err(|e| {
-        Diagnostic::error(path, format!("cannot read the built page to index it: {e}"))
-            .hint("this is a bug in the theme or in invest-guide; please report it")
-    })?;
-    let url = path.trim_end_matches("index.html").to_string();
-    Ok(page.map(|(title, sections)| (url, title, sections)))
+    html.and_then(extract)
+}
+
+/// The index's record of the page at `path`, from what was read of it.
+fn record(
+    path: &str,
+    read: &Result<Option<(String, Vec<extract::Section>)>, String>,
+) -> Result<Option<PageText>, Diagnostic> {
+    let page = read.as_ref().map_err(|e| unreadable(path, e))?;
+    Ok(page
+        .as_ref()
+        .map(|(title, sections)| (url(path), title.clone(), sections.clone())))
+}
+
+/// A page's URL path, from its file's.
+fn url(path: &str) -> String {
+    path.trim_end_matches("index.html").to_string()
+}
+
+fn unreadable(path: &str, e: &str) -> Diagnostic {
+    Diagnostic::error(path, format!("cannot read the built page to index it: {e}"))
+        .hint("this is a bug in the theme or in invest-guide; please report it")
 }
 
 /// Index step: `LANG/search/index.json` for each language that has a search page among
