@@ -95,7 +95,8 @@ pub struct Report {
     pub translations: Vec<translations::Row>,
     /// Links to other sites: (source file, line, URL). Listed by `check`, never fetched.
     pub external_links: Vec<(PathBuf, usize, String)>,
-    /// Time spent in each stage, in pipeline order.
+    /// Time spent in each stage, in pipeline order; under `render`, marked `·`, the worker
+    /// threads' time added up extracting search text and writing files (inside that stage).
     pub timings: Vec<(&'static str, Duration)>,
     pub elapsed: Duration,
 }
