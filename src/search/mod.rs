@@ -30,6 +30,7 @@ mod numerals;
 pub(crate) mod query;
 mod rank;
 mod split;
+mod terms;
 
 pub use crate::hash::fnv1a32;
 pub use index::{Index, IndexPage};
