@@ -16,6 +16,7 @@ mod scan;
 mod tokens;
 
 use scan::Scanner;
+use std::borrow::Cow;
 
 /// The indexed parts of one page: title and sections (text before the first heading, then one
 /// per `h2`/`h3`).
@@ -131,17 +132,44 @@ fn finish(doc: Doc) -> Option<(String, Vec<Section>)> {
     Some((title, sections))
 }
 
-/// Entities decoded, white space collapsed.
+/// Entities decoded, white space collapsed: the words of `str::split_whitespace`, joined by
+/// one space.
 fn clean(html_text: &str) -> String {
-    let decoded = decode_entities(html_text);
-    let mut out = String::with_capacity(decoded.len());
-    for word in decoded.split_whitespace() {
+    let decoded = if html_text.contains('&') {
+        Cow::Owned(decode_entities(html_text))
+    } else {
+        Cow::Borrowed(html_text)
+    };
+    let text: &str = &decoded;
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    loop {
+        while let Some((true, len)) = space_at(text, i) {
+            i += len;
+        }
+        let start = i;
+        while let Some((false, len)) = space_at(text, i) {
+            i += len;
+        }
+        if start == i {
+            return out;
+        }
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(word);
+        out.push_str(&text[start..i]);
     }
-    out
+}
+
+/// Whether the character at byte `i` of `text` is white space (`char::is_whitespace`), and
+/// its length in bytes; `None` at the end.
+fn space_at(text: &str, i: usize) -> Option<(bool, usize)> {
+    let b = *text.as_bytes().get(i)?;
+    if b.is_ascii() {
+        return Some((char::from(b).is_whitespace(), 1));
+    }
+    let c = text.get(i..)?.chars().next()?;
+    Some((c.is_whitespace(), c.len_utf8()))
 }
 
 fn decode_entities(s: &str) -> String {
@@ -237,6 +265,28 @@ mod tests {
         let (title, sections) = extract(&page("")).unwrap().unwrap();
         assert_eq!(title, "T · Site");
         assert_eq!(sections.len(), 1);
+    }
+
+    // Guards the white-space collapsing of `clean` against `split_whitespace`.
+    #[test]
+    fn clean_collapses_white_space_as_split_whitespace_does() {
+        let alphabet: Vec<char> = "a ж保\t\n\r\u{b}\u{c}\u{1c}\u{85}\u{a0}\u{1680}\u{2003}\u{200b}\u{2028}\u{202f}\u{3000}😀;#&"
+            .chars()
+            .collect();
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..5000 {
+            let text: String = (0..(state % 12))
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    alphabet[(state % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            let decoded = decode_entities(&text);
+            let want = decoded.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(clean(&text), want, "{text:?}");
+        }
     }
 
     #[test]

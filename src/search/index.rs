@@ -12,6 +12,7 @@
 
 use super::extract::Section;
 use super::normalise::Tokeniser;
+use super::terms::Terms;
 use crate::hash::FnvMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -141,26 +142,31 @@ pub(crate) struct Postings {
 impl Postings {
     /// The postings of every term of `index`. Its pages are tokenised in parallel: each rayon
     /// job folds a run of pages into postings of its own, keyed by the job's own term numbers
-    /// (a term's text is copied once per job, not once per page), and the jobs' postings are
-    /// merged in page order.
+    /// ([`Terms`]: a token's text is hashed once per job, not once per occurrence), and the
+    /// jobs' postings are merged in page order.
     pub(crate) fn new(index: &Index) -> Postings {
+        // A few runs per thread: enough to balance the threads, few enough that merging the
+        // runs' terms stays cheap.
+        let runs = rayon::current_num_threads() * 4;
+        let run = index.pages.len().div_ceil(runs).max(1);
         let built = index
             .pages
-            .par_iter()
+            .par_chunks(run)
             .enumerate()
-            .fold(Builder::default, |mut builder, (n, page)| {
-                builder.page(n, page);
+            .map(|(r, pages)| {
+                let mut builder = Builder::default();
+                for (i, page) in pages.iter().enumerate() {
+                    builder.page(r * run + i, page);
+                }
                 builder
             })
             .reduce(Builder::default, Builder::merge);
         let terms = built
             .terms
+            .into_names()
             .into_iter()
-            .map(|(term, mut list)| {
-                // Already in page order (each job's pages are a run, merged left to right).
-                list.sort_by_key(|(page, _)| *page);
-                (term.into_string(), list)
-            })
+            .zip(built.lists)
+            .map(|(term, list)| (term.into_string(), list))
             .collect();
         Postings { terms }
     }
@@ -177,19 +183,17 @@ type PostingsList = Vec<(usize, Found)>;
 /// The postings of the pages one rayon job has seen.
 #[derive(Default)]
 struct Builder {
-    tokeniser: Tokeniser,
-    /// Term → its number in `terms`.
-    ids: FnvMap<Box<str>, usize>,
-    terms: Vec<(Box<str>, PostingsList)>,
+    terms: Terms,
+    /// Per term number, its postings.
+    lists: Vec<PostingsList>,
     /// Per term number, what the current page holds of it (see [`Tally`]).
     tallies: Vec<Tally>,
     /// The terms of the current page, in the order first seen.
-    touched: Vec<usize>,
+    touched: Vec<u32>,
 }
 
-/// What one page holds of one term so far, as [`section_weights`] and [`Found::of_sections`]
-/// would fold it: the body count is capped per section at [`MAX_COUNT`], and over the page at
-/// [`MAX_BODY`].
+/// What one page holds of one term so far, as [`section_weights`] would fold it: the body
+/// count is capped per section at [`MAX_COUNT`], and over the page at [`MAX_BODY`].
 #[derive(Clone, Copy)]
 struct Tally {
     /// The page this tally is for; a tally of another page is stale.
@@ -202,33 +206,30 @@ struct Tally {
 impl Builder {
     /// Adds the terms of page number `n`.
     fn page(&mut self, n: usize, page: &IndexPage) {
-        let mut tokeniser = std::mem::take(&mut self.tokeniser);
-        tokeniser.each_token(&page.title, |t| self.add(n, t, 0, Kind::Title));
+        let mut terms = std::mem::take(&mut self.terms);
+        terms.each_term(&page.title, |t| self.add(n, t, 0, Kind::Title));
         for (sid, (_, heading, text)) in page.sections.iter().enumerate() {
-            tokeniser.each_token(heading, |t| self.add(n, t, sid, Kind::Heading));
-            tokeniser.each_token(text, |t| self.add(n, t, sid, Kind::Body));
+            terms.each_term(heading, |t| self.add(n, t, sid, Kind::Heading));
+            terms.each_term(text, |t| self.add(n, t, sid, Kind::Body));
         }
-        self.tokeniser = tokeniser;
+        self.terms = terms;
         for id in self.touched.drain(..) {
-            let tally = &self.tallies[id];
+            let tally = &self.tallies[id as usize];
             let mut found = tally.found;
             found.count = (found.count + tally.in_section).min(MAX_BODY);
-            self.terms[id].1.push((n, found));
+            self.lists[id as usize].push((n, found));
         }
     }
 
-    fn add(&mut self, n: usize, term: &str, section: usize, kind: Kind) {
-        let id = match self.ids.get(term) {
-            Some(&id) => id,
-            None => {
-                let id = self.terms.len();
-                self.ids.insert(term.into(), id);
-                self.terms.push((term.into(), Vec::new()));
-                self.tallies.push(Tally::default());
-                id
-            }
-        };
-        let tally = &mut self.tallies[id];
+    fn add(&mut self, n: usize, id: u32, section: usize, kind: Kind) {
+        let at = id as usize;
+        if at >= self.tallies.len() {
+            self.tallies.resize(at + 1, Tally::default());
+        }
+        if at >= self.lists.len() {
+            self.lists.resize_with(at + 1, Vec::new);
+        }
+        let tally = &mut self.tallies[at];
         if tally.page != n {
             *tally = Tally {
                 page: n,
@@ -252,17 +253,15 @@ impl Builder {
 
     /// `self`'s postings, then `other`'s (whose pages come after `self`'s).
     fn merge(mut self, other: Builder) -> Builder {
-        if self.terms.is_empty() {
+        if self.lists.is_empty() {
             return other;
         }
-        for (term, list) in other.terms {
-            match self.ids.get(&term) {
-                Some(&id) => self.terms[id].1.extend(list),
-                None => {
-                    self.ids.insert(term.clone(), self.terms.len());
-                    self.terms.push((term, list));
-                    self.tallies.push(Tally::default());
-                }
+        for (id, list) in other.lists.into_iter().enumerate() {
+            let mine = self.terms.id(other.terms.name(id as u32)) as usize;
+            if mine == self.lists.len() {
+                self.lists.push(list);
+            } else {
+                self.lists[mine].extend(list);
             }
         }
         self

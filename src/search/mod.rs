@@ -28,11 +28,13 @@
 
 pub(crate) mod extract;
 mod index;
+mod json;
 pub(crate) mod normalise;
 mod numerals;
 pub(crate) mod query;
 mod rank;
 mod split;
+mod terms;
 
 pub use crate::hash::fnv1a32;
 pub use index::{Index, IndexPage};
@@ -202,28 +204,18 @@ pub(crate) fn build(
 
 /// One language's index files, by path below `LANG/search/`: the whole form, or the split
 /// form when the whole one would be larger than `split_over` bytes.
+/// Each page is written as JSON once, in parallel; the whole form, its size and the split
+/// form's page chunks are put together from those (`json.rs`).
 fn index_files(index: &Index, split_over: u64) -> Result<Files, serde_json::Error> {
-    let mut size = Counter(0);
-    serde_json::to_writer(&mut size, index)?;
-    if u64::try_from(size.0).unwrap_or(u64::MAX) <= split_over {
-        Ok(vec![("index.json".to_string(), serde_json::to_vec(index)?)])
+    let pages = json::pages(index)?;
+    let size = json::whole_len(index, &pages)?;
+    if u64::try_from(size).unwrap_or(u64::MAX) <= split_over {
+        Ok(vec![(
+            "index.json".to_string(),
+            json::whole(index, &pages)?,
+        )])
     } else {
-        split::split(index, size.0)
-    }
-}
-
-/// Counts the bytes written to it, and keeps none: the size of the whole form, without
-/// holding it when the split form is written instead.
-struct Counter(usize);
-
-impl std::io::Write for Counter {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0 += bytes.len();
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+        split::split(index, size, &pages)
     }
 }
 

@@ -331,7 +331,7 @@ pub(crate) struct Tokeniser {
 }
 
 /// The character at byte `i` of `text`, folded (rule 1), and its length in bytes.
-fn folded_at(text: &str, i: usize) -> Option<(char, usize)> {
+pub(super) fn folded_at(text: &str, i: usize) -> Option<(char, usize)> {
     let c = text.get(i..)?.chars().next()?;
     Some((fold(c), c.len_utf8()))
 }
@@ -364,16 +364,21 @@ impl Tokeniser {
             known.iter().for_each(|t| f(t));
             return;
         }
-        let folded: String = written.chars().map(fold).collect();
-        let parts: Vec<String> = folded.split(is_joiner).map(str::to_string).collect();
-        let (whole, kept) = word_tokens(&parts);
-        let all: Box<[String]> = whole.into_iter().chain(kept).collect();
+        let all = written_word_tokens(written);
         all.iter().for_each(|t| f(t));
         if self.words.len() >= KNOWN_WORDS {
             self.words.clear();
         }
         self.words.insert(written.into(), all);
     }
+}
+
+/// The tokens of one word as written in the text (parts and joiners), in order.
+pub(super) fn written_word_tokens(written: &str) -> Box<[String]> {
+    let folded: String = written.chars().map(fold).collect();
+    let parts: Vec<String> = folded.split(is_joiner).map(str::to_string).collect();
+    let (whole, kept) = word_tokens(&parts);
+    whole.into_iter().chain(kept).collect()
 }
 
 /// The tokens of the Han run starting at byte `start` (its first character `len` bytes long):
@@ -394,7 +399,7 @@ fn han_tokens(text: &str, start: usize, len: usize, f: &mut impl FnMut(&str)) ->
 
 /// Where the word whose first character ends at byte `i` ends: word characters, joined by a
 /// joiner between two word characters (rule 2).
-fn word_end(text: &str, mut i: usize) -> usize {
+pub(super) fn word_end(text: &str, mut i: usize) -> usize {
     loop {
         while let Some((c, len)) = folded_at(text, i)
             && is_word_char(c)

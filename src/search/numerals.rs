@@ -108,9 +108,26 @@ fn numeral_at(chars: &[char], i: usize) -> Option<(u64, usize)> {
     fits.then_some((value, end))
 }
 
+/// Whether `text` holds one of `十百千万亿`, without which nothing is read as a number: their
+/// UTF-8 forms are looked for in the bytes (all three bytes long, led by 0xE4–0xE7; a lead byte
+/// never occurs inside another character).
+fn has_unit(text: &str) -> bool {
+    const UNITS: [&[u8]; 5] = [
+        "十".as_bytes(),
+        "百".as_bytes(),
+        "千".as_bytes(),
+        "万".as_bytes(),
+        "亿".as_bytes(),
+    ];
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, &lead)| {
+        matches!(lead, 0xE4..=0xE7) && b.get(i..i + 3).is_some_and(|s| UNITS.contains(&s))
+    })
+}
+
 /// `text` with its Chinese numerals written in digits (rule 1); borrowed when it has none.
 pub(crate) fn numerals(text: &str) -> Cow<'_, str> {
-    if !text.contains(['十', '百', '千', '万', '亿']) {
+    if !has_unit(text) {
         return Cow::Borrowed(text);
     }
     let chars: Vec<char> = text.chars().collect();
@@ -170,6 +187,24 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(numerals(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn units_are_found_by_their_bytes_as_by_their_characters() {
+        for text in [
+            "", "x", "十", "a百b", "千万", "亿", "三", "卄", "丁", "万", "ж十", "中文", "😀",
+        ] {
+            let want = text.contains(['十', '百', '千', '万', '亿']);
+            assert_eq!(has_unit(text), want, "{text}");
+        }
+        for c in (0x3000..0xA000).filter_map(char::from_u32) {
+            let text = format!("a{c}");
+            assert_eq!(
+                has_unit(&text),
+                matches!(c, '十' | '百' | '千' | '万' | '亿'),
+                "{c}"
+            );
         }
     }
 

@@ -24,6 +24,7 @@
 //! [`read_postings`] and [`search_files`] do, and `searchIndex` is [`search_files`].
 
 use super::index::{Found, Index, IndexPage, MAX_BODY, Postings, section_weights};
+use super::json;
 use super::normalise::Tokeniser;
 use super::query::{parse_query, word_start};
 use super::rank::{
@@ -32,6 +33,7 @@ use super::rank::{
 };
 use crate::hash::fnv1a32;
 use crate::model::Files;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -124,8 +126,14 @@ fn decode(flat: &[usize]) -> Result<Vec<(usize, Found)>, String> {
 }
 
 /// The files of the split form of `index`, by path below `LANG/search/`: the manifest, the
-/// term shards and the page chunks. `whole_bytes`, the size of the whole form, sizes the chunks.
-pub(crate) fn split(index: &Index, whole_bytes: usize) -> Result<Files, serde_json::Error> {
+/// term shards and the page chunks. `whole_bytes`, the size of the whole form, sizes the chunks;
+/// `page_json` is the JSON of each page (`json::pages`). Shards and chunks are written in
+/// parallel.
+pub(crate) fn split(
+    index: &Index,
+    whole_bytes: usize,
+    page_json: &[Vec<u8>],
+) -> Result<Files, serde_json::Error> {
     let postings = Postings::new(index);
     let shards = term_shards(&postings)?;
     let starts = start_files(&postings);
@@ -142,16 +150,31 @@ pub(crate) fn split(index: &Index, whole_bytes: usize) -> Result<Files, serde_js
         },
     };
     let mut files = vec![("index.json".to_string(), serde_json::to_vec(&manifest)?)];
-    for (n, shard) in shards.iter().enumerate() {
-        files.push((format!("terms/{n}.json"), serde_json::to_vec(shard)?));
-    }
+    let terms: Vec<Vec<u8>> = shards
+        .par_iter()
+        .map(serde_json::to_vec)
+        .collect::<Result<_, _>>()?;
+    files.extend(
+        terms
+            .into_iter()
+            .enumerate()
+            .map(|(n, bytes)| (format!("terms/{n}.json"), bytes)),
+    );
     for (n, start) in starts.iter().enumerate() {
         files.push((format!("starts/{n}.json"), serde_json::to_vec(start)?));
     }
-    for (n, pages) in index.pages.chunks(chunk).enumerate() {
-        let records = page_records(index, pages);
-        files.push((format!("pages/{n}.json"), serde_json::to_vec(&records)?));
-    }
+    let chunks: Vec<Vec<u8>> = index
+        .pages
+        .par_chunks(chunk)
+        .zip(page_json.par_chunks(chunk))
+        .map(|(pages, json)| json::chunk(index, pages, json))
+        .collect::<Result<_, _>>()?;
+    files.extend(
+        chunks
+            .into_iter()
+            .enumerate()
+            .map(|(n, bytes)| (format!("pages/{n}.json"), bytes)),
+    );
     Ok(files)
 }
 
@@ -201,20 +224,6 @@ fn start_files(postings: &Postings) -> Vec<BTreeMap<&str, Vec<&str>>> {
             .push(term);
     }
     files
-}
-
-/// The records of `pages`, a run of the pages of `index`, each with its parent's title.
-fn page_records<'a>(index: &Index, pages: &'a [IndexPage]) -> Vec<PageRecord<&'a IndexPage>> {
-    pages
-        .iter()
-        .map(|page| PageRecord {
-            page,
-            parent_title: page
-                .parent
-                .and_then(|p| index.pages.get(p))
-                .map(|p| p.title.clone()),
-        })
-        .collect()
 }
 
 /// `LANG/search/index.json` in either form, told apart by the manifest's `split`.

@@ -7,6 +7,7 @@ use super::tokens::{
     Tag, causes_foreign_exit, comment_end, find, is_void, past_gt, raw_end, read_tag, script_end,
 };
 use super::{Doc, Field, Section, is_block, is_ignored};
+use std::borrow::Cow;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Ns {
@@ -15,20 +16,21 @@ enum Ns {
     MathMl,
 }
 
-/// What an element's end tag undoes, in the order it was set up.
-#[derive(Clone, Copy)]
-enum Undo {
-    Region,
-    Ignored,
-    Field,
-    Space,
+/// What an element's end tag undoes, in the order it was set up (and undone): leaving a
+/// region, leaving an ignored element, back to the body field, a space after a block.
+#[derive(Clone, Copy, Default)]
+struct Undo {
+    region: bool,
+    ignored: bool,
+    field: bool,
+    space: bool,
 }
 
-struct Open {
-    name: String,
+struct Open<'a> {
+    name: Cow<'a, str>,
     region: bool,
     title: bool,
-    undo: Vec<Undo>,
+    undo: Undo,
 }
 
 /// lol_html's `AmbiguityGuard`: where a streaming parser cannot tell raw text from markup.
@@ -63,9 +65,9 @@ const AMBIGUOUS: &[&str] = &[
 ];
 
 /// One page's scan: the element stack and what it has gathered so far.
-pub(super) struct Scanner {
+pub(super) struct Scanner<'a> {
     pub(super) doc: Doc,
-    stack: Vec<Open>,
+    stack: Vec<Open<'a>>,
     /// Open elements with a `data-index` attribute.
     region_depth: usize,
     /// Open `head > title` elements.
@@ -74,7 +76,7 @@ pub(super) struct Scanner {
     guard: Guard,
 }
 
-impl Scanner {
+impl<'a> Scanner<'a> {
     pub(super) fn new() -> Self {
         Scanner {
             doc: Doc::default(),
@@ -102,7 +104,7 @@ impl Scanner {
         }
     }
 
-    pub(super) fn run(&mut self, html: &str) -> Result<(), String> {
+    pub(super) fn run(&mut self, html: &'a str) -> Result<(), String> {
         let b = html.as_bytes();
         let mut i = 0;
         let mut text_start = 0;
@@ -217,10 +219,10 @@ impl Scanner {
     /// Handles a start tag; returns the text type its content switches to, if any.
     fn start_tag(
         &mut self,
-        tag: Tag<'_>,
+        tag: Tag<'a>,
         last_start: &mut String,
     ) -> Result<Option<TextType>, String> {
-        let name = tag.name.as_str();
+        let name = tag.name.as_ref();
         self.track_guard_start(name)?;
         // The tree builder simulation: namespace and text type.
         let mut switch = None;
@@ -252,7 +254,7 @@ impl Scanner {
         // The handlers lol_html ran, in their order.
         let in_region = self.region_depth > 0;
         let doc = &mut self.doc;
-        let mut undo = Vec::new();
+        let mut undo = Undo::default();
         if name == "meta" && tag.attr("name") == Some("robots") {
             let content = tag.attr("content").unwrap_or_default();
             doc.noindex |= content.to_ascii_lowercase().contains("noindex");
@@ -264,7 +266,7 @@ impl Scanner {
             }
             doc.regions += 1;
             if with_content {
-                undo.push(Undo::Region);
+                undo.region = true;
             } else {
                 doc.regions -= 1;
             }
@@ -273,7 +275,7 @@ impl Scanner {
             if is_ignored(name) || tag.attr("data-index-ignore").is_some() {
                 doc.ignored += 1;
                 if with_content {
-                    undo.push(Undo::Ignored);
+                    undo.ignored = true;
                 } else {
                     doc.ignored -= 1;
                 }
@@ -281,7 +283,7 @@ impl Scanner {
             if name == "h1" && doc.ignored == 0 {
                 doc.field = Field::Title;
                 if with_content {
-                    undo.push(Undo::Field);
+                    undo.field = true;
                 }
             }
             if matches!(name, "h2" | "h3") && doc.ignored == 0 {
@@ -289,13 +291,13 @@ impl Scanner {
                 doc.sections.push((id, String::new(), String::new()));
                 doc.field = Field::Heading;
                 if with_content {
-                    undo.push(Undo::Field);
+                    undo.field = true;
                 }
             }
             if is_block(name) {
                 doc.push_text(" ");
                 if with_content {
-                    undo.push(Undo::Space);
+                    undo.space = true;
                 }
             }
         }
@@ -314,7 +316,7 @@ impl Scanner {
     }
 
     fn foreign_start(&mut self, tag: &Tag<'_>) {
-        let name = tag.name.as_str();
+        let name = tag.name.as_ref();
         let ns = self.current_ns();
         if causes_foreign_exit(name) {
             self.leave_ns();
@@ -328,7 +330,7 @@ impl Scanner {
             if tag
                 .attrs
                 .iter()
-                .any(|(n, _)| matches!(n.as_str(), "color" | "size" | "face"))
+                .any(|(n, _)| matches!(n.as_ref(), "color" | "size" | "face"))
             {
                 self.leave_ns();
             }
@@ -431,20 +433,25 @@ impl Scanner {
         let Some(at) = self.stack.iter().rposition(|o| o.name == name) else {
             return;
         };
-        let popped: Vec<Open> = self.stack.drain(at..).collect();
-        for open in popped.iter().rev() {
+        for open in self.stack[at..].iter().rev() {
             self.region_depth -= usize::from(open.region);
             self.title_depth -= usize::from(open.title);
         }
-        for open in popped.iter().rev() {
-            for undo in &open.undo {
-                match undo {
-                    Undo::Region => self.doc.regions -= 1,
-                    Undo::Ignored => self.doc.ignored -= 1,
-                    Undo::Field => self.doc.field = Field::Body,
-                    Undo::Space => self.doc.push_text(" "),
-                }
+        for open in self.stack[at..].iter().rev() {
+            let undo = open.undo;
+            if undo.region {
+                self.doc.regions -= 1;
+            }
+            if undo.ignored {
+                self.doc.ignored -= 1;
+            }
+            if undo.field {
+                self.doc.field = Field::Body;
+            }
+            if undo.space {
+                self.doc.push_text(" ");
             }
         }
+        self.stack.truncate(at);
     }
 }

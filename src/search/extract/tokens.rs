@@ -1,15 +1,27 @@
 //! The tokenizer's pieces under [`super::scan`]: tags with their attributes, and where
 //! comments, raw text and scripts end, by the HTML tokenizer's rules as lol_html applies them.
 
+use std::borrow::Cow;
+
 pub(super) struct Tag<'a> {
-    pub(super) name: String,
-    pub(super) attrs: Vec<(String, &'a str)>,
+    pub(super) name: Cow<'a, str>,
+    pub(super) attrs: Vec<(Cow<'a, str>, &'a str)>,
     pub(super) self_closing: bool,
 }
 
 impl Tag<'_> {
     pub(super) fn attr(&self, name: &str) -> Option<&str> {
         self.attrs.iter().find(|(n, _)| n == name).map(|(_, v)| *v)
+    }
+}
+
+/// `s` in ASCII lower case; borrowed when it has no upper-case letter (as tag and attribute
+/// names almost always are).
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
     }
 }
 
@@ -240,8 +252,8 @@ pub(super) fn read_tag(html: &str, from: usize) -> (Option<Tag<'_>>, usize) {
     while j < b.len() && !is_ws(b[j]) && b[j] != b'/' && b[j] != b'>' {
         j += 1;
     }
-    let name = html[from..j].to_ascii_lowercase();
-    let mut attrs: Vec<(String, &str)> = Vec::new();
+    let name = lower(&html[from..j]);
+    let mut attrs: Vec<(Cow<'_, str>, &str)> = Vec::new();
     let mut self_closing = false;
     loop {
         // Before attribute name.
@@ -270,7 +282,7 @@ pub(super) fn read_tag(html: &str, from: usize) -> (Option<Tag<'_>>, usize) {
         while j < b.len() && !is_ws(b[j]) && !matches!(b[j], b'/' | b'>' | b'=') {
             j += 1;
         }
-        let attr_name = html[start..j].to_ascii_lowercase();
+        let attr_name = lower(&html[start..j]);
         // After attribute name.
         while j < b.len() && is_ws(b[j]) {
             j += 1;
