@@ -250,7 +250,10 @@ fn pipeline(
     };
     // `check` and `serve` report orphans (an editor's concern), `build` does not look.
     let orphans = options.out.is_none();
-    let reused = cache.memo.on.then(|| std::mem::take(&mut cache.memo.search));
+    let reused = cache
+        .memo
+        .on
+        .then(|| std::mem::take(&mut cache.memo.search));
     let mut sink = Sink::new(dest, search::languages(&site), orphans, reused);
     // The feeds before the pages: rendering a page takes its Markdown HTML away.
     sink.put_all(run.timed("extras", || output::extras(&site, &pages)));

@@ -52,11 +52,8 @@ pub(crate) fn render(
         },
     };
     let Some(memo) = memo else {
-        let (rendered, problems): (Vec<_>, Vec<_>) = site
-            .pages
-            .par_iter()
-            .map(|p| render_page(p, &ctx))
-            .unzip();
+        let (rendered, problems): (Vec<_>, Vec<_>) =
+            site.pages.par_iter().map(|p| render_page(p, &ctx)).unzip();
         return (rendered, problems.into_iter().flatten().collect());
     };
     let results: Vec<_> = site

@@ -32,17 +32,26 @@ impl Staging {
             .file_name()
             .map_or("public".into(), |n| n.to_string_lossy().into_owned());
         fs::create_dir_all(parent).map_err(|e| fsx::io_error(parent, "create the folder", e))?;
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if dir.exists() {
+            // Left by a killed build that had this process id: removed only if provably one.
+            if !dir.join(MARKER).is_file() {
+                return Err(Diagnostic::error(
+                    &dir,
+                    "a folder with the name of the build's staging folder holds files no build wrote",
+                )
+                .hint("move it away or remove it, then build again"));
+            }
+            fs::remove_dir_all(&dir).map_err(|e| fsx::io_error(&dir, "remove", e))?;
+        }
+        // Made only now: dropping a `Staging` removes its folder.
         let staging = Staging {
-            dir: parent.join(format!(".{name}.staging-{}", std::process::id())),
+            dir,
             out: out.to_path_buf(),
             parent: parent.to_path_buf(),
             name,
             swapped: false,
         };
-        if staging.dir.exists() {
-            fs::remove_dir_all(&staging.dir)
-                .map_err(|e| fsx::io_error(&staging.dir, "remove", e))?;
-        }
         // The marker first: a staging folder left by a killed build is then provably ours.
         fsx::write(&staging.dir.join(MARKER), MARKER_TEXT.as_bytes())?;
         Ok(staging)
@@ -101,5 +110,35 @@ fn remove_stale(parent: &Path, name: &str, own: &Path) {
         .collect();
     for path in stale {
         let _ = fs::remove_dir_all(path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // A folder that merely has the staging folder's name (this process's id) is never removed,
+    // neither to make room nor when the failed build's `Staging` is dropped.
+    #[test]
+    fn a_foreign_folder_with_the_staging_name_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let foreign = dir
+            .path()
+            .join(format!(".public.staging-{}", std::process::id()));
+        fs::create_dir_all(&foreign).unwrap();
+        fs::write(foreign.join("notes.txt"), "mine").unwrap();
+        let error = Staging::create(&out).err().expect("refused");
+        assert!(error.to_string().contains("no build wrote"), "{error}");
+        assert_eq!(
+            fs::read_to_string(foreign.join("notes.txt")).unwrap(),
+            "mine"
+        );
+        // With the marker it is a killed build's, and goes.
+        fs::write(foreign.join(MARKER), MARKER_TEXT).unwrap();
+        let staging = Staging::create(&out).unwrap();
+        assert!(!foreign.join("notes.txt").exists());
+        drop(staging);
+        assert!(!foreign.exists());
     }
 }

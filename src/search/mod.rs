@@ -107,9 +107,7 @@ pub(crate) fn page_text_reusing(
         return (Ok(None), None);
     }
     let key = SearchMemo::page_key(bytes);
-    let read = memo
-        .get(path, key)
-        .unwrap_or_else(|| Arc::new(read(bytes)));
+    let read = memo.get(path, key).unwrap_or_else(|| Arc::new(read(bytes)));
     (record(path, &read), Some((path.to_string(), key, read)))
 }
 
