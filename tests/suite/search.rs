@@ -247,11 +247,29 @@ fn normalisation_vectors_hold_in_rust() {
     }
 }
 
+/// Theme script `name` as the guide publishes it (minified: see src/theme/minify.rs), as a
+/// file:// URL, so that the Node tests run what browsers get. The built guide's scripts are
+/// written once, without the hash in their names, to a folder of the test's own.
 fn module_url(name: &str) -> String {
-    format!(
-        "file://{}",
-        root().join("builtin/theme/static").join(name).display()
-    )
+    static DIR: OnceLock<std::path::PathBuf> = OnceLock::new();
+    let dir = DIR.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("published-scripts");
+        std::fs::create_dir_all(&dir).unwrap();
+        for (path, bytes) in guide() {
+            let Some(file) = path.strip_prefix("assets/") else {
+                continue;
+            };
+            let mut parts: Vec<&str> = file.split('.').collect();
+            if parts.len() == 3 && parts[2] == "js" {
+                parts.remove(1);
+                std::fs::write(dir.join(parts.join(".")), bytes).unwrap();
+            }
+        }
+        dir
+    });
+    let path = dir.join(name);
+    assert!(path.is_file(), "the guide publishes no {name}");
+    format!("file://{}", path.display())
 }
 
 /// Runs `body` as an ES module with `n` (normalise.js), `s` (search.js), `readFileSync` and

@@ -1,0 +1,146 @@
+//! The built-in theme's scripts and stylesheets as published: without their comments,
+//! indentation and blank lines, which are most of what they would cost a reader over the wire
+//! beyond the code itself. Only the embedded theme's own files go through here (a site's own
+//! theme files are published as written), and each transform is the least that is obviously
+//! safe for how those files are written:
+//!
+//! - JavaScript, line by line: a line that starts with `//` is dropped, and so is a block that
+//!   starts a line with `/*` and ends a line with `*/`; every other line loses its leading and
+//!   trailing whitespace, and blank lines go. Nothing inside a line changes, so strings,
+//!   regular expressions and comments after code stay as they are, and every kept line keeps
+//!   its line break (automatic semicolon insertion sees the same breaks between the same code).
+//!   A file this reading could get wrong is left as it is: one with a template literal or a
+//!   string that runs over a line break (a line with an odd number of backquotes, or ending in
+//!   a backslash), or a block comment that does not end its line.
+//! - CSS: comments go (outside strings, which may escape their quote), then each line loses its
+//!   leading and trailing whitespace and blank lines go. An unterminated comment or string
+//!   leaves the file as it is.
+
+/// `source` without its comment lines, indentation and blank lines (see the module's notes);
+/// `source` itself when it is written in a way these rules do not cover.
+pub(crate) fn js(source: &str) -> String {
+    js_lines(source).unwrap_or_else(|| source.to_string())
+}
+
+fn js_lines(source: &str) -> Option<String> {
+    let mut out = String::with_capacity(source.len());
+    let mut in_block = false;
+    for line in source.lines() {
+        let line = line.trim();
+        if in_block || line.starts_with("/*") {
+            let from = if in_block { 0 } else { 2 };
+            let end = line[from..].find("*/").map(|at| from + at + 2);
+            // A block ends at the end of a line, or the file is not one this reads.
+            if end.is_some_and(|end| end != line.len()) {
+                return None;
+            }
+            in_block = end.is_none();
+            continue;
+        }
+        if line.starts_with("//") || line.is_empty() {
+            continue;
+        }
+        if line.matches('`').count() % 2 == 1 || line.ends_with('\\') {
+            return None;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    (!in_block).then_some(out)
+}
+
+/// `source` without its comments, indentation and blank lines; `source` itself when a comment
+/// or string does not end.
+pub(crate) fn css(source: &str) -> String {
+    css_lines(source).unwrap_or_else(|| source.to_string())
+}
+
+fn css_lines(source: &str) -> Option<String> {
+    let mut bare = String::with_capacity(source.len());
+    let mut rest = source;
+    while let Some(at) = rest.find(['/', '"', '\'']) {
+        let (before, from) = rest.split_at(at);
+        bare.push_str(before);
+        if let Some(comment) = from.strip_prefix("/*") {
+            rest = &comment[comment.find("*/")? + 2..];
+            continue;
+        }
+        let quote = from.chars().next()?;
+        if quote == '/' {
+            bare.push('/');
+            rest = &from[1..];
+            continue;
+        }
+        // A string: up to its closing quote, past any escaped character.
+        let mut end = None;
+        let mut escaped = false;
+        for (i, c) in from.char_indices().skip(1) {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                _ if c == quote => {
+                    end = Some(i + 1);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let end = end?;
+        bare.push_str(&from[..end]);
+        rest = &from[end..];
+    }
+    bare.push_str(rest);
+    let mut out = String::with_capacity(bare.len());
+    for line in bare.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn js_loses_comment_lines_indentation_and_blank_lines_only() {
+        let source = "// header\n/**\n * Doc.\n */\nexport function f(a) {\n  // note\n  \
+                      const url = \"https://x/\"; // kept\n\n  return /\\/\\/x/.test(a) && url;\n}\n\
+                      /* one line */\nf(1);\n";
+        assert_eq!(
+            js(source),
+            "export function f(a) {\nconst url = \"https://x/\"; // kept\n\
+             return /\\/\\/x/.test(a) && url;\n}\nf(1);\n"
+        );
+    }
+
+    #[test]
+    fn js_that_the_rules_do_not_cover_is_left_as_it_is() {
+        for source in [
+            "const s = `a\n  // not a comment\n`;\n",
+            "const s = \"a\\\n  b\";\n",
+            "/* a */ f();\n",
+            "/* open\nf();\n",
+            "/*/ f();\n",
+        ] {
+            assert_eq!(js(source), source, "{source:?}");
+        }
+    }
+
+    #[test]
+    fn css_loses_comments_indentation_and_blank_lines_but_not_strings() {
+        let source = "/* The plan's */\na { b: c; } /* x */\n\n  .q::before { content: \"/* \\\" */\"; }\n\
+                      .u { background: url(//x/a.png); }\n";
+        assert_eq!(
+            css(source),
+            "a { b: c; }\n.q::before { content: \"/* \\\" */\"; }\n.u { background: url(//x/a.png); }\n"
+        );
+    }
+
+    #[test]
+    fn css_with_an_open_comment_or_string_is_left_as_it_is() {
+        for source in ["a { b: c; } /* open\n", "a::before { content: \"open; }\n"] {
+            assert_eq!(css(source), source, "{source:?}");
+        }
+    }
+}
