@@ -11,6 +11,7 @@
 
 import fs from "node:fs/promises";
 import path from "node:path";
+import { indexText } from "../../builtin/theme/static/search.js";
 
 const site = process.argv[2];
 if (!site) {
@@ -20,7 +21,8 @@ if (!site) {
 
 const indexed = new Set();
 for (const lang of ["zh", "en", "ru"]) {
-  const index = JSON.parse(await fs.readFile(path.join(site, lang, "search", "index.json"), "utf8"));
+  // A whole index may be in another encoding than UTF-8 (src/search/charset.rs).
+  const index = JSON.parse(indexText(await fs.readFile(path.join(site, lang, "search", "index.json"))));
   for (const page of index.pages) indexed.add("/" + page.u);
 }
 
