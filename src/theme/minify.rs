@@ -12,9 +12,10 @@
 //!   A file this reading could get wrong is left as it is: one with a template literal or a
 //!   string that runs over a line break (a line with an odd number of backquotes, or ending in
 //!   a backslash), or a block comment that does not end its line.
-//! - CSS: comments go (outside strings, which may escape their quote), then each line loses its
-//!   leading and trailing whitespace and blank lines go. An unterminated comment or string
-//!   leaves the file as it is.
+//! - CSS: comments go (outside strings, which may escape their quote), each run of whitespace outside strings becomes one space, and the spaces at the
+//!   start and beside `{`, `}` and `;` go, where whitespace never separates anything: the file
+//!   becomes one line. Strings are kept as written. An unterminated comment or string leaves
+//!   the file as it is.
 
 /// `source` without its comment lines, indentation and blank lines (see the module's notes);
 /// `source` itself when it is written in a way these rules do not cover.
@@ -49,29 +50,30 @@ fn js_lines(source: &str) -> Option<String> {
     (!in_block).then_some(out)
 }
 
-/// `source` without its comments, indentation and blank lines; `source` itself when a comment
-/// or string does not end.
+/// `source` without its comments and without the whitespace that separates nothing; `source`
+/// itself when a comment or string does not end.
 pub(crate) fn css(source: &str) -> String {
-    css_lines(source).unwrap_or_else(|| source.to_string())
+    css_squeezed(source).unwrap_or_else(|| source.to_string())
 }
 
-fn css_lines(source: &str) -> Option<String> {
-    let mut bare = String::with_capacity(source.len());
+fn css_squeezed(source: &str) -> Option<String> {
+    let mut out = Squeezed::default();
     let mut rest = source;
     while let Some(at) = rest.find(['/', '"', '\'']) {
         let (before, from) = rest.split_at(at);
-        bare.push_str(before);
+        before.chars().for_each(|c| out.push(c));
         if let Some(comment) = from.strip_prefix("/*") {
+            // Gone without a trace: `.a/**/.b` is `.a.b` (whitespace around it stays whitespace).
             rest = &comment[comment.find("*/")? + 2..];
             continue;
         }
         let quote = from.chars().next()?;
         if quote == '/' {
-            bare.push('/');
+            out.push('/');
             rest = &from[1..];
             continue;
         }
-        // A string: up to its closing quote, past any escaped character.
+        // A string, as written: up to its closing quote, past any escaped character.
         let mut end = None;
         let mut escaped = false;
         for (i, c) in from.char_indices().skip(1) {
@@ -86,16 +88,46 @@ fn css_lines(source: &str) -> Option<String> {
             }
         }
         let end = end?;
-        bare.push_str(&from[..end]);
+        out.push_str(&from[..end]);
         rest = &from[end..];
     }
-    bare.push_str(rest);
-    let mut out = String::with_capacity(bare.len());
-    for line in bare.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        out.push_str(line);
-        out.push('\n');
+    rest.chars().for_each(|c| out.push(c));
+    let mut text = out.text;
+    text.push('\n');
+    Some(text)
+}
+
+/// CSS outside strings and comments, written with each run of whitespace as one space, and
+/// none at the start or beside `{`, `}` and `;` (where whitespace never separates anything).
+#[derive(Default)]
+struct Squeezed {
+    text: String,
+    /// Whitespace was read and not yet written.
+    space: bool,
+}
+
+impl Squeezed {
+    fn push(&mut self, c: char) {
+        if c.is_whitespace() {
+            self.space = true;
+            return;
+        }
+        let tight = |c: char| matches!(c, '{' | '}' | ';');
+        if self.space && !tight(c) && !self.text.ends_with(tight) && !self.text.is_empty() {
+            self.text.push(' ');
+        }
+        self.space = false;
+        self.text.push(c);
     }
-    Some(out)
+
+    /// A string: written as it is, after the whitespace before it.
+    fn push_str(&mut self, string: &str) {
+        let mut chars = string.chars();
+        if let Some(quote) = chars.next() {
+            self.push(quote);
+        }
+        self.text.push_str(chars.as_str());
+    }
 }
 
 #[cfg(test)]
@@ -128,12 +160,13 @@ mod tests {
     }
 
     #[test]
-    fn css_loses_comments_indentation_and_blank_lines_but_not_strings() {
-        let source = "/* The plan's */\na { b: c; } /* x */\n\n  .q::before { content: \"/* \\\" */\"; }\n\
-                      .u { background: url(//x/a.png); }\n";
+    fn css_loses_comments_and_idle_whitespace_but_not_strings() {
+        let source = "/* The plan's */\na { b: c; } /* x */\n\n  .q::before { content: \"/* \\\"  */\"; }\n\
+                      .u { background: url(//x/a.png); }\n@media (min-width: 40rem) {\n  .a .b,\n  .c/**/.d { e: f g }\n}\n";
         assert_eq!(
             css(source),
-            "a { b: c; }\n.q::before { content: \"/* \\\" */\"; }\n.u { background: url(//x/a.png); }\n"
+            "a{b: c;}.q::before{content: \"/* \\\"  */\";}.u{background: url(//x/a.png);}\
+             @media (min-width: 40rem){.a .b, .c.d{e: f g}}\n"
         );
     }
 

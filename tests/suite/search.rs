@@ -85,13 +85,14 @@ fn every_language_gets_a_deterministic_index() {
 /// and scripts it loads, and the whole index. The goal is 32 KiB (issue #15: met in zh, not
 /// yet in en and ru); these ceilings are today's figures and a little room, so that it can
 /// only shrink: lower them as it does. 2026-12-01, first 37 554 / 37 605 / 44 241 bytes, then
-/// 39 215 / 39 814 / 47 052 after that day's merges; then 32 482 / 34 011 / 36 898: the
+/// 39 215 / 39 814 / 47 052 after that day's merges; then 32 277 / 33 806 / 36 694: the
 /// theme's scripts and stylesheets published without comments (−4.4 KB), the whole index in
 /// the encoding that suits its text (zh 16.6 → 15.4 KB, en 17.4 → 17.2, ru 24.1 → 19.5) and
-/// content pages' styles out of the search page's style.css (4.2 → 3.1 KB). The index is most
+/// content pages' styles out of the search page's style.css (4.2 → 2.9 KB). The index is most
 /// of what is left (nearly all page text: en 15.2 KB of its 17.2), then search.js (6.2 KB),
-/// normalise.js (4.4 KB), style.css and the page (2.6–3.2 KB).
-const COLD_SEARCH_CEILING: [(&str, usize); 3] = [("zh", 32_800), ("en", 34_350), ("ru", 37_250)];
+/// normalise.js (4.4 KB), style.css and the page (2.6–3.2 KB). bench/search_bytes.sh also
+/// counts the page icon the browser asks for (170 B): zh 32 696 bytes there, under the goal.
+const COLD_SEARCH_CEILING: [(&str, usize); 3] = [("zh", 32_600), ("en", 34_150), ("ru", 37_050)];
 const COLD_SEARCH_GOAL: usize = 32 * 1024;
 
 /// The files a page loads before any script runs: its stylesheets, preloaded modules and
