@@ -11,7 +11,6 @@
 
 import fs from "node:fs/promises";
 import path from "node:path";
-import { indexText } from "../../builtin/theme/static/search.js";
 
 const site = process.argv[2];
 if (!site) {
@@ -21,8 +20,7 @@ if (!site) {
 
 const indexed = new Set();
 for (const lang of ["zh", "en", "ru"]) {
-  // A whole index may be in another encoding than UTF-8 (src/search/charset.rs).
-  const index = JSON.parse(indexText(await fs.readFile(path.join(site, lang, "search", "index.json"))));
+  const index = JSON.parse(await fs.readFile(path.join(site, lang, "search", "index.json"), "utf8"));
   for (const page of index.pages) indexed.add("/" + page.u);
 }
 

@@ -8,9 +8,8 @@
 //!
 //! An index has one of two forms, chosen by size (`search: { split_over: BYTES }` in site.yaml,
 //! 256 KiB by default):
-//! - whole: `LANG/search/index.json` holds the text of every page, by section ([`Index`]), in
-//!   the encoding that takes the fewest bytes (`charset.rs`); the browser derives the postings
-//!   from it as `Postings::new` does.
+//! - whole: `LANG/search/index.json` holds the text of every page, by section ([`Index`]); the
+//!   browser derives the postings from it as `Postings::new` does.
 //! - split, when the whole file would be larger than `split_over`: `index.json` is a small
 //!   [`Manifest`]; `terms/N.json` holds the postings of the terms whose [`fnv1a32`] is N modulo
 //!   the number of shards, and `pages/N.json` the text of a run of pages (see `split.rs`).
@@ -19,13 +18,11 @@
 //! - `extract.rs`: the HTML of a built page → its title and sections.
 //! - `normalise.rs`: text → tokens; `numerals.rs`: Chinese numerals → digits; `query.rs`: a
 //!   query → concepts (all three mirrored by `normalise.js`).
-//! - `index.rs`: a language's pages → the whole [`Index`], and an index → its postings;
-//!   `charset.rs`: the encoding a whole index is published in, and the reader of any index file.
+//! - `index.rs`: a language's pages → the whole [`Index`], and an index → its postings.
 //! - `rank.rs`: concepts and postings → [`Hit`]s, best first (mirrored by `search.js`).
 //! - `split.rs`: an index → the files of its split form, and the reader of either form.
 //! - here: the stage, `build`, and the synonyms it checks.
 
-mod charset;
 pub(crate) mod extract;
 mod index;
 pub(crate) mod normalise;
@@ -35,7 +32,6 @@ mod rank;
 mod split;
 
 pub use crate::hash::fnv1a32;
-pub use charset::{index_bytes, index_text};
 pub use index::{Index, IndexPage};
 pub use normalise::{tokens, word_lists};
 pub use query::{Concepts, parse_query, word_start};
@@ -82,18 +78,13 @@ pub(crate) fn build(site: &Site, files: &Files) -> Result<Files, Vec<Diagnostic>
     Ok(out)
 }
 
-/// One language's index files, by path below `LANG/search/`: the whole form (in the encoding
-/// that suits its text, `charset.rs`), or the split form when the whole one would be larger
-/// than `split_over` bytes as UTF-8 JSON.
+/// One language's index files, by path below `LANG/search/`: the whole form, or the split
+/// form when the whole one would be larger than `split_over` bytes.
 fn index_files(index: &Index, split_over: u64) -> Result<Files, serde_json::Error> {
     let mut size = Counter(0);
     serde_json::to_writer(&mut size, index)?;
     if u64::try_from(size.0).unwrap_or(u64::MAX) <= split_over {
-        let json = serde_json::to_string(index)?;
-        Ok(vec![(
-            "index.json".to_string(),
-            charset::index_bytes(&json),
-        )])
+        Ok(vec![("index.json".to_string(), serde_json::to_vec(index)?)])
     } else {
         split::split(index, size.0)
     }

@@ -355,8 +355,7 @@ fn read_json<T: serde::de::DeserializeOwned>(
     read: &impl Fn(&str) -> Result<Vec<u8>, String>,
     path: &str,
 ) -> Result<T, String> {
-    let text = super::charset::index_text(&read(path)?).map_err(|e| format!("{path}: {e}"))?;
-    serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))
+    serde_json::from_slice(&read(path)?).map_err(|e| format!("{path}: {e}"))
 }
 
 #[cfg(test)]

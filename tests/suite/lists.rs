@@ -233,10 +233,7 @@ fn the_search_index_has_each_section_once_and_no_tag_pages() {
         );
     }
     site.build_ok(&[]);
-    let index = invest_guide::search::index_text(
-        &std::fs::read(site.out().join("en/search/index.json")).unwrap(),
-    )
-    .unwrap();
+    let index = site.read_out("en/search/index.json");
     assert!(
         index.contains("\"en/news/\""),
         "the section's first page is indexed"

@@ -361,16 +361,6 @@ export async function openIndex(url, fetchJson, tokens) {
   return file.split ? splitIndex(file, url, fetchJson, tokens) : wholeIndex(file, tokens);
 }
 
-/**
- * The JSON text of an index file's bytes, as `index_text` in src/search/charset.rs: UTF-8 JSON
- * if it starts with `{` or `[`, else (a whole index) a first line naming the encoding and the
- * JSON in it. (A label `TextDecoder` does not know throws.)
- */
-export function indexText(bytes) {
-  const line = bytes[0] === 0x7b || bytes[0] === 0x5b ? -1 : bytes.indexOf(0x0a);
-  return new TextDecoder(line < 0 ? "utf-8" : String.fromCharCode(...bytes.subarray(0, line))).decode(bytes.subarray(line + 1));
-}
-
 export const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -576,7 +566,7 @@ function setup(results) {
 async function fetchJson(url) {
   const r = await fetch(url, { credentials: "same-origin" });
   if (!r.ok) throw new Error(`${url}: ${r.status}`);
-  return JSON.parse(indexText(new Uint8Array(await r.arrayBuffer())));
+  return r.json();
 }
 
 /** The index at `meta.url`, opened once. */
