@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
+mod minify;
+
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
@@ -45,7 +47,7 @@ pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     for (path, bytes) in embedded::FILES {
         let file = File {
             origin: PathBuf::from(path),
-            bytes: bytes.to_vec(),
+            bytes: published(path, bytes),
             embedded: true,
         };
         if let Some(rest) = path.strip_prefix(BUILTIN_THEME) {
@@ -79,6 +81,17 @@ pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         Ok(theme)
     } else {
         Err(problems)
+    }
+}
+
+/// The bytes of embedded file `path` as the build uses them: the theme's own scripts and
+/// stylesheets without comments, indentation and blank lines (see `minify.rs`).
+fn published(path: &str, bytes: &[u8]) -> Vec<u8> {
+    let static_file = path.starts_with(&format!("{BUILTIN_THEME}static/"));
+    match std::str::from_utf8(bytes) {
+        Ok(text) if static_file && path.ends_with(".js") => minify::js(text).into_bytes(),
+        Ok(text) if static_file && path.ends_with(".css") => minify::css(text).into_bytes(),
+        _ => bytes.to_vec(),
     }
 }
 
@@ -315,6 +328,47 @@ mod tests {
             let err = load(Path::new("."), name).unwrap_err();
             assert!(err[0].message.contains("is not a folder name"), "{name}");
         }
+    }
+
+    // A script or stylesheet the transform has to leave as it is (say, a template literal over
+    // two lines) would quietly cost its comments again: each one is published smaller; a
+    // script's lines are the original's, in order, and a stylesheet has the original's
+    // characters apart from comments and whitespace.
+    #[test]
+    fn every_embedded_script_and_stylesheet_is_published_minified() {
+        let mut seen = 0;
+        for (path, bytes) in embedded::FILES {
+            let (js, css) = (path.ends_with(".js"), path.ends_with(".css"));
+            if !path.starts_with("builtin/theme/static/") || !(js || css) {
+                continue;
+            }
+            seen += 1;
+            let out = String::from_utf8(published(path, bytes)).unwrap();
+            let source = std::str::from_utf8(bytes).unwrap();
+            assert!(out.len() < source.len(), "{path} was published as written");
+            if js {
+                let mut lines = source.lines().map(str::trim);
+                for kept in out.lines() {
+                    assert!(
+                        lines.any(|l| l == kept),
+                        "{path}: {kept:?} is not a line of the source"
+                    );
+                }
+            } else {
+                // The theme's stylesheets have no `/*` inside a string.
+                let mut bare = String::new();
+                let mut rest = source;
+                while let Some(at) = rest.find("/*") {
+                    bare.push_str(&rest[..at]);
+                    rest = &rest[at + rest[at..].find("*/").unwrap() + 2..];
+                }
+                bare.push_str(rest);
+                let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+                assert_eq!(squeeze(&out), squeeze(&bare), "{path}");
+                assert_eq!(out.lines().count(), 1, "{path}");
+            }
+        }
+        assert!(seen >= 10, "only {seen} scripts and stylesheets");
     }
 
     #[test]
