@@ -145,9 +145,9 @@ impl Postings {
     /// ([`Terms`]: a token's text is hashed once per job, not once per occurrence), and the
     /// jobs' postings are merged in page order.
     pub(crate) fn new(index: &Index) -> Postings {
-        // A few runs per thread: enough to balance the threads, few enough that merging the
-        // runs' terms stays cheap.
-        let runs = rayon::current_num_threads() * 4;
+        // Two runs per thread: enough to balance the threads, few enough that merging the
+        // runs' terms (each run's terms looked up again) stays cheap.
+        let runs = rayon::current_num_threads() * 2;
         let run = index.pages.len().div_ceil(runs).max(1);
         let built = index
             .pages

@@ -20,9 +20,11 @@
 //! - `extract.rs`: the HTML of a built page → its title and sections.
 //! - `normalise.rs`: text → tokens; `numerals.rs`: Chinese numerals → digits; `query.rs`: a
 //!   query → concepts (all three mirrored by `normalise.js`).
-//! - `index.rs`: a language's pages → the whole [`Index`], and an index → its postings.
+//! - `index.rs`: a language's pages → the whole [`Index`], and an index → its postings
+//!   (`terms.rs`: the builder's term numbers).
 //! - `rank.rs`: concepts and postings → [`Hit`]s, best first (mirrored by `search.js`).
-//! - `split.rs`: an index → the files of its split form, and the reader of either form.
+//! - `split.rs`: an index → the files of its split form, and the reader of either form;
+//!   `json.rs`: the index files' JSON, from each page's written once.
 //! - here: the stage (`languages`, `page_text` per built file, `build` over the records), and
 //!   the synonyms it checks.
 
