@@ -21,12 +21,24 @@ use std::hash::{DefaultHasher, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Every stage's reusable results.
+/// Every stage's reusable results. `Memo::default()` keeps nothing and computes no key (a
+/// one-off build); [`Memo::serving`] keeps results for the next build.
 #[derive(Default)]
 pub(crate) struct Memo {
     pub(crate) markdown: MarkdownMemo,
     pub(crate) render: RenderMemo,
     pub(crate) search: SearchMemo,
+}
+
+impl Memo {
+    pub(crate) fn serving() -> Memo {
+        let mut memo = Memo::default();
+        memo.markdown.on = true;
+        memo.render.on = true;
+        memo.render.print.on = true;
+        memo.search.on = true;
+        memo
+    }
 }
 
 /// A key: a hash (SipHash, fixed keys) of every input fed to it, in order.
@@ -69,6 +81,7 @@ pub(crate) type Unspliced = Arc<Vec<(String, String)>>;
 /// The render stage's files of each page, by (key, language).
 #[derive(Default)]
 pub(crate) struct RenderMemo {
+    on: bool,
     pages: HashMap<(String, String), (u64, Unspliced)>,
     /// The print editions' chapters.
     pub(crate) print: PrintMemo,
@@ -78,7 +91,16 @@ impl RenderMemo {
     /// What every page's render reads but its own Markdown output: the whole site but the
     /// pages' bodies, the theme's templates and strings, the assets' URLs, and whether the HTML
     /// is put in after rendering.
-    pub(crate) fn site_key(site: &Site, theme: &Theme, assets: &Assets, splice: bool) -> u64 {
+    pub(crate) fn site_key(
+        &self,
+        site: &Site,
+        theme: &Theme,
+        assets: &Assets,
+        splice: bool,
+    ) -> u64 {
+        if !self.on {
+            return 0;
+        }
         let mut key = Key::new();
         key.debug(&splice)
             .debug(&site.config)
@@ -120,7 +142,10 @@ impl RenderMemo {
 
     /// A page's key: the site's and what its template reads of its Markdown output (the HTML
     /// too unless it is put in afterwards).
-    pub(crate) fn page_key(site_key: u64, rendered: &Rendered, splice: bool) -> u64 {
+    pub(crate) fn page_key(&self, site_key: u64, rendered: &Rendered, splice: bool) -> u64 {
+        if !self.on {
+            return 0;
+        }
         let mut key = Key::new();
         key.0.write_u64(site_key);
         key.debug(&rendered.toc)
@@ -137,8 +162,16 @@ impl RenderMemo {
         (*kept == key).then(|| Arc::clone(files))
     }
 
+    /// What to hold of a page's files until [`RenderMemo::keep`]: nothing when not kept.
+    pub(crate) fn to_keep(&self, made: Unspliced) -> Unspliced {
+        if self.on { made } else { Unspliced::default() }
+    }
+
     /// Keeps this build's files, and only those (a deleted page's go).
     pub(crate) fn keep<'a>(&mut self, made: impl IntoIterator<Item = (&'a Page, u64, Unspliced)>) {
+        if !self.on {
+            return;
+        }
         self.pages = made
             .into_iter()
             .map(|(page, key, files)| ((page.key.clone(), page.lang.clone()), (key, files)))
@@ -151,6 +184,7 @@ impl RenderMemo {
 /// against every id of the edition, by a key of those ids too.
 #[derive(Default)]
 pub(crate) struct PrintMemo {
+    on: bool,
     last: HashMap<u64, (Region, Option<(u64, String)>)>,
     next: HashMap<u64, (Region, Option<(u64, String)>)>,
 }
@@ -161,34 +195,50 @@ pub(crate) type Region = Arc<(Vec<String>, String)>;
 impl PrintMemo {
     /// What every chapter of an edition reads besides its page's HTML.
     pub(crate) fn context_key(
+        &self,
         base_url: &str,
         base_path: &str,
         targets: &HashMap<String, &str>,
     ) -> u64 {
+        if !self.on {
+            return 0;
+        }
         let mut key = Key::new();
         key.bytes(base_url.as_bytes()).bytes(base_path.as_bytes());
         let sorted: std::collections::BTreeMap<_, _> = targets.iter().collect();
         key.debug(&sorted).finish()
     }
 
-    pub(crate) fn chapter_key(context: u64, page_key: &str, html: &[u8]) -> u64 {
+    pub(crate) fn chapter_key(&self, context: u64, page_key: &str, html: &[u8]) -> u64 {
+        if !self.on {
+            return 0;
+        }
         let mut key = Key::new();
         key.0.write_u64(context);
         key.bytes(page_key.as_bytes()).bytes(html).finish()
     }
 
-    pub(crate) fn ids_key(ids: &std::collections::BTreeSet<String>) -> u64 {
+    pub(crate) fn ids_key(&self, ids: &std::collections::BTreeSet<String>) -> u64 {
+        if !self.on {
+            return 0;
+        }
         Key::new().debug(ids).finish()
     }
 
     /// The chapter made from the same inputs last time.
     pub(crate) fn region(&self, key: u64) -> Option<Region> {
+        if !self.on {
+            return None;
+        }
         let found = self.last.get(&key).or_else(|| self.next.get(&key));
         found.map(|(region, _)| Arc::clone(region))
     }
 
     /// The chapter's HTML with its links mended against the same ids last time.
     pub(crate) fn mended(&mut self, key: u64, ids: u64) -> Option<String> {
+        if !self.on {
+            return None;
+        }
         let (region, mended) = self.last.get(&key)?;
         let html = mended.as_ref().filter(|(kept, _)| *kept == ids)?.1.clone();
         let kept = (Arc::clone(region), Some((ids, html.clone())));
@@ -197,6 +247,9 @@ impl PrintMemo {
     }
 
     pub(crate) fn keep(&mut self, key: u64, region: &Region, ids: u64, html: &str) {
+        if !self.on {
+            return;
+        }
         let kept = (Arc::clone(region), Some((ids, html.to_string())));
         self.next.insert(key, kept);
     }
@@ -210,6 +263,7 @@ impl PrintMemo {
 /// The Markdown stage's output for each page, by source file.
 #[derive(Default)]
 pub(crate) struct MarkdownMemo {
+    on: bool,
     /// What every page's Markdown reads besides its own file: see [`MarkdownMemo::start`].
     site_key: u64,
     pages: HashMap<PathBuf, (u64, Made)>,
@@ -229,6 +283,9 @@ impl MarkdownMemo {
         plan: Option<&Plan>,
         theme: &Theme,
     ) {
+        if !self.on {
+            return;
+        }
         let mut key = Key::new();
         key.debug(&site.config).debug(amounts).debug(&plan);
         for (lang, files) in &theme.strings {
@@ -244,6 +301,9 @@ impl MarkdownMemo {
 
     /// A page's key: the site's and what the page itself gives (its body, language, place).
     pub(crate) fn page_key(&self, page: &Page) -> u64 {
+        if !self.on {
+            return 0;
+        }
         let mut key = Key::new();
         key.0.write_u64(self.site_key);
         key.debug(&page.source)
@@ -261,12 +321,31 @@ impl MarkdownMemo {
         (*kept == key).then(|| Arc::clone(made))
     }
 
-    /// Keeps this build's output, and only that (a deleted page's goes).
-    pub(crate) fn keep<'a>(&mut self, made: impl IntoIterator<Item = (&'a Page, u64, Made)>) {
+    /// This build's output (each page's, and the problems found) from what each page made,
+    /// which is kept for the next build (and only that: a deleted page's goes).
+    pub(crate) fn keep(
+        &mut self,
+        made: Vec<(&Page, u64, Made)>,
+    ) -> (Vec<Rendered>, Vec<Diagnostic>) {
+        let mut problems = Vec::new();
+        if !self.on {
+            let rendered = made.into_iter().map(|(_, _, made)| {
+                let (rendered, mut found) = Arc::unwrap_or_clone(made);
+                problems.append(&mut found);
+                rendered
+            });
+            return (rendered.collect(), problems);
+        }
+        let mut rendered = Vec::with_capacity(made.len());
+        for (_, _, made) in &made {
+            rendered.push(made.0.clone());
+            problems.extend(made.1.iter().cloned());
+        }
         self.pages = made
             .into_iter()
             .map(|(page, key, made)| (page.source.clone(), (key, made)))
             .collect();
+        (rendered, problems)
     }
 }
 
@@ -274,15 +353,22 @@ impl MarkdownMemo {
 /// not), by the page's path and a key of its bytes: that is all the reading depends on.
 #[derive(Default)]
 pub(crate) struct SearchMemo {
+    on: bool,
     pages: HashMap<String, (u64, Extracted)>,
 }
 
 /// A page's title and sections as the search stage read them from its HTML.
-pub(crate) type Extracted = Arc<Result<Option<(String, Vec<Section>)>, String>>;
+pub(crate) type Extracted = Arc<Read>;
+
+/// A page's title and sections, `None` if it is not indexed, or why it could not be read.
+pub(crate) type Read = Result<Option<(String, Vec<Section>)>, String>;
 
 impl SearchMemo {
     /// The key of a built page: its bytes.
-    pub(crate) fn page_key(html: &[u8]) -> u64 {
+    pub(crate) fn page_key(&self, html: &[u8]) -> u64 {
+        if !self.on {
+            return 0;
+        }
         Key::new().bytes(html).finish()
     }
 
@@ -292,8 +378,21 @@ impl SearchMemo {
         (*kept == key).then(|| Arc::clone(read))
     }
 
+    /// What was read, to use now, and what to hold of it until [`SearchMemo::keep`]
+    /// (nothing when not kept).
+    pub(crate) fn split(&self, read: Extracted) -> (Read, Extracted) {
+        if self.on {
+            ((*read).clone(), read)
+        } else {
+            (Arc::unwrap_or_clone(read), Arc::new(Ok(None)))
+        }
+    }
+
     /// Keeps what this build read, and only that.
     pub(crate) fn keep(&mut self, made: impl IntoIterator<Item = (String, u64, Extracted)>) {
+        if !self.on {
+            return;
+        }
         self.pages = made
             .into_iter()
             .map(|(path, key, read)| (path, (key, read)))

@@ -99,12 +99,23 @@ pub struct Built {
     pub report: Report,
 }
 
-/// What one build may keep for the next: `serve` holds one between rebuilds.
+/// What one build may keep for the next: `serve` holds one between rebuilds, made by
+/// [`Cache::serving`]; `Cache::default()` keeps only the compiled templates.
 #[derive(Default)]
 pub(crate) struct Cache {
     templates: render::TemplateCache,
     /// Each stage's results for each page, with what they were made from (`incremental.rs`).
     memo: incremental::Memo,
+}
+
+impl Cache {
+    /// A cache that keeps each page's results for the next build (`incremental.rs`).
+    pub(crate) fn serving() -> Cache {
+        Cache {
+            templates: render::TemplateCache::default(),
+            memo: incremental::Memo::serving(),
+        }
+    }
 }
 
 /// Runs the whole pipeline and, if `options.out` is set, publishes the result there: first

@@ -60,17 +60,7 @@ pub(crate) fn render(
             (p, key, made)
         })
         .collect();
-    let mut problems = Vec::new();
-    let rendered = results
-        .iter()
-        .map(|(_, _, made)| {
-            let (rendered, found) = &**made;
-            problems.extend(found.iter().cloned());
-            rendered.clone()
-        })
-        .collect();
-    memo.keep(results);
-    (rendered, problems)
+    memo.keep(results)
 }
 
 /// What rendering one page needs to know about the rest of the site.

@@ -220,13 +220,13 @@ pub(crate) fn chapters(
         .iter()
         .map(|(p, _)| (format!("{base_path}{}", p.url_path), p.key.as_str()))
         .collect();
-    let context = PrintMemo::context_key(&site.config.base_url, base_path, &targets);
+    let context = memo.context_key(&site.config.base_url, base_path, &targets);
     let mut out = Vec::with_capacity(pages.len());
     let mut regions = Vec::with_capacity(pages.len());
     for (page, depth) in pages {
         let file = format!("{}index.html", page.url_path);
         let bytes = index.get(file.as_str()).copied().unwrap_or_default();
-        let key = PrintMemo::chapter_key(context, &page.key, bytes);
+        let key = memo.chapter_key(context, &page.key, bytes);
         let region = match memo.region(key) {
             Some(region) => region,
             None => {
@@ -290,7 +290,7 @@ fn mend_links(
         ids.insert(c.id.clone());
         ids.extend(region.0.iter().cloned());
     }
-    let ids_key = PrintMemo::ids_key(&ids);
+    let ids_key = memo.ids_key(&ids);
     for (c, (key, region)) in chapters.iter_mut().zip(regions) {
         if let Some(html) = memo.mended(*key, ids_key) {
             c.html = html;

@@ -60,7 +60,7 @@ pub(crate) fn render(
         print: &print,
     };
     let common = tera::Context::from_value(Json::Object(common_context(site))).unwrap_or_default();
-    let site_key = RenderMemo::site_key(site, inputs.theme, inputs.assets, shared.splice);
+    let site_key = memo.site_key(site, inputs.theme, inputs.assets, shared.splice);
     // One context per worker, holding the data every page shares; each page replaces its own
     // entries, so the shared data is copied once per worker rather than once per page.
     let results: Vec<Result<(Files, u64, Unspliced), Diagnostic>> = site
@@ -70,12 +70,12 @@ pub(crate) fn render(
         .map_init(
             || common.clone(),
             |ctx, (page, rendered)| {
-                let key = RenderMemo::page_key(site_key, rendered, shared.splice);
+                let key = memo.page_key(site_key, rendered, shared.splice);
                 let made = match memo.get(page, key) {
                     Some(made) => made,
                     None => Arc::new(shared.page(ctx, page, rendered)?),
                 };
-                Ok((shared.splice(&made, rendered), key, made))
+                Ok((shared.splice(&made, rendered), key, memo.to_keep(made)))
             },
         )
         .collect();

@@ -243,7 +243,7 @@ fn serve_after_edits_is_a_fresh_build() {
         node_cases: false,
     };
     // As `serve` holds it: one cache from the first build on.
-    let mut cache = Cache::default();
+    let mut cache = Cache::serving();
     let first = outcome(build_with(&options, &mut cache));
     assert!(matches!(first, Outcome::Built { .. }), "the guide builds");
     let mut before = outcome(build_in_memory(&options));

@@ -115,7 +115,7 @@ impl std::io::Write for Counter {
 }
 
 /// What was read from one built page: its path, the key of its bytes, and what was read.
-type Read = (String, u64, Extracted);
+type Kept = (String, u64, Extracted);
 
 /// (URL path, title, sections) of every indexable page of `lang`, sorted by URL path; what
 /// was read from each page goes to `read`, for `memo`.
@@ -123,24 +123,23 @@ fn docs(
     files: &Files,
     lang: &str,
     memo: &SearchMemo,
-    read: &mut Vec<Read>,
+    read: &mut Vec<Kept>,
 ) -> Result<Vec<PageText>, Vec<Diagnostic>> {
     let prefix = format!("{lang}/");
-    let results: Vec<(Result<Option<PageText>, Diagnostic>, Read)> = files
+    let results: Vec<(Result<Option<PageText>, Diagnostic>, Kept)> = files
         .par_iter()
         .filter(|(p, _)| p.starts_with(&prefix) && p.ends_with("/index.html"))
         .map(|(path, bytes)| {
-            let key = SearchMemo::page_key(bytes);
+            let key = memo.page_key(bytes);
             let page = memo.get(path, key).unwrap_or_else(|| {
                 let html = std::str::from_utf8(bytes).map_err(|e| e.to_string());
                 Arc::new(html.and_then(extract))
             });
-            let doc = match &*page {
+            let (page, kept) = memo.split(page);
+            let doc = match page {
                 Ok(page) => {
                     let url = path.trim_end_matches("index.html");
-                    Ok(page
-                        .clone()
-                        .map(|(title, sections)| (url.to_string(), title, sections)))
+                    Ok(page.map(|(title, sections)| (url.to_string(), title, sections)))
                 }
                 Err(e) => Err(Diagnostic::error(
                     path,
@@ -148,7 +147,7 @@ fn docs(
                 )
                 .hint("this is a bug in the theme or in invest-guide; please report it")),
             };
-            (doc, (path.clone(), key, page))
+            (doc, (path.clone(), key, kept))
         })
         .collect();
     let mut docs = Vec::new();

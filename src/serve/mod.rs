@@ -126,7 +126,7 @@ pub fn run(options: &Options, mut report: impl FnMut(Event)) -> Result<Infallibl
     let shared = Arc::new(Shared::new(local.ip().is_loopback()));
     // Watching starts before the first build, so that a save during it is not missed.
     let mut watcher = Watcher::start(&options.root, options.poll);
-    let mut cache = Cache::default();
+    let mut cache = Cache::serving();
     rebuild(&build, &mut cache, &shared, &mut watcher, None, &mut report);
     let acceptor = Arc::clone(&shared);
     thread::spawn(move || http::accept(&listener, &acceptor));
