@@ -181,6 +181,17 @@ const EDITS: &[Edit] = &[
         let text = fs::read_to_string(&path).unwrap();
         fs::write(path, format!("<!-- edited -->{text}")).unwrap();
     }),
+    ("a template that reads a page's HTML", |root| {
+        // Templates no longer only insert `page.content` whole: it is rendered with the page.
+        let template = "themes/default/templates/footer.html";
+        let text =
+            "{% if page.content is defined %}<!-- {{ page.content | length }} -->{% endif %}";
+        append(root, template, text);
+    }),
+    ("a body edit read by a template", |root| {
+        let page = "content/measures/09-factor-guarantees.en.md";
+        append(root, page, "\n\nOne more paragraph.\n");
+    }),
     ("an .ftl edit", |root| {
         let ftl = "i18n/en/main.ftl";
         replace(
