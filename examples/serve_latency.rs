@@ -20,7 +20,9 @@ use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::{Duration, Instant};
 
-const WAIT: Duration = Duration::from_secs(20);
+/// How long to wait for the server's first build, an event or a page: long enough for the
+/// first build of a 30,000-page tree on a busy 2-core machine.
+const WAIT: Duration = Duration::from_secs(120);
 
 /// Kills the server when the measurement ends, however it ends.
 struct Server(Child);
