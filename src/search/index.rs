@@ -170,15 +170,10 @@ impl Postings {
             .collect();
         Postings { terms }
     }
-
-    /// Number of distinct terms.
-    pub(crate) fn len(&self) -> usize {
-        self.terms.len()
-    }
 }
 
 /// The pages that hold one term, in page order, with what each holds.
-type PostingsList = Vec<(usize, Found)>;
+pub(super) type PostingsList = Vec<(usize, Found)>;
 
 /// The postings of the pages one rayon job has seen.
 #[derive(Default)]
