@@ -24,7 +24,7 @@
 //! [`read_postings`] and [`search_files`] do, and `searchIndex` is [`search_files`].
 
 use super::PutFile;
-use super::index::{Found, Index, IndexPage, MAX_BODY, Postings, PostingsList, section_weights};
+use super::index::{Found, Index, IndexPage, Postings, PostingsList, add_body, section_weights};
 use super::json;
 use super::normalise::Tokeniser;
 use super::query::{parse_query, word_start};
@@ -84,14 +84,14 @@ const CHUNK_BYTES: usize = 4 * 1024;
 impl Found {
     /// As stored in a term shard: 1 if in the title, + 2 if in a heading, + body count × 4.
     fn packed(self) -> u32 {
-        u32::from(self.title) | u32::from(self.heading) << 1 | self.count << 2
+        u32::from(self.title) | u32::from(self.heading) << 1 | u32::from(self.count) << 2
     }
 
     fn unpacked(w: u32) -> Found {
         Found {
             title: w & 1 != 0,
             heading: w & 2 != 0,
-            count: (w >> 2).min(MAX_BODY),
+            count: add_body(0, w >> 2),
         }
     }
 }
@@ -100,25 +100,26 @@ fn shard_of(term: &str, shards: usize) -> usize {
     usize::try_from(fnv1a32(term)).unwrap_or(0) % shards.max(1)
 }
 
-fn encode(postings: &[(usize, Found)]) -> Vec<usize> {
+fn encode(postings: &[(u32, Found)]) -> Vec<usize> {
     let mut out = Vec::with_capacity(postings.len() * 2);
     let mut previous = 0;
     for &(page, found) in postings {
-        out.push(page - previous);
+        out.push((page - previous) as usize);
         out.push(found.packed() as usize);
         previous = page;
     }
     out
 }
 
-fn decode(flat: &[usize]) -> Result<Vec<(usize, Found)>, String> {
+fn decode(flat: &[usize]) -> Result<PostingsList, String> {
     if !flat.len().is_multiple_of(2) {
         return Err("a postings list has an odd length".into());
     }
-    let mut page = 0usize;
+    let mut page = 0u32;
     flat.chunks_exact(2)
         .map(|pair| {
-            page = page.checked_add(pair[0]).ok_or("a page number overflows")?;
+            let step = u32::try_from(pair[0]).map_err(|_| "a page number overflows")?;
+            page = page.checked_add(step).ok_or("a page number overflows")?;
             let w = u32::try_from(pair[1]).map_err(|_| "a weight is out of range")?;
             Ok((page, Found::unpacked(w)))
         })
@@ -206,12 +207,12 @@ fn term_shards(postings: Postings) -> Vec<BTreeMap<String, PostingsList>> {
 }
 
 /// The length of the JSON array [`encode`] makes of `postings`, as `serde_json` writes it.
-fn encoded_len(postings: &[(usize, Found)]) -> usize {
-    let digits = |n: usize| n.checked_ilog10().map_or(1, |d| d as usize + 1);
+fn encoded_len(postings: &[(u32, Found)]) -> usize {
+    let digits = |n: u32| n.checked_ilog10().map_or(1, |d| d as usize + 1);
     let mut previous = 0;
     let mut len = 2 + (postings.len() * 2).saturating_sub(1);
     for &(page, found) in postings {
-        len += digits(page - previous) + digits(found.packed() as usize);
+        len += digits(page - previous) + digits(found.packed());
         previous = page;
     }
     len
@@ -395,8 +396,7 @@ mod tests {
             vec![9, 10, 99, 100, 12345],
             vec![2, 3, 1000, 1009, 1_000_000_000],
         ] {
-            let list: Vec<(usize, Found)> =
-                pages.iter().map(|&p| (p, found(p as u32 % 21))).collect();
+            let list: PostingsList = pages.iter().map(|&p| (p, found((p % 21) as u16))).collect();
             let written = serde_json::to_vec(&encode(&list)).unwrap();
             assert_eq!(encoded_len(&list), written.len(), "{pages:?}");
         }
