@@ -68,7 +68,14 @@ pub fn shortcodes(bytes: &[u8]) {
             base_path: "/",
             full_text: &[],
         };
-        crate::shortcode::expand(&page, &amounts(), &quotes, options, &mut problems);
+        crate::shortcode::expand(
+            &page,
+            &page.body,
+            &amounts(),
+            &quotes,
+            options,
+            &mut problems,
+        );
         located(&problems, path, lines);
     }
 }

@@ -219,7 +219,7 @@ fn pipeline(
         if let Some(memo) = &mut memo {
             memo.start(&site, &amounts, plan.as_ref(), &theme);
         }
-        markdown::render(&site, &amounts, plan.as_ref(), &strings, memo)
+        markdown::render(&mut site, &amounts, plan.as_ref(), &strings, memo)
     });
     run.stop_on_errors()?;
     // The Markdown is HTML now: the sources are not read again.

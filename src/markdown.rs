@@ -15,14 +15,22 @@ use unicode_segmentation::UnicodeSegmentation;
 /// Markdown stage: every page's body to HTML, in parallel. Returns one [`Rendered`] per page
 /// of `site.pages`, in the same order, and the problems found (shortcodes, `@/` links).
 /// With a `memo` (`serve`), a page's output is reused from it when nothing it was made from
-/// changed, and kept in it for the next build.
+/// changed, and kept in it for the next build. Without one, the sources are taken from
+/// `site.pages` (each page's `body` is left empty).
 pub(crate) fn render(
-    site: &Site,
+    site: &mut Site,
     amounts: &Amounts,
     plan: Option<&Plan>,
     strings: &Bundles,
     memo: Option<&mut MarkdownMemo>,
 ) -> (Vec<Rendered>, Vec<Diagnostic>) {
+    let bodies: Vec<String> = match memo {
+        Some(_) => Vec::new(),
+        None => (site.pages.iter_mut())
+            .map(|p| std::mem::take(&mut p.body))
+            .collect(),
+    };
+    let site = &*site;
     let pages: BTreeMap<(&str, &str), &str> = site
         .pages
         .iter()
@@ -52,8 +60,12 @@ pub(crate) fn render(
         },
     };
     let Some(memo) = memo else {
-        let (rendered, problems): (Vec<_>, Vec<_>) =
-            site.pages.par_iter().map(|p| render_page(p, &ctx)).unzip();
+        // Each page's source is dropped once its HTML is made, so the sources and the HTML of
+        // the whole site are not held at once.
+        let (rendered, problems): (Vec<_>, Vec<_>) = (site.pages.par_iter())
+            .zip(bodies.into_par_iter())
+            .map(|(p, body)| render_page(p, &body, &ctx))
+            .unzip();
         return (rendered, problems.into_iter().flatten().collect());
     };
     let results: Vec<_> = site
@@ -62,7 +74,7 @@ pub(crate) fn render(
         .map(|p| {
             let key = memo.page_key(p);
             let made = memo.get(p, key);
-            let made = made.unwrap_or_else(|| std::sync::Arc::new(render_page(p, &ctx)));
+            let made = made.unwrap_or_else(|| std::sync::Arc::new(render_page(p, &p.body, &ctx)));
             (p, key, made)
         })
         .collect();
@@ -91,10 +103,11 @@ struct Context<'a> {
     quotes: crate::shortcode::Quotes<'a>,
 }
 
-fn render_page(page: &Page, ctx: &Context) -> (Rendered, Vec<Diagnostic>) {
+fn render_page(page: &Page, body: &str, ctx: &Context) -> (Rendered, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let options = options(&page.lang);
-    let body = crate::shortcode::expand(page, ctx.amounts, &ctx.quotes, options, &mut problems);
+    let body =
+        crate::shortcode::expand(page, body, ctx.amounts, &ctx.quotes, options, &mut problems);
     let lines = LineIndex::new(&body, page.body_line);
     let mut local_links = Vec::new();
     let mut external_links = Vec::new();

@@ -28,17 +28,18 @@ pub(crate) struct Quotes<'a> {
 /// written: `{{` there is text a reader should see, e.g. in an example of the syntax.
 pub(crate) fn expand(
     page: &Page,
+    body: &str,
     amounts: &BTreeMap<String, Amount>,
     quotes: &Quotes,
     options: Options,
     problems: &mut Vec<Diagnostic>,
 ) -> String {
-    let body = &page.body;
     if !body.contains("{{") {
-        return body.clone();
+        return body.to_string();
     }
     let mut expansion = Expansion {
         page,
+        body,
         amounts,
         quotes,
         lines: LineIndex::new(body, page.body_line),
@@ -70,6 +71,8 @@ fn code_ranges(body: &str, options: Options) -> Vec<Range<usize>> {
 /// A page's body being expanded, piece by piece.
 struct Expansion<'a> {
     page: &'a Page,
+    /// The page's body (the page's own is taken away before a build renders it).
+    body: &'a str,
     amounts: &'a BTreeMap<String, Amount>,
     quotes: &'a Quotes<'a>,
     lines: LineIndex,
@@ -80,7 +83,7 @@ struct Expansion<'a> {
 impl Expansion<'_> {
     /// Appends `body[start..end]`, a piece outside code, with its shortcodes replaced.
     fn text(&mut self, start: usize, end: usize) {
-        let body = &self.page.body[..end];
+        let body = &self.body[..end];
         let mut rest = start;
         while let Some(open) = body[rest..].find("{{").map(|i| i + rest) {
             self.out.push_str(&body[rest..open]);
@@ -240,6 +243,7 @@ mod tests {
         };
         let out = expand(
             &page(body),
+            body,
             &amounts,
             &quotes,
             Options::empty(),

@@ -129,14 +129,15 @@ pub(crate) fn section_weights(page: &IndexPage, tokeniser: &mut Tokeniser) -> Se
 pub(crate) struct Found {
     pub(crate) title: bool,
     pub(crate) heading: bool,
-    /// Body count over all sections, at most [`MAX_BODY`].
-    pub(crate) count: u32,
+    /// Body count over all sections, at most [`MAX_BODY`] (a `u16`, so that a postings
+    /// entry, page number and this, is 8 bytes).
+    pub(crate) count: u16,
 }
 
 /// The inverted index: term → the pages that hold it, in page order, with what each holds.
 /// Built from the text of a whole index, or read from the term shards of a split one.
 pub(crate) struct Postings {
-    pub(crate) terms: BTreeMap<String, Vec<(usize, Found)>>,
+    pub(crate) terms: BTreeMap<String, PostingsList>,
 }
 
 impl Postings {
@@ -170,15 +171,12 @@ impl Postings {
             .collect();
         Postings { terms }
     }
-
-    /// Number of distinct terms.
-    pub(crate) fn len(&self) -> usize {
-        self.terms.len()
-    }
 }
 
-/// The pages that hold one term, in page order, with what each holds.
-type PostingsList = Vec<(usize, Found)>;
+/// The pages that hold one term, in page order, with what each holds. A page's number is a
+/// `u32`, which makes an entry 12 bytes rather than 16: the postings of a large language are
+/// the largest thing a build holds.
+pub(crate) type PostingsList = Vec<(u32, Found)>;
 
 /// The postings of the pages one rayon job has seen.
 #[derive(Default)]
@@ -216,8 +214,8 @@ impl Builder {
         for id in self.touched.drain(..) {
             let tally = &self.tallies[id as usize];
             let mut found = tally.found;
-            found.count = (found.count + tally.in_section).min(MAX_BODY);
-            self.lists[id as usize].push((n, found));
+            found.count = add_body(found.count, tally.in_section);
+            self.lists[id as usize].push((page_number(n), found));
         }
     }
 
@@ -239,7 +237,7 @@ impl Builder {
             };
             self.touched.push(id);
         } else if tally.section != section {
-            tally.found.count = (tally.found.count + tally.in_section).min(MAX_BODY);
+            tally.found.count = add_body(tally.found.count, tally.in_section);
             tally.section = section;
             tally.in_section = 0;
         }
@@ -266,6 +264,16 @@ impl Builder {
         }
         self
     }
+}
+
+/// A body count with `more` added, at most [`MAX_BODY`].
+pub(crate) fn add_body(count: u16, more: u32) -> u16 {
+    (u32::from(count) + more).min(MAX_BODY) as u16
+}
+
+/// Page number `n` as the postings hold it.
+pub(crate) fn page_number(n: usize) -> u32 {
+    u32::try_from(n).expect("fewer than 2^32 pages")
 }
 
 impl Default for Tally {
@@ -301,7 +309,7 @@ mod tests {
                 for (_, w) in sections {
                     found.title |= w & 1 != 0;
                     found.heading |= w & 2 != 0;
-                    found.count = (found.count + (w >> 2)).min(MAX_BODY);
+                    found.count = add_body(found.count, w >> 2);
                 }
                 (term, found)
             })
@@ -337,10 +345,13 @@ mod tests {
                     .collect(),
             })
             .collect();
-        let mut expected: BTreeMap<String, Vec<(usize, Found)>> = BTreeMap::new();
+        let mut expected: BTreeMap<String, PostingsList> = BTreeMap::new();
         for (n, page) in pages.iter().enumerate() {
             for (term, found) in page_terms(page) {
-                expected.entry(term).or_default().push((n, found));
+                expected
+                    .entry(term)
+                    .or_default()
+                    .push((page_number(n), found));
             }
         }
         let index = Index {

@@ -47,7 +47,7 @@ pub use split::{Manifest, PageRecord, Shard, Split, search_files};
 
 use crate::diagnostic::Diagnostic;
 use crate::incremental::{Extracted, SearchMemo};
-use crate::model::{Files, Put, Site};
+use crate::model::{Put, Site};
 use extract::extract;
 pub(crate) use index::PageText;
 use query::query_concepts;
@@ -188,36 +188,35 @@ pub(crate) fn build(
             .into_iter()
             .partition(|(url, _, _)| url.starts_with(&prefix));
         let index = index::index(code, &synonyms, docs);
-        let written = index_files(&index, site.config.search.split_over).map_err(|e| {
+        let dir = format!("{code}/search/");
+        let put = |name: String, bytes: Vec<u8>| out.put(format!("{dir}{name}"), bytes);
+        write_index(index, site.config.search.split_over, &put).map_err(|e| {
             vec![Diagnostic::error(
                 format!("{code}/search/index.json"),
                 format!("cannot write the search index: {e}"),
             )]
         })?;
-        drop(index);
-        for (name, bytes) in written {
-            out.put(format!("{code}/search/{name}"), bytes);
-        }
     }
     Ok(())
 }
 
-/// One language's index files, by path below `LANG/search/`: the whole form, or the split
-/// form when the whole one would be larger than `split_over` bytes.
-/// Each page is written as JSON once, in parallel; the whole form, its size and the split
-/// form's page chunks are put together from those (`json.rs`).
-fn index_files(index: &Index, split_over: u64) -> Result<Files, serde_json::Error> {
-    let pages = json::pages(index)?;
-    let size = json::whole_len(index, &pages)?;
+/// Hands `put` one language's index files, by path below `LANG/search/`, each as soon as it is
+/// made: the whole form, or the split form when the whole one would be larger than
+/// `split_over` bytes. Each page is written as JSON once, in parallel; the whole form, its size
+/// and the split form's page chunks are put together from those (`json.rs`).
+fn write_index(index: Index, split_over: u64, put: &PutFile<'_>) -> Result<(), serde_json::Error> {
+    let pages = json::pages(&index)?;
+    let size = json::whole_len(&index, &pages)?;
     if u64::try_from(size).unwrap_or(u64::MAX) <= split_over {
-        Ok(vec![(
-            "index.json".to_string(),
-            json::whole(index, &pages)?,
-        )])
+        put("index.json".to_string(), json::whole(&index, &pages)?);
+        Ok(())
     } else {
-        split::split(index, size, &pages)
+        split::split(index, size, pages, put)
     }
 }
+
+/// Where the index step hands each index file: its path below `LANG/search/`, its bytes.
+pub(super) type PutFile<'a> = dyn Fn(String, Vec<u8>) + Sync + 'a;
 
 /// The synonym groups of the site's data file, checked: each a list of two or more members,
 /// each member with at least one searchable word.

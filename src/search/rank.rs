@@ -41,7 +41,9 @@ const HEADING: u32 = 100;
 impl Found {
     /// What the term scores on the page: title 1000, heading 100, plus body count up to 20.
     fn weight(&self) -> u32 {
-        u32::from(self.title) * TITLE + u32::from(self.heading) * HEADING + self.count.min(MAX_BODY)
+        u32::from(self.title) * TITLE
+            + u32::from(self.heading) * HEADING
+            + u32::from(self.count).min(MAX_BODY)
     }
 }
 
@@ -283,7 +285,7 @@ pub(crate) fn ranked(postings: &Postings, concepts: &Concepts) -> Vec<Ranked> {
     let mut pages: BTreeMap<usize, BTreeMap<&str, Found>> = BTreeMap::new();
     for term in query_terms(concepts) {
         for &(page, found) in postings.terms.get(term).into_iter().flatten() {
-            pages.entry(page).or_default().insert(term, found);
+            pages.entry(page as usize).or_default().insert(term, found);
         }
     }
     let mut hits: Vec<Ranked> = pages

@@ -23,7 +23,8 @@
 //! [`fnv1a32`] (`src/hash.rs`), `decode` is [`decode`], `splitIndex` reads shards and chunks as
 //! [`read_postings`] and [`search_files`] do, and `searchIndex` is [`search_files`].
 
-use super::index::{Found, Index, IndexPage, MAX_BODY, Postings, section_weights};
+use super::PutFile;
+use super::index::{Found, Index, IndexPage, Postings, PostingsList, add_body, section_weights};
 use super::json;
 use super::normalise::Tokeniser;
 use super::query::{parse_query, word_start};
@@ -32,7 +33,6 @@ use super::rank::{
     with_word_start,
 };
 use crate::hash::fnv1a32;
-use crate::model::Files;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -84,14 +84,14 @@ const CHUNK_BYTES: usize = 4 * 1024;
 impl Found {
     /// As stored in a term shard: 1 if in the title, + 2 if in a heading, + body count × 4.
     fn packed(self) -> u32 {
-        u32::from(self.title) | u32::from(self.heading) << 1 | self.count << 2
+        u32::from(self.title) | u32::from(self.heading) << 1 | u32::from(self.count) << 2
     }
 
     fn unpacked(w: u32) -> Found {
         Found {
             title: w & 1 != 0,
             heading: w & 2 != 0,
-            count: (w >> 2).min(MAX_BODY),
+            count: add_body(0, w >> 2),
         }
     }
 }
@@ -100,110 +100,122 @@ fn shard_of(term: &str, shards: usize) -> usize {
     usize::try_from(fnv1a32(term)).unwrap_or(0) % shards.max(1)
 }
 
-fn encode(postings: &[(usize, Found)]) -> Vec<usize> {
+fn encode(postings: &[(u32, Found)]) -> Vec<usize> {
     let mut out = Vec::with_capacity(postings.len() * 2);
     let mut previous = 0;
     for &(page, found) in postings {
-        out.push(page - previous);
+        out.push((page - previous) as usize);
         out.push(found.packed() as usize);
         previous = page;
     }
     out
 }
 
-fn decode(flat: &[usize]) -> Result<Vec<(usize, Found)>, String> {
+fn decode(flat: &[usize]) -> Result<PostingsList, String> {
     if !flat.len().is_multiple_of(2) {
         return Err("a postings list has an odd length".into());
     }
-    let mut page = 0usize;
+    let mut page = 0u32;
     flat.chunks_exact(2)
         .map(|pair| {
-            page = page.checked_add(pair[0]).ok_or("a page number overflows")?;
+            let step = u32::try_from(pair[0]).map_err(|_| "a page number overflows")?;
+            page = page.checked_add(step).ok_or("a page number overflows")?;
             let w = u32::try_from(pair[1]).map_err(|_| "a weight is out of range")?;
             Ok((page, Found::unpacked(w)))
         })
         .collect()
 }
 
-/// The files of the split form of `index`, by path below `LANG/search/`: the manifest, the
-/// term shards and the page chunks. `whole_bytes`, the size of the whole form, sizes the chunks;
-/// `page_json` is the JSON of each page (`json::pages`). Shards and chunks are written in
-/// parallel.
-pub(crate) fn split(
-    index: &Index,
+/// Hands `put` the files of the split form of `index`, by path below `LANG/search/`, each as
+/// soon as it is made: the page chunks, the word-start files, the term shards, the manifest.
+/// `whole_bytes`, the size of the whole form, sizes the chunks; `page_json` is the JSON of each
+/// page (`json::pages`), each dropped once in its chunk. The pages' text is dropped once the
+/// postings are made, and each shard's postings once the shard is written. Chunks and shards
+/// are written in parallel.
+pub(super) fn split(
+    index: Index,
     whole_bytes: usize,
-    page_json: &[Vec<u8>],
-) -> Result<Files, serde_json::Error> {
-    let postings = Postings::new(index);
-    let shards = term_shards(&postings)?;
-    let starts = start_files(&postings);
+    mut page_json: Vec<Vec<u8>>,
+    put: &PutFile<'_>,
+) -> Result<(), serde_json::Error> {
     let pages = index.pages.len();
     let chunk = (CHUNK_BYTES * pages.max(1) / whole_bytes.max(1)).max(1);
-    let manifest = Manifest {
-        lang: index.lang.clone(),
-        synonyms: index.synonyms.clone(),
-        split: Split {
-            terms: shards.len(),
-            pages,
-            chunk,
-            starts: starts.len(),
-        },
-    };
-    let mut files = vec![("index.json".to_string(), serde_json::to_vec(&manifest)?)];
-    let terms: Vec<Vec<u8>> = shards
-        .par_iter()
-        .map(serde_json::to_vec)
-        .collect::<Result<_, _>>()?;
-    files.extend(
-        terms
-            .into_iter()
-            .enumerate()
-            .map(|(n, bytes)| (format!("terms/{n}.json"), bytes)),
-    );
-    for (n, start) in starts.iter().enumerate() {
-        files.push((format!("starts/{n}.json"), serde_json::to_vec(start)?));
-    }
-    let chunks: Vec<Vec<u8>> = index
+    index
         .pages
         .par_chunks(chunk)
-        .zip(page_json.par_chunks(chunk))
-        .map(|(pages, json)| json::chunk(index, pages, json))
-        .collect::<Result<_, _>>()?;
-    files.extend(
-        chunks
-            .into_iter()
-            .enumerate()
-            .map(|(n, bytes)| (format!("pages/{n}.json"), bytes)),
-    );
-    Ok(files)
+        .zip(page_json.par_chunks_mut(chunk))
+        .enumerate()
+        .try_for_each(|(n, (run, json))| {
+            let bytes = json::chunk(&index, run, json)?;
+            json.iter_mut().for_each(|page| *page = Vec::new());
+            put(format!("pages/{n}.json"), bytes);
+            Ok::<_, serde_json::Error>(())
+        })?;
+    drop(page_json);
+    let postings = Postings::new(&index);
+    let Index {
+        lang,
+        synonyms,
+        pages: text,
+    } = index;
+    drop(text);
+    let starts = start_files(&postings);
+    for (n, start) in starts.iter().enumerate() {
+        put(format!("starts/{n}.json"), serde_json::to_vec(start)?);
+    }
+    let starts = starts.len();
+    let shards = term_shards(postings);
+    let terms = shards.len();
+    shards
+        .into_par_iter()
+        .enumerate()
+        .try_for_each(|(n, shard)| {
+            let encoded: BTreeMap<String, Vec<usize>> = shard
+                .into_iter()
+                .map(|(term, list)| (term, encode(&list)))
+                .collect();
+            put(format!("terms/{n}.json"), serde_json::to_vec(&encoded)?);
+            Ok::<_, serde_json::Error>(())
+        })?;
+    let manifest = Manifest {
+        lang,
+        synonyms,
+        split: Split {
+            terms,
+            pages,
+            chunk,
+            starts,
+        },
+    };
+    put("index.json".to_string(), serde_json::to_vec(&manifest)?);
+    Ok(())
 }
 
-/// The postings of every term, encoded, in as many shards as make about [`SHARD_BYTES`] each:
-/// shard N holds the terms whose hash is N modulo the number of shards.
-fn term_shards(postings: &Postings) -> Result<Vec<BTreeMap<&str, Vec<usize>>>, serde_json::Error> {
-    let mut encoded: Vec<(&str, Vec<usize>)> = Vec::with_capacity(postings.len());
-    let mut total = 0;
-    for (term, list) in &postings.terms {
-        let flat = encode(list);
-        // `"term":[…],` as it will be written.
-        total += term.len() + json_len(&flat) + 4;
-        encoded.push((term, flat));
-    }
-    let shard_count = total.div_ceil(SHARD_BYTES).max(1);
-    let mut shards: Vec<BTreeMap<&str, Vec<usize>>> = vec![BTreeMap::new(); shard_count];
-    for (term, flat) in encoded {
-        shards[shard_of(term, shard_count)].insert(term, flat);
-    }
-    Ok(shards)
-}
-
-/// The length of `numbers` written as a compact JSON array, as `serde_json` writes it.
-fn json_len(numbers: &[usize]) -> usize {
-    let digits: usize = numbers
-        .iter()
-        .map(|n| n.checked_ilog10().map_or(1, |d| d as usize + 1))
+/// The postings of every term, in as many shards as make about [`SHARD_BYTES`] each once
+/// encoded: shard N holds the terms whose hash is N modulo the number of shards.
+fn term_shards(postings: Postings) -> Vec<BTreeMap<String, PostingsList>> {
+    // `"term":[…],` as it will be written.
+    let total: usize = (postings.terms.iter())
+        .map(|(term, list)| term.len() + encoded_len(list) + 4)
         .sum();
-    2 + digits + numbers.len().saturating_sub(1)
+    let shard_count = total.div_ceil(SHARD_BYTES).max(1);
+    let mut shards: Vec<BTreeMap<String, PostingsList>> = vec![BTreeMap::new(); shard_count];
+    for (term, list) in postings.terms {
+        shards[shard_of(&term, shard_count)].insert(term, list);
+    }
+    shards
+}
+
+/// The length of the JSON array [`encode`] makes of `postings`, as `serde_json` writes it.
+fn encoded_len(postings: &[(u32, Found)]) -> usize {
+    let digits = |n: u32| n.checked_ilog10().map_or(1, |d| d as usize + 1);
+    let mut previous = 0;
+    let mut len = 2 + (postings.len() * 2).saturating_sub(1);
+    for &(page, found) in postings {
+        len += digits(page - previous) + digits(found.packed());
+        previous = page;
+    }
+    len
 }
 
 /// The index words by their first three letters, in as many files as make about
@@ -372,15 +384,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn json_lengths_are_those_serde_writes() {
-        for numbers in [
+    fn encoded_lengths_are_those_serde_writes() {
+        let found = |count| Found {
+            title: count % 2 == 0,
+            heading: count % 3 == 0,
+            count,
+        };
+        for pages in [
             vec![],
             vec![0],
             vec![9, 10, 99, 100, 12345],
-            vec![usize::MAX, 1],
+            vec![2, 3, 1000, 1009, 1_000_000_000],
         ] {
-            let written = serde_json::to_vec(&numbers).unwrap();
-            assert_eq!(json_len(&numbers), written.len(), "{numbers:?}");
+            let list: PostingsList = pages.iter().map(|&p| (p, found((p % 21) as u16))).collect();
+            let written = serde_json::to_vec(&encode(&list)).unwrap();
+            assert_eq!(encoded_len(&list), written.len(), "{pages:?}");
         }
     }
 
