@@ -280,11 +280,22 @@ impl LoadMemo {
         (*kept == stamp && *key == context).then(|| read.clone())
     }
 
-    /// Keeps this build's readings that have a stamp, and only those (a deleted file's go).
-    pub(crate) fn keep(&mut self, made: impl IntoIterator<Item = (PathBuf, Stamp, u64, Read)>) {
+    /// Keeps this build's readings that have a stamp, and only those (a deleted file's go): a
+    /// reading given as `None` is the one [`LoadMemo::get`] returned, kept without a copy.
+    pub(crate) fn keep<'a>(
+        &mut self,
+        made: impl IntoIterator<Item = (&'a Path, Stamp, u64, Option<&'a Read>)>,
+    ) {
+        let mut last = std::mem::take(&mut self.pages);
         self.pages = made
             .into_iter()
-            .map(|(rel, stamp, key, read)| (rel, (stamp, key, read)))
+            .filter_map(|(rel, stamp, key, read)| {
+                let read = match read {
+                    Some(read) => read.clone(),
+                    None => last.remove(rel)?.2,
+                };
+                Some((rel.to_path_buf(), (stamp, key, read)))
+            })
             .collect();
     }
 }

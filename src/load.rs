@@ -45,7 +45,7 @@ pub(crate) fn load(
     let reading = SystemTime::now();
     let context = memo.as_ref().map(|_| LoadMemo::context_key(config, drafts));
     let kept = memo.as_deref();
-    let results: Vec<(Option<Stamp>, Read)> = markdown
+    let results: Vec<(Option<Stamp>, bool, Read)> = markdown
         .par_iter()
         .map(|rel| {
             // The stamp before the bytes: a write in between changes the next build's stamp.
@@ -54,18 +54,21 @@ pub(crate) fn load(
             let known = stamp
                 .zip(kept)
                 .and_then(|(s, kept)| kept.get(rel, s, context));
-            let read = known.unwrap_or_else(|| read_page(root, rel, config, drafts));
-            (stamp, read)
+            match known {
+                Some(read) => (stamp, true, read),
+                None => (stamp, false, read_page(root, rel, config, drafts)),
+            }
         })
         .collect();
     if let (Some(memo), Some(context)) = (memo, context) {
         let stamped = markdown.iter().zip(&results);
-        memo.keep(stamped.filter_map(|(rel, (stamp, read))| {
-            stamp.map(|stamp| (rel.clone(), stamp, context, read.clone()))
+        memo.keep(stamped.filter_map(|(rel, (stamp, reused, read))| {
+            let read = (!reused).then_some(read);
+            stamp.map(|stamp| (rel.as_path(), stamp, context, read))
         }));
     }
     let mut pages = Vec::new();
-    for (_, result) in results {
+    for (_, _, result) in results {
         match result {
             Ok(Some(page)) => pages.push(page),
             Ok(None) => {}
