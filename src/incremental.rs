@@ -15,11 +15,13 @@ use crate::model::{Page, Rendered, Site};
 use crate::plan::Plan;
 use crate::search::extract::Section;
 use crate::theme::{Assets, Theme};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::fmt::{self, Debug, Write as _};
 use std::hash::{DefaultHasher, Hasher};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 /// Every stage's reusable results. Off by default: a one-off build (`build`, `check`) keeps
 /// nothing for a next build, so that its memory grows with the largest page, not the site;
@@ -27,6 +29,7 @@ use std::sync::Arc;
 #[derive(Default)]
 pub(crate) struct Memo {
     pub(crate) on: bool,
+    pub(crate) load: LoadMemo,
     pub(crate) markdown: MarkdownMemo,
     pub(crate) render: RenderMemo,
     pub(crate) search: SearchMemo,
@@ -96,28 +99,35 @@ impl RenderMemo {
             key.bytes(lang.as_bytes());
             files.iter().for_each(|file| _ = key.bytes(&file.bytes));
         }
-        for page in &site.pages {
-            let Page {
-                source,
-                key: page_key,
-                lang,
-                dir,
-                is_index,
-                generated,
-                fallback,
-                source_hash: _,
-                front,
-                body: _,
-                body_line,
-                url_path,
-            } = page;
-            key.debug(source)
-                .bytes(page_key.as_bytes())
-                .bytes(lang.as_bytes());
-            key.bytes(dir.as_bytes())
-                .debug(&(is_index, generated, fallback));
-            key.debug(front).debug(body_line).bytes(url_path.as_bytes());
-        }
+        // Each page's part is hashed on its own, in parallel, and the parts in order.
+        let pages: Vec<u64> = site.pages.par_iter().map(Self::page_part).collect();
+        pages.into_iter().for_each(|part| key.0.write_u64(part));
+        key.finish()
+    }
+
+    /// What the render of every page reads of one page: all of it but its body.
+    fn page_part(page: &Page) -> u64 {
+        let mut key = Key::new();
+        let Page {
+            source,
+            key: page_key,
+            lang,
+            dir,
+            is_index,
+            generated,
+            fallback,
+            source_hash: _,
+            front,
+            body: _,
+            body_line,
+            url_path,
+        } = page;
+        key.debug(source)
+            .bytes(page_key.as_bytes())
+            .bytes(lang.as_bytes());
+        key.bytes(dir.as_bytes())
+            .debug(&(is_index, generated, fallback));
+        key.debug(front).debug(body_line).bytes(url_path.as_bytes());
         key.finish()
     }
 
@@ -207,6 +217,94 @@ impl PrintMemo {
     /// This build's chapters replace the last build's.
     pub(crate) fn finish(&mut self) {
         self.last = std::mem::take(&mut self.next);
+    }
+}
+
+/// The load stage's reading of each page file (the page, or why it could not be read), by
+/// path, kept with the file's [`Stamp`] taken before it was read and a key of what else the
+/// reading depends on (`site.yaml`'s settings, whether drafts are shown).
+#[derive(Default)]
+pub(crate) struct LoadMemo {
+    pages: HashMap<PathBuf, (Stamp, u64, Read)>,
+}
+
+/// A page file as the load stage read it.
+pub(crate) type Read = Result<Option<Page>, Vec<Diagnostic>>;
+
+/// How long after a file last changed its stamp is trusted to tell it from a later change:
+/// above the coarsest timestamp granularity of common file systems (FAT: 2 s; ext4 and tmpfs
+/// stamp with a clock that ticks every few milliseconds).
+pub(crate) const SETTLED: Duration = Duration::from_millis(2100);
+
+/// What the file system says of a file without reading it: its length, modification and change
+/// times (nanoseconds), inode and device. Any write changes the change time (`ctime`), which,
+/// unlike the modification time, no program can set back (`touch -r`, `rsync -t`); a save that
+/// renames a new file over the old one changes the inode.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stamp([i64; 7]);
+
+impl Stamp {
+    /// The file's stamp, if it can vouch for the file's bytes: `None` when the file changed
+    /// less than [`SETTLED`] before `reading` (the time its reading starts), since a second
+    /// write within one tick of the file system's clock could keep every field of the stamp.
+    /// A later write stamps the file at `reading` or after, less one tick, so a stamp older
+    /// than that cannot be shared by the bytes read and a later edit.
+    #[cfg(unix)]
+    pub(crate) fn of(path: &Path, reading: SystemTime) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(path).ok()?;
+        let settled = reading
+            .checked_sub(SETTLED)?
+            .duration_since(SystemTime::UNIX_EPOCH);
+        let settled = i64::try_from(settled.ok()?.as_secs()).ok()?;
+        if meta.mtime().max(meta.ctime()) >= settled {
+            return None;
+        }
+        let len = i64::try_from(meta.len()).ok()?;
+        let (ino, dev) = (meta.ino() as i64, meta.dev() as i64);
+        let (mtime, ctime) = (
+            (meta.mtime(), meta.mtime_nsec()),
+            (meta.ctime(), meta.ctime_nsec()),
+        );
+        Some(Stamp([len, mtime.0, mtime.1, ctime.0, ctime.1, ino, dev]))
+    }
+
+    /// Elsewhere no stamp vouches for a file: every page is read again.
+    #[cfg(not(unix))]
+    pub(crate) fn of(_: &Path, _: SystemTime) -> Option<Stamp> {
+        None
+    }
+}
+
+impl LoadMemo {
+    /// What every page's reading depends on besides its own file.
+    pub(crate) fn context_key(config: &crate::config::Config, drafts: bool) -> u64 {
+        Key::new().debug(config).debug(&drafts).finish()
+    }
+
+    /// The file's reading from the last build, if its stamp and the context are the same.
+    pub(crate) fn get(&self, rel: &Path, stamp: Stamp, context: u64) -> Option<Read> {
+        let (kept, key, read) = self.pages.get(rel)?;
+        (*kept == stamp && *key == context).then(|| read.clone())
+    }
+
+    /// Keeps this build's readings that have a stamp, and only those (a deleted file's go): a
+    /// reading given as `None` is the one [`LoadMemo::get`] returned, kept without a copy.
+    pub(crate) fn keep<'a>(
+        &mut self,
+        made: impl IntoIterator<Item = (&'a Path, Stamp, u64, Option<&'a Read>)>,
+    ) {
+        let mut last = std::mem::take(&mut self.pages);
+        self.pages = made
+            .into_iter()
+            .filter_map(|(rel, stamp, key, read)| {
+                let read = match read {
+                    Some(read) => read.clone(),
+                    None => last.remove(rel)?.2,
+                };
+                Some((rel.to_path_buf(), (stamp, key, read)))
+            })
+            .collect();
     }
 }
 

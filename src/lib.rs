@@ -186,7 +186,10 @@ fn pipeline(
     let root = options.root.as_path();
     let mut run = Run::start();
     let config = run.stage("config", || config::load(root, options.base_url.as_deref()))?;
-    let sources = run.collect_from("load", || load::load(root, &config, options.drafts))?;
+    let sources = run.collect_from("load", || {
+        let memo = cache.memo.on.then_some(&mut cache.memo.load);
+        load::load(root, &config, options.drafts, memo)
+    })?;
     let coverage = run.collect("translations", || {
         translations::check(&sources.pages, &config)
     });

@@ -5,11 +5,13 @@ use crate::config::{BaseType, Config};
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter;
 use crate::fsx;
+use crate::incremental::{LoadMemo, Read, Stamp};
 use crate::model::{FrontMatter, Page, Site, page_url_path, url_path};
 use rayon::prelude::*;
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 use walkdir::WalkDir;
 
 /// What the load stage read: every page as written (drafts left out unless asked for) and the
@@ -22,12 +24,14 @@ pub(crate) struct Sources {
 
 /// Load stage: reads every page and data file under `ROOT/content` and checks what one file,
 /// or the files together, can show before anything is rendered: file names, front matter,
-/// languages, references to data. Returns what it read and the problems found (errors
+/// languages, references to data. With a `memo` (`serve`), a page file whose stamp vouches
+/// that it is unchanged since the last build is not read again. Returns what it read and the problems found (errors
 /// among them); fails at once only when there is no `content/` folder.
 pub(crate) fn load(
     root: &Path,
     config: &Config,
     drafts: bool,
+    memo: Option<&mut LoadMemo>,
 ) -> Result<(Sources, Vec<Diagnostic>), Vec<Diagnostic>> {
     let content = root.join("content");
     if !content.is_dir() {
@@ -38,12 +42,33 @@ pub(crate) fn load(
     }
     let (markdown, yaml_files, mut problems) = list_files(root, &content);
     let (data, data_text) = load_data(root, &yaml_files, &mut problems);
-    let results: Vec<Result<Option<Page>, Vec<Diagnostic>>> = markdown
+    let reading = SystemTime::now();
+    let context = memo.as_ref().map(|_| LoadMemo::context_key(config, drafts));
+    let kept = memo.as_deref();
+    let results: Vec<(Option<Stamp>, bool, Read)> = markdown
         .par_iter()
-        .map(|rel| read_page(root, rel, config, drafts))
+        .map(|rel| {
+            // The stamp before the bytes: a write in between changes the next build's stamp.
+            let stamp = context.and_then(|_| Stamp::of(&root.join(rel), reading));
+            let context = context.unwrap_or_default();
+            let known = stamp
+                .zip(kept)
+                .and_then(|(s, kept)| kept.get(rel, s, context));
+            match known {
+                Some(read) => (stamp, true, read),
+                None => (stamp, false, read_page(root, rel, config, drafts)),
+            }
+        })
         .collect();
+    if let (Some(memo), Some(context)) = (memo, context) {
+        let stamped = markdown.iter().zip(&results);
+        memo.keep(stamped.filter_map(|(rel, (stamp, reused, read))| {
+            let read = (!reused).then_some(read);
+            stamp.map(|stamp| (rel.as_path(), stamp, context, read))
+        }));
+    }
     let mut pages = Vec::new();
-    for result in results {
+    for (_, _, result) in results {
         match result {
             Ok(Some(page)) => pages.push(page),
             Ok(None) => {}

@@ -332,6 +332,11 @@ fn print_serve_event(event: serve::Event, shown: &mut Vec<Diagnostic>) {
                 if repeated { " (as before)" } else { "" },
                 report.elapsed,
             );
+            if std::env::var_os("INVEST_GUIDE_TIMINGS").is_some() {
+                for (stage, time) in &report.timings {
+                    eprintln!("  {stage:<18} {time:.1?}");
+                }
+            }
         }
         serve::Event::Failed {
             problems,
