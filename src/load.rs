@@ -25,8 +25,8 @@ pub(crate) struct Sources {
 /// Load stage: reads every page and data file under `ROOT/content` and checks what one file,
 /// or the files together, can show before anything is rendered: file names, front matter,
 /// languages, references to data. With a `memo` (`serve`), a page file whose stamp vouches
-/// that it is unchanged since the last build is not read again. Returns what it read and the problems found (errors
-/// among them); fails at once only when there is no `content/` folder.
+/// that it is unchanged since the last build is not read again. Returns what it read and the
+/// problems found (errors among them); fails at once only when there is no `content/` folder.
 pub(crate) fn load(
     root: &Path,
     config: &Config,

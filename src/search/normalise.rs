@@ -416,6 +416,29 @@ pub(super) fn word_end(text: &str, mut i: usize) -> usize {
     }
 }
 
+/// `count` short random texts (up to 23 characters) over an alphabet of the tokeniser's corners:
+/// joiners, full-width forms, Han and its numerals, combining marks, emoji; the same texts on
+/// every run. For tests that hold a tokeniser to the rules.
+#[cfg(test)]
+pub(crate) fn random_texts(count: usize) -> Vec<String> {
+    let alphabet: Vec<char> = "aZ9 -‐‑&＆－Ａ５ｚ.,;:!?()«»—–'’\"\n\tжЖёЁщъ\u{301}ΩλŞ保税物流中心〇一二五十百千万亿\u{20000}\u{FA11}😀\u{3000}"
+        .chars()
+        .collect();
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move |m: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % m as u64) as usize
+    };
+    (0..count)
+        .map(|_| {
+            let len = next(24);
+            (0..len).map(|_| alphabet[next(alphabet.len())]).collect()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -462,20 +485,8 @@ mod tests {
     // Guards the in-place tokeniser of the index builder against the rules it must follow.
     #[test]
     fn the_tokeniser_gives_the_tokens_of_the_rules_on_random_text() {
-        let alphabet: Vec<char> = "aZ9 -‐‑&＆－Ａ５ｚ.,;:!?()«»—–'’\"\n\tжЖёЁщъ\u{301}ΩλŞ保税物流中心〇一二五十百千万亿\u{20000}\u{FA11}😀\u{3000}"
-            .chars()
-            .collect();
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move |m: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % m as u64) as usize
-        };
         let mut tokeniser = Tokeniser::default();
-        for _ in 0..3000 {
-            let len = next(24);
-            let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+        for text in random_texts(3000) {
             let mut got = Vec::new();
             tokeniser.each_token(&text, |t| got.push(t.to_string()));
             assert_eq!(got, reference_tokens(&text), "{text:?}");

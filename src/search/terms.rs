@@ -188,27 +188,15 @@ impl Hasher for Mix {
 
 #[cfg(test)]
 mod tests {
-    use super::super::normalise::tokens;
+    use super::super::normalise::{random_texts, tokens};
     use super::*;
 
     // Guards the term numbers against the tokens of the rules: the same tokens, in order, on
     // random text and on one builder that has seen all the texts before.
     #[test]
     fn term_numbers_stand_for_the_tokens_of_the_text() {
-        let alphabet: Vec<char> = "aZ9 -‐‑&＆－Ａ５ｚ.,;:!?()«»—–'’\"\n\tжЖёЁщъ\u{301}ΩλŞ保税物流中心〇一二五十百千万亿\u{20000}\u{FA11}😀\u{3000}"
-            .chars()
-            .collect();
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move |m: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % m as u64) as usize
-        };
         let mut terms = Terms::default();
-        for _ in 0..3000 {
-            let len = next(24);
-            let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+        for text in random_texts(3000) {
             let mut got = Vec::new();
             terms.each_term(&text, |id| got.push(id));
             let got: Vec<&str> = got.iter().map(|&id| terms.name(id)).collect();

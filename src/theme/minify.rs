@@ -12,9 +12,9 @@
 //!   A file this reading could get wrong is left as it is: one with a template literal or a
 //!   string that runs over a line break (a line with an odd number of backquotes, or ending in
 //!   a backslash), or a block comment that does not end its line.
-//! - CSS: comments go (outside strings, which may escape their quote), each run of whitespace outside strings becomes one space, and the spaces at the
-//!   start and beside `{`, `}` and `;` go, where whitespace never separates anything: the file
-//!   becomes one line. Strings are kept as written. An unterminated comment or string leaves
+//! - CSS: comments go (outside strings, which may escape their quote), each run of whitespace
+//!   outside strings becomes one space, and the spaces at the start and beside `{`, `}` and `;`
+//!   go, where whitespace never separates anything: the file becomes one line. Strings are kept as written. An unterminated comment or string leaves
 //!   the file as it is.
 
 /// `source` without its comment lines, indentation and blank lines (see the module's notes);
