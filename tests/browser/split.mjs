@@ -4,7 +4,7 @@
 // Serves OUTDIR as run.mjs does (server.mjs, CSP from `_headers`) and, each query in a fresh
 // browser context so that nothing is cached, opens /LANG/search/?q=… in Chromium and checks: the
 // expected first result; that the page fetched the manifest, exactly the term shards the query's
-// terms hash to (computed here with search.js's own fnv1a32 and normalise.js) and exactly the
+// terms hash to (computed here with search-split.js's own fnv1a32 and normalise.js) and exactly the
 // page chunks of the results shown (ten), nothing else of the index; no CSP violation, console
 // or script error. Then "More results" shows the next ten, fetching only their chunks, and
 // moves focus to the first of them, on a page without axe-core violations; and ?all=1
@@ -17,7 +17,7 @@ import path from "node:path";
 import { chromium } from "playwright-core";
 import { serve } from "./server.mjs";
 import * as normalise from "../../builtin/theme/static/normalise.js";
-import { fnv1a32 } from "../../builtin/theme/static/search.js";
+import { fnv1a32 } from "../../builtin/theme/static/search-split.js";
 
 const require = createRequire(import.meta.url);
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";

@@ -273,17 +273,30 @@ fn module_url(name: &str) -> String {
     format!("file://{}", path.display())
 }
 
-/// Runs `body` as an ES module with `n` (normalise.js), `s` (search.js), `readFileSync` and
-/// `input` (the JSON value given) in scope; returns what it returned (awaited), as JSON.
+/// `searchIndex(index, text, normalise)`: every hit of `text` in one opened index with its
+/// link, as the search page finds and links them (`searchAll`, then `resolve`): what
+/// `search_files` in src/search/split.rs gives, for the tests to compare.
+const SEARCH_INDEX_JS: &str = "async function searchIndex(index, text, normalise) {\n\
+    const hits = await Promise.all((await s.searchAll([index], text, normalise)).map(s.resolve));\n\
+    return hits.map(({ url, page, section, matched, score }) => ({ url, page, section, matched, score }));\n\
+    }";
+
+/// Runs `body` as an ES module with `n` (normalise.js), `s` (search.js, told where its optional
+/// modules are), `split` (search-split.js), `typos` (search-typos.js), `searchIndex` (above),
+/// `readFileSync` and `input` (the JSON value given) in scope; returns what it returned
+/// (awaited), as JSON.
 fn run_js<T: serde::de::DeserializeOwned>(node: &Path, input: &serde_json::Value, body: &str) -> T {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("input.json");
     std::fs::write(&data, serde_json::to_vec(input).unwrap()).unwrap();
     let script = format!(
-        "import * as n from {n:?};\nimport * as s from {s:?};\nimport {{ readFileSync }} from 'node:fs';\nconst input = JSON.parse(readFileSync({data:?}, 'utf8'));\nconst out = await (async () => {{ {body} }})();\nprocess.stdout.write(JSON.stringify(out));\n",
+        "import * as n from {n:?};\nimport * as s from {s:?};\nimport * as split from {split:?};\nimport * as typos from {typos:?};\nimport {{ readFileSync }} from 'node:fs';\ns.parts.set('split', async () => split);\ns.parts.set('typos', async () => typos);\n{search_index}\nconst input = JSON.parse(readFileSync({data:?}, 'utf8'));\nconst out = await (async () => {{ {body} }})();\nprocess.stdout.write(JSON.stringify(out));\n",
         n = module_url("normalise.js"),
         s = module_url("search.js"),
+        split = module_url("search-split.js"),
+        typos = module_url("search-typos.js"),
         data = data.display().to_string(),
+        search_index = SEARCH_INDEX_JS,
     );
     serde_json::from_slice(&crate::harness::run_node_module(node, &script)).unwrap()
 }
@@ -451,7 +464,7 @@ fn typo_vectors_hold_in_rust_and_javascript() {
     let got: Vec<Concepts> = run_js(
         &node,
         &serde_json::json!(input),
-        "return input.map((v) => s.withTypos(n.parseQuery(v.text, []), v.terms));",
+        "return input.map((v) => typos.withTypos(n.parseQuery(v.text, []), v.terms, s));",
     );
     assert_eq!(got.len(), vectors.len());
     for (v, query) in vectors.iter().zip(got) {
@@ -1014,7 +1027,7 @@ fn javascript_ranking_agrees_with_rust() {
             &node,
             &serde_json::json!({"index": index_json, "queries": queries}),
             "const opened = await s.openIndex(\"index.json\", async () => input.index, n.tokens);\n\
-             return Promise.all(input.queries.map((q) => s.searchIndex(opened, q, n)));",
+             return Promise.all(input.queries.map((q) => searchIndex(opened, q, n)));",
         );
         let index = index(lang);
         assert_eq!(got.len(), queries.len());
@@ -1490,7 +1503,7 @@ fn fnv_vectors_hold_in_rust_and_javascript() {
     let got: Vec<String> = run_js(
         &node,
         &serde_json::json!(texts),
-        "return input.map((t) => s.fnv1a32(t).toString(16).padStart(8, '0'));",
+        "return input.map((t) => split.fnv1a32(t).toString(16).padStart(8, '0'));",
     );
     let want: Vec<&str> = vectors.iter().map(|v| v.fnv1a32.as_str()).collect();
     assert_eq!(got, want);
@@ -1502,8 +1515,8 @@ struct JsSearch {
     read: Vec<String>,
 }
 
-/// `searchIndex` of search.js over the files in `dir`, each query on a freshly opened index,
-/// with the paths it read.
+/// `searchIndex` (search.js's `searchAll` and `resolve`) over the files in `dir`, each query on
+/// a freshly opened index, with the paths it read.
 fn js_search_files(node: &Path, dir: &Path, queries: &[(String, String)]) -> Vec<JsSearch> {
     let got: Vec<JsSearch> = run_js(
         node,
@@ -1516,7 +1529,7 @@ fn js_search_files(node: &Path, dir: &Path, queries: &[(String, String)]) -> Vec
              return JSON.parse(readFileSync(`${input.dir}/${url}`, 'utf8'));\n\
            };\n\
            const index = await s.openIndex(`${lang}/search/index.json`, fetchJson, n.tokens);\n\
-           out.push({ hits: await s.searchIndex(index, q, n), read });\n\
+           out.push({ hits: await searchIndex(index, q, n), read });\n\
          }\n\
          return out;",
     );

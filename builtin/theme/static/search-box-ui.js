@@ -13,9 +13,10 @@ const BOX_SHOWN = 5;
  * between box and results, Escape closes the list, leaving the form closes it too.
  */
 export function box(form, results, search) {
-  const { el, countText, load, searchAll, resolve, TYPING_DELAY } = search;
+  const { el, countText, load, searchAll, resolve, partsOf, TYPING_DELAY } = search;
   const input = form.querySelector("input[name=q]");
   const at = (url) => new URL(url, form.action).href;
+  partsOf(results, at);
   const ui = {
     results,
     tag: results.dataset.tag,

@@ -1,6 +1,7 @@
 // When a search finds nothing: "Did you mean …" and the other languages' results. Loaded by
 // search.js only then (a first search that finds something does not pay for it), and handed
-// search.js itself for the pieces it shares (assets are fingerprinted, so not imported).
+// search.js itself for the pieces it shares (assets are fingerprinted, so not imported); the
+// edit distance is search-typos.js's, loaded when a word of the query is not in the index.
 
 /** Farthest a "did you mean" word may be from a query word (edits). */
 const SUGGEST_DISTANCE = 3;
@@ -11,7 +12,8 @@ const SUGGEST_DISTANCE = 3;
  * it), or null when there is none. Only in the browser: ranking does not depend on it.
  */
 export async function suggestion(entry, query, normalise, search) {
-  const { chars, startKey, distance, compare } = search;
+  const { chars, startKey, compare } = search;
+  let distance = null;
   let out = "";
   let at = 0;
   let changed = false;
@@ -23,6 +25,7 @@ export async function suggestion(entry, query, normalise, search) {
     const postings = await entry.postings([word]);
     if ((postings.terms.get(word)?.size ?? 0) > 0) continue;
     let best = null;
+    distance ??= (await search.part("typos")).distance;
     for (const t of await entry.startTerms(key)) {
       const d = startKey(t) === key ? distance(word, t, SUGGEST_DISTANCE) : null;
       if (d !== null && (best === null || d < best[0] || (d === best[0] && compare(t, best[1]) < 0))) best = [d, t];

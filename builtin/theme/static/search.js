@@ -2,7 +2,10 @@
 // something to search, ranks pages exactly as src/search/rank.rs does, and renders the results with
 // DOM nodes. A whole index is one file; a split one (see src/search/split.rs) is read as far as the
 // query needs: the term shards of its words, then the page chunks of the results shown, ten at
-// a time. The ranking and loading functions are exported for the Node test runner.
+// a time. What only some searches need is in modules of its own, loaded by those searches
+// (`part`): the split form's reader (search-split.js), typo tolerance (search-typos.js), and
+// what to say when nothing is found (search-none.js). The ranking and loading functions are
+// exported for those modules and for the Node test runner.
 
 const TITLE = 1000;
 const HEADING = 100;
@@ -10,7 +13,7 @@ const MAX_BODY = 20;
 const MAX_COUNT = 15;
 const MAX_SHOWN = 50;
 /** Results shown at once from a split index, whose pages are fetched for the results shown. */
-const SPLIT_SHOWN = 10;
+export const SPLIT_SHOWN = 10;
 /** Milliseconds of quiet typing before the search page searches what is typed. */
 export const TYPING_DELAY = 200;
 
@@ -19,7 +22,7 @@ export const TYPING_DELAY = 200;
  * weight], …] in order, as `section_weights` in src/search/index.rs does for one page: body count
  * (at most 15) × 4, + 2 in the section's heading, + 1 in the page title (on the first section).
  */
-function weigh(page, n, tokens, terms) {
+export function weigh(page, n, tokens, terms) {
   const entry = (term, sid) => {
     let list = terms.get(term);
     if (!list) terms.set(term, (list = []));
@@ -130,7 +133,7 @@ function splitRuns(concepts, has) {
 }
 
 /** The pages matching `concepts`, best first, without their links: as `ranked` in src/search/rank.rs. */
-function ranked(postings, queryConcepts) {
+export function ranked(postings, queryConcepts) {
   const concepts = splitRuns(queryConcepts, (t) => (postings.terms.get(t)?.size ?? 0) > 0);
   const pages = new Map();
   for (const term of new Set(concepts.flat(2))) {
@@ -167,13 +170,6 @@ function locate(hit, page, terms, sectionsOf) {
   return { url, page: hit.page, section, matched: hit.matched, score: hit.score };
 }
 
-/** The hits of ranked pages of a whole index, located: as `located` in src/search/rank.rs (before word starts and typos). */
-export function rank(index, postings, concepts) {
-  const terms = [...new Set(concepts.flat(2))];
-  return ranked(wholePostings(postings, terms), concepts).map((hit) =>
-    locate(hit, index.pages[hit.page], terms, wholeSections(postings, hit.page)));
-}
-
 /** Most index words a word start adds to its concept, as `MAX_STARTS` in src/search/rank.rs. */
 const MAX_STARTS = 8;
 export const chars = (s) => [...s].length;
@@ -204,62 +200,13 @@ export function withWordStart(concepts, start, terms) {
 
 /** Fewer results than this for the words as typed, and long words also find typos: as `FEW`. */
 const FEW = 3;
-/** Most index words a mistyped word adds to its concept, as `MAX_TYPOS`. */
-const MAX_TYPOS = 4;
 const LETTERS = /^\p{Alphabetic}+$/u;
 
 /** The word of a concept that may be mistyped, or null: as `typo_word` in src/search/rank.rs. */
-function typoWord(concept) {
+export function typoWord(concept) {
   if (concept.length !== 1 || concept[0].length !== 1) return null;
   const word = concept[0][0];
   return chars(word) >= 5 && LETTERS.test(word) ? word : null;
-}
-
-/** The word-start keys of the words of `concepts` that may be mistyped: as `typo_keys`. */
-export function typoKeys(concepts) {
-  const keys = new Set();
-  for (const c of concepts) {
-    const word = typoWord(c);
-    const key = word === null ? null : startKey(word);
-    if (key !== null) keys.add(key);
-  }
-  return [...keys].sort(compare);
-}
-
-/** The edit distance of `a` and `b` when at most `most`, else null: as `distance`. */
-export function distance(a, b, most) {
-  const [x, y] = [[...a], [...b]];
-  if (Math.abs(x.length - y.length) > most) return null;
-  let row = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 0; i < x.length; i++) {
-    const next = new Array(y.length + 1).fill(i + 1);
-    for (let j = 0; j < y.length; j++) {
-      next[j + 1] = Math.min(row[j] + (x[i] === y[j] ? 0 : 1), row[j + 1] + 1, next[j] + 1);
-    }
-    if (Math.min(...next) > most) return null;
-    row = next;
-  }
-  const d = row[y.length];
-  return d <= most ? d : null;
-}
-
-/** The concepts with each long word also found by index words a typo away: as `with_typos`. */
-export function withTypos(concepts, terms) {
-  const all = [...new Set(terms)];
-  return concepts.map((concept) => {
-    const word = typoWord(concept);
-    if (word === null) return concept;
-    const most = chars(word) >= 9 ? 2 : 1;
-    const key = startKey(word);
-    const near = [];
-    for (const t of all) {
-      if (t === word || startKey(t) !== key) continue;
-      const d = distance(word, t, most);
-      if (d !== null) near.push([d, t]);
-    }
-    near.sort((a, b) => a[0] - b[0] || compare(a[1], b[1]));
-    return [...concept, ...near.slice(0, MAX_TYPOS).map(([, t]) => [t])];
-  });
 }
 
 /** The first three letters of `term`, under which a word-start file lists it: as `start_key`. */
@@ -268,15 +215,8 @@ export function startKey(term) {
   return first.length === 3 && first.every((c) => /^\p{Alphabetic}$/u.test(c)) ? first.join("") : null;
 }
 
-/** FNV-1a (32 bits) of the UTF-8 bytes of `text`, as `fnv1a32` in src/hash.rs. */
-export function fnv1a32(text) {
-  let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(text)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
-  return hash;
-}
-
 /** `load()`, remembered by key, and forgotten if it fails so that a retry fetches again. */
-function once(cache, key, load) {
+export function once(cache, key, load) {
   if (!cache.has(key)) {
     const promise = load();
     promise.catch(() => cache.delete(key));
@@ -302,63 +242,35 @@ function wholeIndex(index, tokens) {
   };
 }
 
-/** A split index: `manifest` read from `url`; shards and page chunks fetched when needed. */
-function splitIndex(manifest, url, fetchJson, tokens) {
-  const base = url.slice(0, url.lastIndexOf("/") + 1);
-  const { terms: shardCount, chunk } = manifest.split;
-  const shards = new Map();
-  const chunks = new Map();
-  const shard = (n) => once(shards, n, () => fetchJson(`${base}terms/${n}.json`));
-  const starts = new Map();
-  const startCount = manifest.split.starts || 0;
-  return {
-    lang: manifest.lang,
-    synonyms: manifest.synonyms,
-    split: true,
-    async postings(terms) {
-      const loaded = await Promise.all(terms.map((t) => shard(fnv1a32(t) % shardCount)));
-      const found = new Map();
-      terms.forEach((term, i) => {
-        if (Object.hasOwn(loaded[i], term)) found.set(term, decode(loaded[i][term]));
-      });
-      return { terms: found };
-    },
-    async startTerms(start) {
-      const key = startKey(start);
-      if (key === null || startCount === 0) return [];
-      const n = fnv1a32(key) % startCount;
-      const file = await once(starts, n, () => fetchJson(`${base}starts/${n}.json`));
-      return Object.hasOwn(file, key) ? file[key] : [];
-    },
-    async page(n) {
-      const c = Math.floor(n / chunk);
-      const record = (await once(chunks, c, () => fetchJson(`${base}pages/${c}.json`)))[n % chunk];
-      const sections = weigh(record, n, tokens, new Map());
-      return { record, sectionsOf: (term) => sections.get(term) || [] };
-    },
-  };
-}
-
-/** A shard's postings list ([page delta, weight, …]) as Map(page → weight). */
-function decode(flat) {
-  const pages = new Map();
-  let page = 0;
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    page += flat[i];
-    pages.set(page, flat[i + 1]);
-  }
-  return pages;
-}
-
 /**
  * The index at `url`, whole or split, as { lang, synonyms, split, postings(terms), page(n) }:
  * postings gives what ranking needs of the terms, page the page's record (with its parent's
  * title) and `sectionsOf` for `locate`. `fetchJson(url)` reads a file (the page fetches it;
- * the Node tests read it).
+ * the Node tests read it). A split index is read by search-split.js, loaded then.
  */
 export async function openIndex(url, fetchJson, tokens) {
   const file = await fetchJson(url);
-  return file.split ? splitIndex(file, url, fetchJson, tokens) : wholeIndex(file, tokens);
+  if (!file.split) return wholeIndex(file, tokens);
+  const [split, search] = await Promise.all([part("split"), import(import.meta.url)]);
+  return split.splitIndex(file, url, fetchJson, tokens, search);
+}
+
+/** How to load each optional module by name ("split", "typos"): name → () => Promise<module>. */
+export const parts = new Map();
+
+/** The optional module `name`, loaded the first time a search needs it. */
+export function part(name) {
+  const load = parts.get(name);
+  return load ? load() : Promise.reject(new Error(`no ${name} module`));
+}
+
+/**
+ * Where the optional modules are, from the search page's `[data-search-results]` (assets are
+ * fingerprinted, so their URLs come from the page), each URL resolved by `at`.
+ */
+export function partsOf(results, at = (url) => url) {
+  parts.set("split", () => import(at(results.dataset.splitScript)));
+  parts.set("typos", () => import(at(results.dataset.typosScript)));
 }
 
 export const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
@@ -377,15 +289,9 @@ export async function searchAll(entries, text, normalise) {
       const postings = await entry.postings([...new Set(concepts.flat(2))]);
       let [hits, used] = [ranked(postings, concepts), concepts];
       // As `rank::forgiving`: few pages for the words as typed, and mistyped words are tried.
-      if (hits.length < FEW) {
-        const candidates = [];
-        for (const key of typoKeys(concepts)) candidates.push(...(await entry.startTerms(key)));
-        const wide = withTypos(concepts, candidates);
-        if (JSON.stringify(wide) !== JSON.stringify(concepts)) {
-          const seen = new Set(hits.map((hit) => hit.page));
-          const more = ranked(await entry.postings([...new Set(wide.flat(2))]), wide);
-          [hits, used] = [[...hits, ...more.filter((hit) => !seen.has(hit.page))], wide];
-        }
+      if (hits.length < FEW && concepts.some((c) => typoWord(c) !== null)) {
+        const [typos, search] = await Promise.all([part("typos"), import(import.meta.url)]);
+        [hits, used] = await typos.forgiving(entry, concepts, hits, search);
       }
       return hits.map((hit) => ({ ...hit, entry, concepts: used }));
     }),
@@ -399,12 +305,6 @@ export async function resolve(hit) {
   const { record, sectionsOf } = await hit.entry.page(hit.page);
   const located = locate(hit, record, new Set(hit.concepts.flat(2)), sectionsOf);
   return { ...hit, ...located, record };
-}
-
-/** Every hit of `text` in one opened index with its link: as `search_files` in src/search/split.rs. */
-export async function searchIndex(index, text, normalise) {
-  const hits = await Promise.all((await searchAll([index], text, normalise)).map(resolve));
-  return hits.map(({ url, page, section, matched, score }) => ({ url, page, section, matched, score }));
 }
 
 // ----- The page -----------------------------------------------------------------------------
@@ -454,7 +354,7 @@ function snippet(text, terms, normalise) {
 }
 
 /** One result, from a resolved hit: title, where it is, snippet. */
-function item(hit, ui, normalise) {
+export function item(hit, ui, normalise) {
   const page = hit.record;
   const section = page.s[hit.section] || ["", "", ""];
   const li = el("li", "search-hit");
@@ -501,39 +401,22 @@ async function render(ui, run, hits, query, normalise, batch) {
     return;
   }
   const last = Math.min(hits.length, MAX_SHOWN);
-  const first = await Promise.all(hits.slice(0, batch).map(resolve));
+  // Only a split index shows fewer than all at once: search-split.js is loaded already.
+  const [first, more] = await Promise.all([
+    Promise.all(hits.slice(0, batch).map(resolve)),
+    batch < last ? Promise.all([part("split"), import(import.meta.url)]) : null,
+  ]);
   if (run !== ui.runs) return;
   const ol = el("ol", "search-hits");
   for (const hit of first) ol.append(item(hit, ui, normalise));
   ui.results.replaceChildren(ol);
   ui.empty.hidden = true;
-  if (batch < last) ui.results.append(moreButton(ui, run, hits.slice(0, last), ol, normalise));
+  if (more) ui.results.append(more[0].moreButton(ui, run, hits.slice(0, last), ol, normalise, more[1]));
   ui.status.textContent = countText(ui, hits.length);
 }
 
-/** "More results": the next batch of `hits` (a split index fetches their pages), then focus on the first. */
-function moreButton(ui, run, hits, ol, normalise) {
-  const button = el("button", "search-more", ui.results.dataset.more);
-  button.type = "button";
-  button.addEventListener("click", async () => {
-    const from = ol.children.length;
-    button.disabled = true;
-    try {
-      const next = await Promise.all(hits.slice(from, from + SPLIT_SHOWN).map(resolve));
-      if (run !== ui.runs) return;
-      for (const hit of next) ol.append(item(hit, ui, normalise));
-      button.disabled = false;
-      button.hidden = ol.children.length >= hits.length;
-      ol.children[from].querySelector("a").focus();
-    } catch {
-      button.disabled = false;
-      if (run === ui.runs) ui.status.textContent = ui.results.dataset.error;
-    }
-  });
-  return button;
-}
-
 function setup(results) {
+  partsOf(results);
   const form = document.querySelector("[data-search-form]");
   const indexes = [...document.querySelectorAll("[data-search-indexes] [data-lang]")].map((li) => ({
     lang: li.dataset.lang,
