@@ -41,7 +41,8 @@ pub struct IndexPage {
     /// The page of the section this page belongs to (not the home page).
     #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<usize>,
-    #[serde(rename = "s")]
+    /// Each `(id, heading, text)`; in JSON without the id its heading implies (`sections.rs`).
+    #[serde(rename = "s", with = "super::sections")]
     pub sections: Vec<Section>,
 }
 

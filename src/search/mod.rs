@@ -24,7 +24,8 @@
 //!   (`terms.rs`: the builder's term numbers).
 //! - `rank.rs`: concepts and postings → [`Hit`]s, best first (mirrored by `search.js`).
 //! - `split.rs`: an index → the files of its split form, and the reader of either form;
-//!   `json.rs`: the index files' JSON, from each page's written once.
+//!   `json.rs`: the index files' JSON, from each page's written once; `sections.rs`: a page's
+//!   sections in that JSON (without the ids their headings imply).
 //! - here: the stage (`languages`, `page_text` per built file, `build` over the records), and
 //!   the synonyms it checks.
 
@@ -35,6 +36,7 @@ pub(crate) mod normalise;
 mod numerals;
 pub(crate) mod query;
 mod rank;
+mod sections;
 mod split;
 mod terms;
 
@@ -43,6 +45,7 @@ pub use index::{Index, IndexPage};
 pub use normalise::{tokens, word_lists};
 pub use query::{Concepts, parse_query, word_start};
 pub use rank::{Hit, query_plan, search, with_typos, with_word_start};
+pub use sections::implied_id;
 pub use split::{Manifest, PageRecord, Shard, Split, search_files};
 
 use crate::diagnostic::Diagnostic;

@@ -1037,6 +1037,39 @@ fn javascript_ranking_agrees_with_rust() {
     }
 }
 
+// Guards the sections' short form: search.js puts back the ids the index leaves out as Rust
+// does, for every heading of the guide and a few harder ones.
+#[test]
+fn javascript_implies_the_same_section_ids_as_rust() {
+    let Some(node) = crate::harness::node_or_skip() else {
+        return;
+    };
+    let mut headings: Vec<String> = LANGS
+        .iter()
+        .flat_map(|lang| index(lang).pages)
+        .flat_map(|page| page.sections.into_iter().map(|(_, heading, _)| heading))
+        .collect();
+    headings.extend(
+        [
+            "ΟΔΟΣ Σ",
+            "İstanbul",
+            "Ⅻ ½ ٣ x²",
+            "a\u{301}b c\u{200d}d",
+            "Ｍ＆Ａ 2.0",
+            "🙂 ok 🙂",
+            "",
+        ]
+        .map(String::from),
+    );
+    let got: Vec<String> = run_js(
+        &node,
+        &serde_json::json!(headings),
+        "return input.map((h) => s.impliedId(h));",
+    );
+    let want: Vec<String> = headings.iter().map(|h| search::implied_id(h)).collect();
+    assert_eq!(got, want);
+}
+
 #[test]
 fn search_page_wires_the_index_and_strings() {
     for lang in LANGS {

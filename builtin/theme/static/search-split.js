@@ -13,7 +13,7 @@ export function fnv1a32(text) {
 
 /** A split index: `manifest` read from `url`; shards and page chunks fetched when needed. */
 export function splitIndex(manifest, url, fetchJson, tokens, search) {
-  const { once, startKey, weigh } = search;
+  const { once, startKey, weigh, withIds } = search;
   const base = url.slice(0, url.lastIndexOf("/") + 1);
   const { terms: shardCount, chunk } = manifest.split;
   const shards = new Map();
@@ -42,7 +42,7 @@ export function splitIndex(manifest, url, fetchJson, tokens, search) {
     },
     async page(n) {
       const c = Math.floor(n / chunk);
-      const record = (await once(chunks, c, () => fetchJson(`${base}pages/${c}.json`)))[n % chunk];
+      const record = withIds((await once(chunks, c, () => fetchJson(`${base}pages/${c}.json`)))[n % chunk]);
       const sections = weigh(record, n, tokens, new Map());
       return { record, sectionsOf: (term) => sections.get(term) || [] };
     },

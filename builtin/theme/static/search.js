@@ -225,8 +225,18 @@ export function once(cache, key, load) {
   return cache.get(key);
 }
 
+/** The id of a section the index gives without one: as `implied_id` in src/search/sections.rs. */
+export const impliedId = (heading) => heading.toLowerCase().split(/[^\p{Alphabetic}\p{N}]+/u).filter(Boolean).join("-");
+
+/** `page` (a record of the index) with each section as [id, heading, text]. */
+export function withIds(page) {
+  page.s = page.s.map((s) => (s.length === 3 ? s : [impliedId(s[0]), ...s]));
+  return page;
+}
+
 /** A whole index: everything in memory. */
 function wholeIndex(index, tokens) {
+  index.pages.forEach(withIds);
   const postings = buildPostings(index, tokens);
   return {
     lang: index.lang,
