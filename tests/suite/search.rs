@@ -78,20 +78,21 @@ fn every_language_gets_a_deterministic_index() {
 
 /// What a cold first search on the guide may fetch, gzip -9: the search page, the stylesheets
 /// and scripts it loads, and the whole index. The goal is 32 KiB (issue #15: met in zh and en,
-/// over by 6 320 bytes in ru, whose index alone is 23 793 bytes); these ceilings are today's
+/// over by 6 645 bytes in ru, whose index alone is about 23 800 bytes); these ceilings are today's
 /// figures and a little room, so that it can only shrink: lower them as it does. 2026-12-01,
 /// first 37 554 / 37 605 / 44 241 bytes, then 39 215 / 39 814 / 47 052 after that day's merges; then
 /// 33 331 / 33 931 / 41 169: the theme's scripts and stylesheets published without comments
 /// (−4.4 KB) and content pages' styles out of the search page's style.css (4.2 → 3.0 KB); then
 /// 31 385 / 31 894 / 39 088: what only some searches need out of search.js (the split form's
-/// reader, typo tolerance: 6.1 → 4.9 KB), no link preview, canonical or alternates on the
-/// search page, panels and buttons of content pages in content.css, spaces beside punctuation
-/// out of the published scripts and stylesheets, and sections without the ids their headings
-/// imply. The index is most of what is left (16.4 / 17.2 / 23.8 KB, nearly all page text),
+/// reader, typo tolerance: 6.1 → 4.9 KB), panels and buttons of content pages in content.css,
+/// spaces beside punctuation out of the published scripts and stylesheets, and sections without
+/// the ids their headings imply; then 31 709 / 32 208 / 39 413 with the search page's link
+/// preview, canonical link and language alternates kept (DESIGN.md's output contract: every
+/// page has them; +324 bytes). The index is most of what is left (16.4 / 17.2 / 23.8 KB, nearly all page text),
 /// then search.js (4.9 KB), normalise.js (4.3 KB), style.css (2.8 KB) and the page
 /// (2.3–2.9 KB). bench/search_bytes.sh also counts the page icon the browser asks for (170 B),
 /// and its zlib compresses the Chinese index less well than gzip does (16.8 KB).
-const COLD_SEARCH_CEILING: [(&str, usize); 3] = [("zh", 31_550), ("en", 32_050), ("ru", 39_250)];
+const COLD_SEARCH_CEILING: [(&str, usize); 3] = [("zh", 31_850), ("en", 32_350), ("ru", 39_550)];
 const COLD_SEARCH_GOAL: usize = 32 * 1024;
 
 /// The files a page loads before any script runs: its stylesheets, preloaded modules and
