@@ -21,7 +21,7 @@ use crate::listing::{TAGS_INDEX, tag_of};
 use crate::model::{Files, Page, Put, Rendered, Site};
 use crate::theme::{Assets, Theme};
 pub(crate) use html::escape_html;
-use html::{CONTENT_MARK, content_is_only_inserted};
+use html::{CONTENT_MARK, content_is_only_inserted, put_content};
 use lists::{PagingByKey, cut, list_page, paging_by_key, terms};
 use rayon::prelude::*;
 use serde_json::{Value as Json, json};
@@ -273,7 +273,7 @@ impl Shared<'_> {
     /// without copying them when no memo holds them too.
     fn splice(&self, made: Unspliced, rendered: &Rendered) -> Files {
         let html = |text: String| match self.splice {
-            true => text.replace(CONTENT_MARK, &rendered.html).into_bytes(),
+            true => put_content(&text, &rendered.html),
             false => text.into_bytes(),
         };
         match Arc::try_unwrap(made) {
