@@ -31,8 +31,8 @@ pub(crate) use templates::TemplateCache;
 use templates::template_error;
 use tera::Tera;
 use values::{
-    ByKey, Listings, Map, Translations, ancestors, by_key, common_context, insert_navigation,
-    listings, page_value, summary, translations,
+    Ancestry, ByKey, Listings, Map, Translations, ancestry, ancestry_key, by_key, common_context,
+    insert_navigation, listings, page_value, summary, translations,
 };
 
 /// What rendering needs besides the site and its pages.
@@ -63,14 +63,20 @@ pub(crate) fn render(
         .flatten()
         .map(|(page, _)| format!("{}index.html", page.url_path))
         .collect();
-    let listings = Arc::new(listings(site));
-    let bound = functions::bind(site, inputs, &listings);
+    // What every page reads, each over the whole site: made side by side.
+    let ((listings, ancestry), (translations, links)) = rayon::join(
+        || rayon::join(|| listings(site), || ancestry(site)),
+        || rayon::join(|| translations(site), || functions::links(site)),
+    );
+    let listings = Arc::new(listings);
+    let bound = functions::bind(site, inputs, &listings, links);
     let shared = Shared {
         site,
         theme: inputs.theme,
         bound: &bound,
         listings: &listings,
-        translations: translations(site),
+        translations,
+        ancestry,
         by_key: by_key(site),
         paging: paging_by_key(site),
         splice: content_is_only_inserted(inputs.theme),
@@ -159,6 +165,8 @@ struct Shared<'a> {
     bound: &'a BTreeMap<String, Tera>,
     listings: &'a Listings,
     translations: Translations,
+    /// Each page's section pages above it.
+    ancestry: Ancestry<'a>,
     by_key: ByKey<'a>,
     paging: PagingByKey<'a>,
     splice: bool,
@@ -187,11 +195,12 @@ impl Shared<'_> {
         own.insert("lang".into(), json!(page.lang));
         own.insert("language".into(), json!(site.config.language(&page.lang)));
         let translations = &self.translations[&page.key];
-        let value = page_value(site, page, rendered, content, translations);
+        let ancestors = &self.ancestry[&ancestry_key(page)];
+        let value = page_value(site, page, rendered, content, translations, ancestors);
         own.insert("page".into(), value);
         insert_navigation(&mut own, site, page, &self.by_key, self.listings);
         let search = self.by_key.contains_key(&("search", page.lang.as_str()));
-        let json_ld = preview::json_ld(site, page, &ancestors(site, page), search);
+        let json_ld = preview::json_ld(site, page, ancestors, search);
         own.insert("json_ld".into(), json!(json_ld));
         own.insert("print_url".into(), self.print_url(&page.lang));
         let section = self.section(page, tag);
@@ -225,7 +234,7 @@ impl Shared<'_> {
             ctx.insert("section", &section);
             ctx.insert("paginator", &paginator);
             if n > 1 {
-                let value = page_value(site, page, rendered, content, translations);
+                let value = page_value(site, page, rendered, content, translations, ancestors);
                 ctx.insert("page", &list_page(&self.paging, value, page, n));
             }
             let html = self.render_one(ctx, &template, page)?;

@@ -3,6 +3,7 @@
 
 use super::lists::tag_links;
 use crate::model::{Page, Rendered, Site, page_url_path, url_path};
+use rayon::prelude::*;
 use serde_json::{Value as Json, json};
 use std::collections::{BTreeMap, HashMap};
 
@@ -44,57 +45,108 @@ pub(super) fn translations(site: &Site) -> Translations {
     map
 }
 
+/// What a list shows of a page, and the fields of `page` it shares with them.
 pub(super) fn summary(site: &Site, page: &Page) -> Json {
-    json!({
-        "key": page.key,
-        "title": page.front.title,
-        "summary": page.front.summary,
-        "description": page.front.description,
-        "date": page.front.date,
-        "updated": page.front.updated,
-        "weight": page.front.weight,
-        "tags": page.front.tags,
-        "fields": page.front.fields,
-        "extra": page.front.extra,
-        "url": format!("{}{}", site.config.base_path(), page.url_path),
-        "permalink": format!("{}{}", site.config.base_url, page.url_path),
-    })
+    Json::Object(summary_fields(site, page))
 }
 
+fn summary_fields(site: &Site, page: &Page) -> Map {
+    let front = &page.front;
+    let mut map = Map::new();
+    let mut put = |name: &str, value: Json| map.insert(name.to_string(), value);
+    put("key", Json::from(page.key.as_str()));
+    put("title", Json::from(front.title.as_str()));
+    put("summary", json!(front.summary));
+    put("description", json!(front.description));
+    put("date", json!(front.date));
+    put("updated", json!(front.updated));
+    put("weight", json!(front.weight));
+    put("tags", json!(front.tags));
+    put(
+        "fields",
+        Json::Object(front.fields.clone().into_iter().collect()),
+    );
+    put("extra", front.extra.clone());
+    let base_path = site.config.base_path();
+    put("url", Json::String(format!("{base_path}{}", page.url_path)));
+    let base_url = &site.config.base_url;
+    put(
+        "permalink",
+        Json::String(format!("{base_url}{}", page.url_path)),
+    );
+    map
+}
+
+/// What templates read as `page`: `translations` are the page's (of [`translations`]),
+/// `ancestors` its (of [`ancestry`]).
 pub(super) fn page_value(
     site: &Site,
     page: &Page,
     rendered: &Rendered,
     content: &str,
     translations: &[Json],
+    ancestors: &[Json],
 ) -> Json {
-    let mut value = summary(site, page);
-    let extra = json!({
-        "lang": page.lang,
-        "dir": page.dir,
-        "is_index": page.is_index,
-        "generated": page.generated,
-        "fallback": page.fallback,
-        "canonical": format!("{}{}", site.config.base_url, if page.fallback { page_url_path(&page.key, &site.config.default_language, page.front.slug.as_deref()) } else { page.url_path.clone() }),
-        "keywords": page.front.keywords,
-        "authors": page.front.authors,
-        "source_tag": site.config.language(&site.config.default_language).map(|l| l.tag.as_str()),
-        "source": page.source.to_string_lossy().replace('\\', "/"),
-        "content": content,
-        "has_body": !rendered.html.trim().is_empty(),
-        "toc": rendered.toc,
-        "translations": translations,
-        "ancestors": ancestors(site, page),
-        "tag_links": tag_links(site, page),
-    });
-    if let (Json::Object(a), Json::Object(b)) = (&mut value, extra) {
-        a.extend(b);
+    let config = &site.config;
+    let mut map = summary_fields(site, page);
+    let mut put = |name: &str, value: Json| map.insert(name.to_string(), value);
+    put("lang", Json::from(page.lang.as_str()));
+    put("dir", Json::from(page.dir.as_str()));
+    put("is_index", Json::Bool(page.is_index));
+    put("generated", Json::Bool(page.generated));
+    put("fallback", Json::Bool(page.fallback));
+    let canonical = match page.fallback {
+        true => page_url_path(
+            &page.key,
+            &config.default_language,
+            page.front.slug.as_deref(),
+        ),
+        false => page.url_path.clone(),
+    };
+    put(
+        "canonical",
+        Json::String(format!("{}{canonical}", config.base_url)),
+    );
+    put("keywords", json!(page.front.keywords));
+    put("authors", json!(page.front.authors));
+    let source_tag = config
+        .language(&config.default_language)
+        .map(|l| l.tag.as_str());
+    put("source_tag", json!(source_tag));
+    let source = page.source.to_string_lossy().replace('\\', "/");
+    put("source", Json::String(source));
+    put("content", Json::from(content));
+    put("has_body", Json::Bool(!rendered.html.trim().is_empty()));
+    put("toc", json!(rendered.toc));
+    put("translations", Json::Array(translations.to_vec()));
+    put("ancestors", Json::Array(ancestors.to_vec()));
+    put("tag_links", Json::Array(tag_links(site, page)));
+    Json::Object(map)
+}
+
+/// Each page's ancestors (of [`ancestors`]), by what they depend on ([`ancestry_key`]): a
+/// folder's pages share theirs.
+pub(super) type Ancestry<'a> = HashMap<AncestryKey<'a>, Vec<Json>>;
+
+/// A page's language and folder, whether it is its folder's own page, whether it is the home
+/// page.
+type AncestryKey<'a> = (&'a str, &'a str, bool, bool);
+
+pub(super) fn ancestry_key(page: &Page) -> AncestryKey<'_> {
+    (&page.lang, &page.dir, page.is_index, page.key == "_index")
+}
+
+pub(super) fn ancestry(site: &Site) -> Ancestry<'_> {
+    let mut all = Ancestry::new();
+    for page in &site.pages {
+        all.entry(ancestry_key(page))
+            .or_insert_with(|| ancestors(site, page));
     }
-    value
+    all
 }
 
 /// Section pages above this page, home first, for breadcrumbs.
-pub(super) fn ancestors(site: &Site, page: &Page) -> Vec<Json> {
+fn ancestors(site: &Site, page: &Page) -> Vec<Json> {
     let mut dirs = vec![String::new()];
     let mut acc = String::new();
     let own_dir_is_ancestor = !page.is_index;
@@ -164,27 +216,43 @@ pub(super) fn listings(site: &Site) -> Listings {
                 .push(page);
         }
     }
+    // The members of each list, then each list's values made in parallel: the summaries of
+    // every page of the site.
+    let lists: Vec<(&Page, Vec<&Page>, Vec<&Page>)> = site
+        .pages
+        .iter()
+        .filter(|p| p.is_index)
+        .map(|page| {
+            let pages = members.remove(&(page.lang.as_str(), page.dir.as_str()));
+            let subs = subsections.remove(&(page.lang.as_str(), page.dir.clone()));
+            (page, pages.unwrap_or_default(), subs.unwrap_or_default())
+        })
+        .collect();
+    let values: Vec<Json> = lists
+        .par_iter()
+        .map(|(page, pages, subs)| listing(site, page, pages, subs))
+        .collect();
     let mut out: Listings = BTreeMap::new();
-    for page in site.pages.iter().filter(|p| p.is_index) {
-        let mut pages = members
-            .remove(&(page.lang.as_str(), page.dir.as_str()))
-            .unwrap_or_default();
-        pages.sort_by_key(|p| p.order_key());
-        let mut subs = subsections
-            .remove(&(page.lang.as_str(), page.dir.clone()))
-            .unwrap_or_default();
-        subs.sort_by_key(|p| p.order_key());
-        let mut value = summary(site, page);
-        value["pages"] = pages.iter().map(|p| summary(site, p)).collect();
-        value["subsections"] = subs.iter().map(|p| summary(site, p)).collect();
-        if page.key == "_index" {
-            value["latest"] = latest(site, &page.lang);
-        }
+    for ((page, _, _), value) in lists.iter().zip(values) {
         out.entry(page.lang.clone())
             .or_default()
             .insert(page.dir.clone(), value);
     }
     out
+}
+
+/// A section's list: its page's summary with those of its pages and subsections, sorted.
+fn listing(site: &Site, page: &Page, pages: &[&Page], subs: &[&Page]) -> Json {
+    let (mut pages, mut subs) = (pages.to_vec(), subs.to_vec());
+    pages.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    subs.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    let mut value = summary(site, page);
+    value["pages"] = pages.iter().map(|p| summary(site, p)).collect();
+    value["subsections"] = subs.iter().map(|p| summary(site, p)).collect();
+    if page.key == "_index" {
+        value["latest"] = latest(site, &page.lang);
+    }
+    value
 }
 
 /// How many pages the home page's `section.latest` lists.
@@ -197,19 +265,18 @@ fn latest(site: &Site, lang: &str) -> Json {
         .iter()
         .filter(|p| p.lang == lang && !p.is_index && p.front.date.is_some())
         .collect();
-    dated.sort_by_key(|p| {
-        let date = p.front.date.as_ref().map(|d| d.instant);
-        (
-            std::cmp::Reverse(date),
-            p.front.title.clone(),
-            p.key.clone(),
-        )
-    });
+    dated.sort_by(|a, b| newest_first(a).cmp(&newest_first(b)));
     dated
         .iter()
         .take(LATEST)
         .map(|p| summary(site, p))
         .collect()
+}
+
+/// The order of [`latest`]: newest first, then by title, then by key.
+fn newest_first(p: &Page) -> (std::cmp::Reverse<Option<jiff::Timestamp>>, &str, &str) {
+    let date = p.front.date.as_ref().map(|d| d.instant);
+    (std::cmp::Reverse(date), &p.front.title, &p.key)
 }
 
 /// Pages by (key, language), so per-page lookups stay O(log n) on large sites.
