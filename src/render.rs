@@ -195,12 +195,12 @@ impl Shared<'_> {
         own.insert("lang".into(), json!(page.lang));
         own.insert("language".into(), json!(site.config.language(&page.lang)));
         let translations = &self.translations[&page.key];
-        let ancestors = &self.ancestry[&ancestry_key(page)];
+        let (ancestors, items) = &self.ancestry[&ancestry_key(page)];
         let value = page_value(site, page, rendered, content, translations, ancestors);
         own.insert("page".into(), value);
         insert_navigation(&mut own, site, page, &self.by_key, self.listings);
         let search = self.by_key.contains_key(&("search", page.lang.as_str()));
-        let json_ld = preview::json_ld(site, page, ancestors, search);
+        let json_ld = preview::json_ld(site, page, (ancestors, items), search);
         own.insert("json_ld".into(), json!(json_ld));
         own.insert("print_url".into(), self.print_url(&page.lang));
         let section = self.section(page, tag);
@@ -256,7 +256,7 @@ impl Shared<'_> {
                 .map(|p| summary(site, p))
                 .collect();
             let mut section = summary(site, page);
-            section["pages"] = json!(pages);
+            section["pages"] = Json::Array(pages);
             section["subsections"] = json!([]);
             Some(section)
         } else if page.is_index {

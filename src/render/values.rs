@@ -124,9 +124,10 @@ pub(super) fn page_value(
     Json::Object(map)
 }
 
-/// Each page's ancestors (of [`ancestors`]), by what they depend on ([`ancestry_key`]): a
+/// Each page's ancestors (of [`ancestors`]) with their JSON-LD items (of
+/// [`super::preview::breadcrumb_items`]), by what they depend on ([`ancestry_key`]): a
 /// folder's pages share theirs.
-pub(super) type Ancestry<'a> = HashMap<AncestryKey<'a>, Vec<Json>>;
+pub(super) type Ancestry<'a> = HashMap<AncestryKey<'a>, (Vec<Json>, String)>;
 
 /// A page's language and folder, whether it is its folder's own page, whether it is the home
 /// page.
@@ -137,10 +138,14 @@ pub(super) fn ancestry_key(page: &Page) -> AncestryKey<'_> {
 }
 
 pub(super) fn ancestry(site: &Site) -> Ancestry<'_> {
+    let (base_url, base_path) = (&site.config.base_url, site.config.base_path());
     let mut all = Ancestry::new();
     for page in &site.pages {
-        all.entry(ancestry_key(page))
-            .or_insert_with(|| ancestors(site, page));
+        all.entry(ancestry_key(page)).or_insert_with(|| {
+            let list = ancestors(site, page);
+            let items = super::preview::breadcrumb_items(base_url, base_path, &list);
+            (list, items)
+        });
     }
     all
 }
