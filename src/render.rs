@@ -32,7 +32,8 @@ use templates::template_error;
 use tera::Tera;
 use values::{
     Ancestry, ByKey, Listings, Map, Translations, ancestry, ancestry_key, by_key, common_context,
-    insert_navigation, listings, page_value, summary, translations,
+    insert_navigation, language_navigation, listings, page_navigation, page_value, summary,
+    translations,
 };
 
 /// What rendering needs besides the site and its pages.
@@ -86,21 +87,25 @@ pub(crate) fn render(
     let site_key = (memo.as_ref())
         .map(|_| RenderMemo::site_key(site, inputs.theme, inputs.assets, shared.splice));
     let reuse = memo.as_deref();
-    // One context per worker, holding the data every page shares; each page replaces its own
-    // entries, so the shared data is copied once per worker rather than once per page.
+    // One context per worker and language, holding the data every page shares and what the
+    // language's pages share; each page replaces its own entries, so the shared data is made
+    // once per worker rather than once per page.
     type Made = (Files, Option<(u64, Unspliced)>);
     let results: Vec<Result<Made, Diagnostic>> = site
         .pages
         .par_iter()
         .zip(pages)
         .map_init(
-            || common.clone(),
-            |ctx, (page, rendered)| {
+            Vec::<(&str, tera::Context)>::new,
+            |contexts, (page, rendered)| {
                 let key = site_key.map(|k| RenderMemo::page_key(k, rendered, shared.splice));
                 let reused = reuse.zip(key).and_then(|(memo, key)| memo.get(page, key));
                 let made = match reused {
                     Some(made) => made,
-                    None => Arc::new(shared.page(ctx, page, rendered)?),
+                    None => {
+                        let ctx = shared.context_of(contexts, &common, &page.lang);
+                        Arc::new(shared.page(ctx, page, rendered)?)
+                    }
                 };
                 let keep = key.map(|key| (key, Arc::clone(&made)));
                 let files = shared.splice(made, rendered);
@@ -174,9 +179,39 @@ struct Shared<'a> {
     print: &'a crate::print::Order<'a>,
 }
 
-impl Shared<'_> {
+impl<'a> Shared<'a> {
+    /// The context of `lang`'s pages among a worker's `contexts`, made from `common` on first
+    /// use.
+    fn context_of<'c>(
+        &self,
+        contexts: &'c mut Vec<(&'a str, tera::Context)>,
+        common: &tera::Context,
+        lang: &str,
+    ) -> &'c mut tera::Context {
+        let at = match contexts.iter().position(|(l, _)| *l == lang) {
+            Some(at) => at,
+            None => {
+                let mut own = Map::new();
+                own.insert("lang".into(), json!(lang));
+                own.insert("language".into(), json!(self.site.config.language(lang)));
+                own.insert("print_url".into(), self.print_url(lang));
+                language_navigation(&mut own, self.site, lang, &self.by_key);
+                let mut ctx = common.clone();
+                ctx.extend(tera::Context::from_value(Json::Object(own)).unwrap_or_default());
+                let lang = self
+                    .site
+                    .config
+                    .language(lang)
+                    .map_or("", |l| l.code.as_str());
+                contexts.push((lang, ctx));
+                contexts.len() - 1
+            }
+        };
+        &mut contexts[at].1
+    }
+
     /// The page's file, or for a paginated list one file per list page, before its HTML is
-    /// put in ([`Shared::splice`]).
+    /// put in ([`Shared::splice`]); `ctx` is its language's ([`Shared::context_of`]).
     fn page(
         &self,
         ctx: &mut tera::Context,
@@ -192,17 +227,14 @@ impl Shared<'_> {
             &rendered.html
         };
         let mut own = Map::new();
-        own.insert("lang".into(), json!(page.lang));
-        own.insert("language".into(), json!(site.config.language(&page.lang)));
         let translations = &self.translations[&page.key];
         let (ancestors, items) = &self.ancestry[&ancestry_key(page)];
         let value = page_value(site, page, rendered, content, translations, ancestors);
         own.insert("page".into(), value);
-        insert_navigation(&mut own, site, page, &self.by_key, self.listings);
+        page_navigation(&mut own, site, page, &self.by_key, self.listings);
         let search = self.by_key.contains_key(&("search", page.lang.as_str()));
         let json_ld = preview::json_ld(site, page, (ancestors, items), search);
         own.insert("json_ld".into(), json!(json_ld));
-        own.insert("print_url".into(), self.print_url(&page.lang));
         let section = self.section(page, tag);
         if page.key == TAGS_INDEX {
             own.insert("terms".into(), terms(site, &page.lang));
@@ -231,12 +263,14 @@ impl Shared<'_> {
         let mut files = Vec::with_capacity(paging.pages);
         for n in 1..=paging.pages {
             let (section, paginator) = cut(site, &section, paging, n, page);
-            ctx.insert("section", &section);
-            ctx.insert("paginator", &paginator);
+            let mut own = Map::new();
+            own.insert("section".into(), section);
+            own.insert("paginator".into(), paginator);
             if n > 1 {
                 let value = page_value(site, page, rendered, content, translations, ancestors);
-                ctx.insert("page", &list_page(&self.paging, value, page, n));
+                own.insert("page".into(), list_page(&self.paging, value, page, n));
             }
+            ctx.extend(tera::Context::from_value(Json::Object(own)).unwrap_or_default());
             let html = self.render_one(ctx, &template, page)?;
             let path = crate::listing::pager_path(&page.url_path, n);
             files.push((format!("{path}index.html"), html));

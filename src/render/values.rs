@@ -302,6 +302,31 @@ pub(super) fn insert_navigation(
     pages: &ByKey,
     listings: &Listings,
 ) {
+    language_navigation(ctx, site, &page.lang, pages);
+    page_navigation(ctx, site, page, pages, listings);
+}
+
+/// The home and search URLs of a language: the same for all its pages.
+pub(super) fn language_navigation(ctx: &mut Map, site: &Site, lang: &str, pages: &ByKey) {
+    let base = site.config.base_path();
+    ctx.insert(
+        "home_url".into(),
+        json!(format!("{base}{}", url_path("_index", lang))),
+    );
+    let search = pages
+        .get(&("search", lang))
+        .map(|p| format!("{base}{}", p.url_path));
+    ctx.insert("search_url".into(), json!(search));
+}
+
+/// The menu, with the item the page is in marked, and the feed URL of the page's folder.
+pub(super) fn page_navigation(
+    ctx: &mut Map,
+    site: &Site,
+    page: &Page,
+    pages: &ByKey,
+    listings: &Listings,
+) {
     let base = site.config.base_path();
     let menu: Vec<Json> = site
         .config
@@ -324,15 +349,7 @@ pub(super) fn insert_navigation(
             }))
         })
         .collect();
-    ctx.insert("menu".into(), json!(menu));
-    ctx.insert(
-        "home_url".into(),
-        json!(format!("{base}{}", url_path("_index", &page.lang))),
-    );
-    let search = pages
-        .get(&("search", page.lang.as_str()))
-        .map(|p| format!("{base}{}", p.url_path));
-    ctx.insert("search_url".into(), json!(search));
+    ctx.insert("menu".into(), Json::Array(menu));
     let feed = site
         .config
         .feeds
