@@ -167,20 +167,16 @@ pub(crate) struct Heading {
 }
 
 impl Page {
-    /// Sort order inside a section: weight first, then newest date, then title.
+    /// Sort order inside a section: weight first, then newest date, then title (then key).
+    /// Borrowed, so a sort compares without copying: `list.sort_by(|a, b| a.order_key().cmp(&b.order_key()))`.
     pub(crate) fn order_key(
         &self,
-    ) -> (
-        i64,
-        std::cmp::Reverse<Option<jiff::Timestamp>>,
-        String,
-        String,
-    ) {
+    ) -> (i64, std::cmp::Reverse<Option<jiff::Timestamp>>, &str, &str) {
         (
             self.front.weight.unwrap_or(i64::MAX),
             std::cmp::Reverse(self.front.date.as_ref().map(|d| d.instant)),
-            self.front.title.clone(),
-            self.key.clone(),
+            &self.front.title,
+            &self.key,
         )
     }
 }

@@ -8,24 +8,33 @@
 //! that language, so no state is shared between pages.
 
 mod functions;
+mod html;
 mod lists;
 mod preview;
 mod templates;
+mod values;
 
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Bundles;
 use crate::incremental::{PrintMemo, RenderMemo, Unspliced};
 use crate::listing::{TAGS_INDEX, tag_of};
-use crate::model::{Files, Page, Put, Rendered, Site, page_url_path, url_path};
+use crate::model::{Files, Page, Put, Rendered, Site};
 use crate::theme::{Assets, Theme};
-use lists::{PagingByKey, cut, list_page, paging_by_key, tag_links, terms};
+pub(crate) use html::escape_html;
+use html::{CONTENT_MARK, content_is_only_inserted, put_content};
+use lists::{PagingByKey, cut, list_page, paging_by_key, terms};
 use rayon::prelude::*;
 use serde_json::{Value as Json, json};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 pub(crate) use templates::TemplateCache;
 use templates::template_error;
 use tera::Tera;
+use values::{
+    Ancestry, ByKey, Listings, Map, Translations, ancestry, ancestry_key, by_key, common_context,
+    insert_navigation, language_navigation, listings, page_navigation, page_value, summary,
+    translations,
+};
 
 /// What rendering needs besides the site and its pages.
 pub(crate) struct Inputs<'a> {
@@ -55,14 +64,20 @@ pub(crate) fn render(
         .flatten()
         .map(|(page, _)| format!("{}index.html", page.url_path))
         .collect();
-    let listings = Arc::new(listings(site));
-    let bound = functions::bind(site, inputs, &listings);
+    // What every page reads, each over the whole site: made side by side.
+    let ((listings, ancestry), (translations, links)) = rayon::join(
+        || rayon::join(|| listings(site), || ancestry(site)),
+        || rayon::join(|| translations(site), || functions::links(site)),
+    );
+    let listings = Arc::new(listings);
+    let bound = functions::bind(site, inputs, &listings, links);
     let shared = Shared {
         site,
         theme: inputs.theme,
         bound: &bound,
         listings: &listings,
-        translations: translations(site),
+        translations,
+        ancestry,
         by_key: by_key(site),
         paging: paging_by_key(site),
         splice: content_is_only_inserted(inputs.theme),
@@ -72,21 +87,25 @@ pub(crate) fn render(
     let site_key = (memo.as_ref())
         .map(|_| RenderMemo::site_key(site, inputs.theme, inputs.assets, shared.splice));
     let reuse = memo.as_deref();
-    // One context per worker, holding the data every page shares; each page replaces its own
-    // entries, so the shared data is copied once per worker rather than once per page.
+    // One context per worker and language, holding the data every page shares and what the
+    // language's pages share; each page replaces its own entries, so the shared data is made
+    // once per worker rather than once per page.
     type Made = (Files, Option<(u64, Unspliced)>);
     let results: Vec<Result<Made, Diagnostic>> = site
         .pages
         .par_iter()
         .zip(pages)
         .map_init(
-            || common.clone(),
-            |ctx, (page, rendered)| {
+            Vec::<(&str, tera::Context)>::new,
+            |contexts, (page, rendered)| {
                 let key = site_key.map(|k| RenderMemo::page_key(k, rendered, shared.splice));
                 let reused = reuse.zip(key).and_then(|(memo, key)| memo.get(page, key));
                 let made = match reused {
                     Some(made) => made,
-                    None => Arc::new(shared.page(ctx, page, rendered)?),
+                    None => {
+                        let ctx = shared.context_of(contexts, &common, &page.lang);
+                        Arc::new(shared.page(ctx, page, rendered)?)
+                    }
                 };
                 let keep = key.map(|key| (key, Arc::clone(&made)));
                 let files = shared.splice(made, rendered);
@@ -151,6 +170,8 @@ struct Shared<'a> {
     bound: &'a BTreeMap<String, Tera>,
     listings: &'a Listings,
     translations: Translations,
+    /// Each page's section pages above it.
+    ancestry: Ancestry<'a>,
     by_key: ByKey<'a>,
     paging: PagingByKey<'a>,
     splice: bool,
@@ -158,9 +179,39 @@ struct Shared<'a> {
     print: &'a crate::print::Order<'a>,
 }
 
-impl Shared<'_> {
+impl<'a> Shared<'a> {
+    /// The context of `lang`'s pages among a worker's `contexts`, made from `common` on first
+    /// use.
+    fn context_of<'c>(
+        &self,
+        contexts: &'c mut Vec<(&'a str, tera::Context)>,
+        common: &tera::Context,
+        lang: &str,
+    ) -> &'c mut tera::Context {
+        let at = match contexts.iter().position(|(l, _)| *l == lang) {
+            Some(at) => at,
+            None => {
+                let mut own = Map::new();
+                own.insert("lang".into(), json!(lang));
+                own.insert("language".into(), json!(self.site.config.language(lang)));
+                own.insert("print_url".into(), self.print_url(lang));
+                language_navigation(&mut own, self.site, lang, &self.by_key);
+                let mut ctx = common.clone();
+                ctx.extend(tera::Context::from_value(Json::Object(own)).unwrap_or_default());
+                let lang = self
+                    .site
+                    .config
+                    .language(lang)
+                    .map_or("", |l| l.code.as_str());
+                contexts.push((lang, ctx));
+                contexts.len() - 1
+            }
+        };
+        &mut contexts[at].1
+    }
+
     /// The page's file, or for a paginated list one file per list page, before its HTML is
-    /// put in ([`Shared::splice`]).
+    /// put in ([`Shared::splice`]); `ctx` is its language's ([`Shared::context_of`]).
     fn page(
         &self,
         ctx: &mut tera::Context,
@@ -176,16 +227,14 @@ impl Shared<'_> {
             &rendered.html
         };
         let mut own = Map::new();
-        own.insert("lang".into(), json!(page.lang));
-        own.insert("language".into(), json!(site.config.language(&page.lang)));
         let translations = &self.translations[&page.key];
-        let value = page_value(site, page, rendered, content, translations);
+        let (ancestors, items) = &self.ancestry[&ancestry_key(page)];
+        let value = page_value(site, page, rendered, content, translations, ancestors);
         own.insert("page".into(), value);
-        insert_navigation(&mut own, site, page, &self.by_key, self.listings);
+        page_navigation(&mut own, site, page, &self.by_key, self.listings);
         let search = self.by_key.contains_key(&("search", page.lang.as_str()));
-        let json_ld = preview::json_ld(site, page, &ancestors(site, page), search);
+        let json_ld = preview::json_ld(site, page, (ancestors, items), search);
         own.insert("json_ld".into(), json!(json_ld));
-        own.insert("print_url".into(), self.print_url(&page.lang));
         let section = self.section(page, tag);
         if page.key == TAGS_INDEX {
             own.insert("terms".into(), terms(site, &page.lang));
@@ -214,12 +263,14 @@ impl Shared<'_> {
         let mut files = Vec::with_capacity(paging.pages);
         for n in 1..=paging.pages {
             let (section, paginator) = cut(site, &section, paging, n, page);
-            ctx.insert("section", &section);
-            ctx.insert("paginator", &paginator);
+            let mut own = Map::new();
+            own.insert("section".into(), section);
+            own.insert("paginator".into(), paginator);
             if n > 1 {
-                let value = page_value(site, page, rendered, content, translations);
-                ctx.insert("page", &list_page(&self.paging, value, page, n));
+                let value = page_value(site, page, rendered, content, translations, ancestors);
+                own.insert("page".into(), list_page(&self.paging, value, page, n));
             }
+            ctx.extend(tera::Context::from_value(Json::Object(own)).unwrap_or_default());
             let html = self.render_one(ctx, &template, page)?;
             let path = crate::listing::pager_path(&page.url_path, n);
             files.push((format!("{path}index.html"), html));
@@ -239,7 +290,7 @@ impl Shared<'_> {
                 .map(|p| summary(site, p))
                 .collect();
             let mut section = summary(site, page);
-            section["pages"] = json!(pages);
+            section["pages"] = Json::Array(pages);
             section["subsections"] = json!([]);
             Some(section)
         } else if page.is_index {
@@ -265,7 +316,7 @@ impl Shared<'_> {
     /// without copying them when no memo holds them too.
     fn splice(&self, made: Unspliced, rendered: &Rendered) -> Files {
         let html = |text: String| match self.splice {
-            true => text.replace(CONTENT_MARK, &rendered.html).into_bytes(),
+            true => put_content(&text, &rendered.html),
             false => text.into_bytes(),
         };
         match Arc::try_unwrap(made) {
@@ -397,298 +448,4 @@ fn choose_template(page: &Page, theme: &Theme, tag: bool) -> Result<String, Diag
     } else {
         kind.to_string()
     })
-}
-
-type Map = serde_json::Map<String, Json>;
-
-fn common_context(site: &Site) -> Map {
-    let mut ctx = Map::new();
-    ctx.insert(
-        "site".into(),
-        json!({
-            "base_url": site.config.base_url,
-            "base_path": site.config.base_path(),
-            "default_language": site.config.default_language,
-            "languages": site.config.languages,
-            "csp": crate::output::CSP,
-        }),
-    );
-    ctx.insert("data".into(), site.data.clone());
-    ctx
-}
-
-type Translations = HashMap<String, Vec<Json>>;
-
-/// For each key, the languages it exists in, with URLs, in `site.yaml` order.
-fn translations(site: &Site) -> Translations {
-    let mut map: Translations = HashMap::new();
-    let base = site.config.base_path();
-    for page in &site.pages {
-        let lang = site.config.language(&page.lang);
-        map.entry(page.key.clone()).or_default().push(json!({
-            "code": page.lang,
-            "tag": lang.map(|l| l.tag.as_str()),
-            "name": lang.map(|l| l.name.as_str()),
-            "url": format!("{base}{}", page.url_path),
-            "permalink": format!("{}{}", site.config.base_url, page.url_path),
-            "fallback": page.fallback,
-        }));
-    }
-    map
-}
-
-fn summary(site: &Site, page: &Page) -> Json {
-    json!({
-        "key": page.key,
-        "title": page.front.title,
-        "summary": page.front.summary,
-        "description": page.front.description,
-        "date": page.front.date,
-        "updated": page.front.updated,
-        "weight": page.front.weight,
-        "tags": page.front.tags,
-        "fields": page.front.fields,
-        "extra": page.front.extra,
-        "url": format!("{}{}", site.config.base_path(), page.url_path),
-        "permalink": format!("{}{}", site.config.base_url, page.url_path),
-    })
-}
-
-/// Stands for a page's HTML in the template context when templates only insert it whole
-/// (`{{ page.content | safe }}`): the HTML is put in its place after rendering, which spares
-/// tera copying the largest value of every page several times.
-const CONTENT_MARK: &str = "\u{E000}invest-guide:page.content\u{E000}";
-
-/// Whether every use of a `content` field in the theme is `{{ page.content | safe }}`.
-fn content_is_only_inserted(theme: &Theme) -> bool {
-    theme.templates.values().all(|file| {
-        let text = String::from_utf8_lossy(&file.bytes);
-        text.matches(".content").count() == text.matches("{{ page.content | safe }}").count()
-            && !text.contains("[\"content\"]")
-            && !text.contains("['content']")
-    })
-}
-
-fn page_value(
-    site: &Site,
-    page: &Page,
-    rendered: &Rendered,
-    content: &str,
-    translations: &[Json],
-) -> Json {
-    let mut value = summary(site, page);
-    let extra = json!({
-        "lang": page.lang,
-        "dir": page.dir,
-        "is_index": page.is_index,
-        "generated": page.generated,
-        "fallback": page.fallback,
-        "canonical": format!("{}{}", site.config.base_url, if page.fallback { page_url_path(&page.key, &site.config.default_language, page.front.slug.as_deref()) } else { page.url_path.clone() }),
-        "keywords": page.front.keywords,
-        "authors": page.front.authors,
-        "source_tag": site.config.language(&site.config.default_language).map(|l| l.tag.as_str()),
-        "source": page.source.to_string_lossy().replace('\\', "/"),
-        "content": content,
-        "has_body": !rendered.html.trim().is_empty(),
-        "toc": rendered.toc,
-        "translations": translations,
-        "ancestors": ancestors(site, page),
-        "tag_links": tag_links(site, page),
-    });
-    if let (Json::Object(a), Json::Object(b)) = (&mut value, extra) {
-        a.extend(b);
-    }
-    value
-}
-
-/// Section pages above this page, home first, for breadcrumbs.
-fn ancestors(site: &Site, page: &Page) -> Vec<Json> {
-    let mut dirs = vec![String::new()];
-    let mut acc = String::new();
-    let own_dir_is_ancestor = !page.is_index;
-    for part in page.dir.split('/').filter(|p| !p.is_empty()) {
-        if !acc.is_empty() {
-            acc.push('/');
-        }
-        acc.push_str(part);
-        dirs.push(acc.clone());
-    }
-    if !own_dir_is_ancestor {
-        dirs.pop();
-    }
-    if page.key == "_index" {
-        return Vec::new();
-    }
-    dirs.iter()
-        .map(|d| {
-            let mut key = if d.is_empty() { "_index".to_string() } else { format!("{d}/_index") };
-            let find = |key: &str| {
-                site.pages
-                    .binary_search_by(|p| (p.key.as_str(), lang_index(site, &p.lang)).cmp(&(key, lang_index(site, &page.lang))))
-                    .ok()
-            };
-            // A page `NAME.LANG.md` stands for the folder `NAME/` that has no `_index` file.
-            if find(&key).is_none() && find(d).is_some() {
-                key = d.clone();
-            }
-            let title = find(&key)
-                .map(|i| site.pages[i].front.title.clone())
-                .unwrap_or_default();
-            json!({"title": title, "url": format!("{}{}", site.config.base_path(), url_path(&key, &page.lang))})
-        })
-        .collect()
-}
-
-fn lang_index(site: &Site, code: &str) -> usize {
-    site.config
-        .languages
-        .iter()
-        .position(|l| l.code == code)
-        .unwrap_or(usize::MAX)
-}
-
-/// Language → section dir → {title, url, pages, subsections}, pages in section order.
-type Listings = BTreeMap<String, BTreeMap<String, Json>>;
-
-fn listings(site: &Site) -> Listings {
-    let mut members: BTreeMap<(&str, &str), Vec<&Page>> = BTreeMap::new();
-    let mut subsections: BTreeMap<(&str, String), Vec<&Page>> = BTreeMap::new();
-    for page in &site.pages {
-        if page.is_index {
-            if page.key != "_index" {
-                let parent = page
-                    .dir
-                    .rsplit_once('/')
-                    .map_or(String::new(), |(p, _)| p.to_string());
-                subsections
-                    .entry((page.lang.as_str(), parent))
-                    .or_default()
-                    .push(page);
-            }
-        } else {
-            members
-                .entry((page.lang.as_str(), page.dir.as_str()))
-                .or_default()
-                .push(page);
-        }
-    }
-    let mut out: Listings = BTreeMap::new();
-    for page in site.pages.iter().filter(|p| p.is_index) {
-        let mut pages = members
-            .remove(&(page.lang.as_str(), page.dir.as_str()))
-            .unwrap_or_default();
-        pages.sort_by_key(|p| p.order_key());
-        let mut subs = subsections
-            .remove(&(page.lang.as_str(), page.dir.clone()))
-            .unwrap_or_default();
-        subs.sort_by_key(|p| p.order_key());
-        let mut value = summary(site, page);
-        value["pages"] = pages.iter().map(|p| summary(site, p)).collect();
-        value["subsections"] = subs.iter().map(|p| summary(site, p)).collect();
-        if page.key == "_index" {
-            value["latest"] = latest(site, &page.lang);
-        }
-        out.entry(page.lang.clone())
-            .or_default()
-            .insert(page.dir.clone(), value);
-    }
-    out
-}
-
-/// How many pages the home page's `section.latest` lists.
-const LATEST: usize = 10;
-
-/// The newest dated pages of a language (not section pages), newest first, then by title.
-fn latest(site: &Site, lang: &str) -> Json {
-    let mut dated: Vec<&Page> = site
-        .pages
-        .iter()
-        .filter(|p| p.lang == lang && !p.is_index && p.front.date.is_some())
-        .collect();
-    dated.sort_by_key(|p| {
-        let date = p.front.date.as_ref().map(|d| d.instant);
-        (
-            std::cmp::Reverse(date),
-            p.front.title.clone(),
-            p.key.clone(),
-        )
-    });
-    dated
-        .iter()
-        .take(LATEST)
-        .map(|p| summary(site, p))
-        .collect()
-}
-
-/// Menu, home, search and feed URLs of the page's language.
-/// Pages by (key, language), so per-page lookups stay O(log n) on large sites.
-type ByKey<'a> = BTreeMap<(&'a str, &'a str), &'a Page>;
-
-fn by_key(site: &Site) -> ByKey<'_> {
-    site.pages
-        .iter()
-        .map(|p| ((p.key.as_str(), p.lang.as_str()), p))
-        .collect()
-}
-
-fn insert_navigation(ctx: &mut Map, site: &Site, page: &Page, pages: &ByKey, listings: &Listings) {
-    let base = site.config.base_path();
-    let menu: Vec<Json> = site
-        .config
-        .menu
-        .iter()
-        .filter_map(|key| {
-            let target = pages.get(&(key.as_str(), page.lang.as_str()))?;
-            let current = if page.key == *key {
-                Some("page")
-            } else if target.is_index && !page.is_index && page.dir == target.dir {
-                Some("true")
-            } else {
-                None
-            };
-            Some(json!({
-                "title": target.front.title,
-                "summary": target.front.summary,
-                "url": format!("{base}{}", target.url_path),
-                "current": current,
-            }))
-        })
-        .collect();
-    ctx.insert("menu".into(), json!(menu));
-    ctx.insert(
-        "home_url".into(),
-        json!(format!("{base}{}", url_path("_index", &page.lang))),
-    );
-    let search = pages
-        .get(&("search", page.lang.as_str()))
-        .map(|p| format!("{base}{}", p.url_path));
-    ctx.insert("search_url".into(), json!(search));
-    let feed = site
-        .config
-        .feeds
-        .iter()
-        .find(|f| **f == page.dir && listings[&page.lang].contains_key(*f))
-        .map(|f| {
-            format!(
-                "{base}{}atom.xml",
-                url_path(&format!("{f}/_index"), &page.lang)
-            )
-        });
-    ctx.insert("feed_url".into(), json!(feed));
-}
-
-/// HTML escaping for template output: the five characters that matter, nothing more.
-pub(crate) fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }

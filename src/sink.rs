@@ -84,11 +84,12 @@ impl Sink {
         }
     }
 
-    /// The paths of the files put so far, sorted.
+    /// The paths of the files put so far, sorted (in place too: the next call, after a few
+    /// more files, sorts what is nearly sorted).
     pub(crate) fn paths(&self) -> Vec<String> {
-        let mut paths = self.lock().paths.clone();
-        paths.sort();
-        paths
+        let mut seen = self.lock();
+        seen.paths.sort();
+        seen.paths.clone()
     }
 
     /// Takes the records of the search text, and the problems found making them in path order.

@@ -11,11 +11,27 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use tera::Tera;
 
-/// The compiled templates bound to each language of the site.
+/// (language, key) → title and URL of every page, for `url` and `link`.
+pub(super) type Links = HashMap<(String, String), Json>;
+
+/// What `url` and `link` look up: every page's title and URL.
+pub(super) fn links(site: &Site) -> Links {
+    let base = site.config.base_path();
+    site.pages
+        .iter()
+        .map(|p| {
+            let link = json!({"title": p.front.title, "url": format!("{base}{}", p.url_path)});
+            ((p.lang.clone(), p.key.clone()), link)
+        })
+        .collect()
+}
+
+/// The compiled templates bound to each language of the site; `links` is [`links`].
 pub(super) fn bind(
     site: &Site,
     inputs: &Inputs,
     listings: &Arc<Listings>,
+    links: Links,
 ) -> BTreeMap<String, Tera> {
     let base = site.config.base_path();
     let lookups = Lookups {
@@ -28,16 +44,7 @@ pub(super) fn bind(
                 .collect(),
         ),
         listings: Arc::clone(listings),
-        links: Arc::new(
-            site.pages
-                .iter()
-                .map(|p| {
-                    let link =
-                        json!({"title": p.front.title, "url": format!("{base}{}", p.url_path)});
-                    ((p.lang.clone(), p.key.clone()), link)
-                })
-                .collect(),
-        ),
+        links: Arc::new(links),
         entries: Arc::new(entries_by_id(&site.data)),
         plan: inputs
             .plan
@@ -64,7 +71,7 @@ struct Lookups {
     assets: Arc<BTreeMap<String, String>>,
     listings: Arc<Listings>,
     /// (language, key) → title and URL of every page: `url` and `link` look pages up here.
-    links: Arc<HashMap<(String, String), Json>>,
+    links: Arc<Links>,
     entries: Arc<BTreeMap<(String, String), Json>>,
     /// The plan's full text and every language's strings, for `plan_quote`.
     plan: Option<(Arc<crate::plan::Plan>, Arc<crate::i18n::Bundles>)>,

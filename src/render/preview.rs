@@ -11,26 +11,31 @@ use tera::Tera;
 
 /// The page's JSON-LD, or `None` for a page with nothing to say (a home page without search).
 /// `ancestors` are the section pages above it, home first (`{title, url}`, URLs with the base
-/// path), as the breadcrumbs show them.
+/// path), as the breadcrumbs show them, and `items` their [`breadcrumb_items`].
 pub(super) fn json_ld(
     site: &Site,
     page: &Page,
-    ancestors: &[Json],
+    (ancestors, items): (&[Json], &str),
     search: bool,
 ) -> Option<String> {
     let base_url = &site.config.base_url;
-    let value = if page.key == "_index" {
-        let language = site.config.language(&page.lang)?;
-        let mut website = json!({
-            "@context": "https://schema.org",
-            "@type": "WebSite",
-            "name": language.title,
-            "url": format!("{base_url}{}", page.url_path),
-            "inLanguage": language.tag,
-        });
-        if !search {
-            return Some(script_text(&website));
+    if page.key != "_index" {
+        if ancestors.is_empty() {
+            return None;
         }
+        let url = format!("{base_url}{}", page.url_path);
+        let own = list_item(ancestors.len() + 1, json!(page.front.title), url);
+        return Some(breadcrumb_list(items, &own));
+    }
+    let language = site.config.language(&page.lang)?;
+    let mut website = json!({
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": language.title,
+        "url": format!("{base_url}{}", page.url_path),
+        "inLanguage": language.tag,
+    });
+    if search {
         let target = format!(
             "{base_url}{}?q={{search_term_string}}",
             url_path("search", &page.lang)
@@ -40,32 +45,36 @@ pub(super) fn json_ld(
             "target": { "@type": "EntryPoint", "urlTemplate": target },
             "query-input": "required name=search_term_string",
         });
-        website
-    } else {
-        let base_path = site.config.base_path();
-        let mut items: Vec<Json> = ancestors
-            .iter()
-            .map(|a| {
-                let url = a["url"].as_str().unwrap_or_default();
-                let below = url.strip_prefix(base_path).unwrap_or(url);
-                (a["title"].clone(), format!("{base_url}{below}"))
-            })
-            .chain([(json!(page.front.title), format!("{base_url}{}", page.url_path))])
-            .enumerate()
-            .map(|(i, (name, item))| {
-                json!({"@type": "ListItem", "position": i + 1, "name": name, "item": item})
-            })
-            .collect();
-        if items.len() < 2 {
-            return None;
-        }
-        json!({
-            "@context": "https://schema.org",
-            "@type": "BreadcrumbList",
-            "itemListElement": std::mem::take(&mut items),
-        })
-    };
-    Some(script_text(&value))
+    }
+    Some(script_text(&website))
+}
+
+/// How a `BreadcrumbList` starts, as `serde_json` writes it (keys sorted, no spaces), up to
+/// its first item.
+const BREADCRUMBS: &str =
+    r#"{"@context":"https://schema.org","@type":"BreadcrumbList","itemListElement":["#;
+
+/// The JSON-LD `ListItem`s of a page's `ancestors`, each followed by a comma: the same for
+/// every page of a folder, so made once for them all.
+pub(super) fn breadcrumb_items(base_url: &str, base_path: &str, ancestors: &[Json]) -> String {
+    let mut out = String::new();
+    for (i, a) in ancestors.iter().enumerate() {
+        let url = a["url"].as_str().unwrap_or_default();
+        let below = url.strip_prefix(base_path).unwrap_or(url);
+        let item = list_item(i + 1, a["title"].clone(), format!("{base_url}{below}"));
+        out.push_str(&script_text(&item));
+        out.push(',');
+    }
+    out
+}
+
+/// The `BreadcrumbList` of `items` (of [`breadcrumb_items`]) and the page's own item.
+fn breadcrumb_list(items: &str, own: &Json) -> String {
+    format!("{BREADCRUMBS}{items}{}]}}", script_text(own))
+}
+
+fn list_item(position: usize, name: Json, item: String) -> Json {
+    json!({"@type": "ListItem", "position": position, "name": name, "item": item})
 }
 
 /// JSON that cannot end its `<script>` element or open a comment in it: `<`, `>` and `&` are
@@ -126,6 +135,28 @@ mod tests {
         assert_eq!(og_locale("pt-br"), "pt_BR");
         assert_eq!(og_locale("zh-Hans-CN"), "zh_CN");
         assert_eq!(og_locale("ru"), "ru");
+    }
+
+    // Guards the breadcrumbs written in parts: the same text as serde_json writes whole.
+    #[test]
+    fn breadcrumbs_are_the_json_serde_writes() {
+        let ancestors = [
+            json!({"title": "Home </script>", "url": "/guide/en/"}),
+            json!({"title": "A & B", "url": "/guide/en/a/"}),
+        ];
+        let items = breadcrumb_items("https://example.org/guide/", "/guide/", &ancestors);
+        let url = |path: &str| format!("https://example.org/guide/{path}");
+        let own = list_item(3, json!("Ж \"x\""), url("en/a/b/"));
+        let whole = json!({
+            "@context": "https://schema.org",
+            "@type": "BreadcrumbList",
+            "itemListElement": [
+                list_item(1, json!("Home </script>"), url("en/")),
+                list_item(2, json!("A & B"), url("en/a/")),
+                own.clone(),
+            ],
+        });
+        assert_eq!(breadcrumb_list(&items, &own), script_text(&whole));
     }
 
     // Guards the end of the script element: a title with `</script>` must stay inside the JSON.
