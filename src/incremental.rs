@@ -33,6 +33,8 @@ pub(crate) struct Memo {
     pub(crate) markdown: MarkdownMemo,
     pub(crate) render: RenderMemo,
     pub(crate) search: SearchMemo,
+    /// Each language's search index.
+    pub(crate) index: crate::search::IndexMemo,
 }
 
 /// A key: a hash (SipHash, fixed keys) of every input fed to it, in order.

@@ -272,7 +272,8 @@ fn pipeline(
     sink.put_all(redirects);
     let (texts, unreadable) = sink.take_texts();
     run.stage("search index", || {
-        search::build(&site, &sink.paths(), texts, unreadable, &sink)
+        let memo = cache.memo.on.then_some(&mut cache.memo.index);
+        search::build(&site, &sink.paths(), texts, unreadable, &sink, memo)
     })?;
     if let Some(memo) = sink.take_memo() {
         cache.memo.search = memo;

@@ -35,6 +35,7 @@ pub(crate) mod normalise;
 mod numerals;
 pub(crate) mod query;
 mod rank;
+mod reuse;
 mod split;
 mod terms;
 
@@ -43,6 +44,7 @@ pub use index::{Index, IndexPage};
 pub use normalise::{tokens, word_lists};
 pub use query::{Concepts, parse_query, word_start};
 pub use rank::{Hit, query_plan, search, with_typos, with_word_start};
+pub(crate) use reuse::IndexMemo;
 pub use split::{Manifest, PageRecord, Shard, Split, search_files};
 
 use crate::diagnostic::Diagnostic;
@@ -156,13 +158,15 @@ fn unreadable(path: &str, e: &str) -> Diagnostic {
 /// `paths` (every file built), from the records [`page_text`] made of its pages, in any order;
 /// in the split form (when the whole index would be larger than `search.split_over`) with its
 /// shards and chunks, each language's files handed to `out` as soon as they are made.
-/// `problems` are those [`page_text`] found, in path order: they fail the stage.
+/// `problems` are those [`page_text`] found, in path order: they fail the stage. With a `memo`
+/// (`serve`), only what changed since the last build is made again (`reuse.rs`).
 pub(crate) fn build(
     site: &Site,
     paths: &[String],
     mut texts: Vec<PageText>,
     problems: Vec<Diagnostic>,
     out: &dyn Put,
+    mut memo: Option<&mut IndexMemo>,
 ) -> Result<(), Vec<Diagnostic>> {
     let synonyms = synonyms(site)?;
     if !problems.is_empty() {
@@ -170,6 +174,7 @@ pub(crate) fn build(
     }
     let expected = languages(site);
     texts.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut written = Vec::new();
     for lang in &site.config.languages {
         let code = &lang.code;
         let page = search_page(code);
@@ -187,15 +192,23 @@ pub(crate) fn build(
         (docs, texts) = std::mem::take(&mut texts)
             .into_iter()
             .partition(|(url, _, _)| url.starts_with(&prefix));
-        let index = index::index(code, &synonyms, docs);
         let dir = format!("{code}/search/");
         let put = |name: String, bytes: Vec<u8>| out.put(format!("{dir}{name}"), bytes);
-        write_index(index, site.config.search.split_over, &put).map_err(|e| {
+        let split_over = site.config.search.split_over;
+        let made = match &mut memo {
+            Some(memo) => memo.write(code, &synonyms, split_over, docs, &put),
+            None => write_index(index::index(code, &synonyms, docs), split_over, &put),
+        };
+        made.map_err(|e| {
             vec![Diagnostic::error(
                 format!("{code}/search/index.json"),
                 format!("cannot write the search index: {e}"),
             )]
         })?;
+        written.push(code.as_str());
+    }
+    if let Some(memo) = memo {
+        memo.retain(&written);
     }
     Ok(())
 }
