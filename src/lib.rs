@@ -229,6 +229,11 @@ fn pipeline(
     for page in &mut site.pages {
         page.body = String::new();
     }
+    if cache.memo.on {
+        // Which pages' Markdown output is the last build's: their files may be too.
+        let keys = cache.memo.markdown.keys(&site.pages);
+        cache.memo.render.set_markdown(keys);
+    }
     let templates = run.stage("templates", || cache.templates.compile(&theme))?;
     let mut assets = theme::fingerprint(&theme);
     let rules_file = run.stage("rules file", || {

@@ -4,6 +4,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::{Rendered, Site};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Link stage: every local link of every page (`pages[i]` is the Markdown stage's output for
 /// `site.pages[i]`) must name a file of the built site (`paths`, below the output folder) and,
@@ -119,7 +120,7 @@ pub(crate) fn absolute_urls(html: &[u8]) -> Vec<String> {
 /// Pages that no page of another key links to (translations link each other through the
 /// language switcher, so they do not count). Home and section pages are never orphans. `urls`
 /// holds, for built HTML files (by path below the output folder), their [`absolute_urls`].
-pub(crate) fn orphans(site: &Site, urls: &[(String, Vec<String>)]) -> Vec<Diagnostic> {
+pub(crate) fn orphans(site: &Site, urls: &[(String, Arc<Vec<String>>)]) -> Vec<Diagnostic> {
     let base = site.config.base_path();
     let mut key_of: BTreeMap<String, &str> = site
         .pages
@@ -138,7 +139,7 @@ pub(crate) fn orphans(site: &Site, urls: &[(String, Vec<String>)]) -> Vec<Diagno
         let Some(&from) = key_of.get(path) else {
             continue;
         };
-        for url in links {
+        for url in links.iter() {
             linked_from.entry(url.clone()).or_default().insert(from);
         }
     }

@@ -74,21 +74,23 @@ pub(crate) fn render(
     let reuse = memo.as_deref();
     // One context per worker, holding the data every page shares; each page replaces its own
     // entries, so the shared data is copied once per worker rather than once per page.
-    type Made = (Files, Option<(u64, Unspliced)>);
+    type Made = (Files, Option<(u64, Unspliced, Option<u64>)>);
     let results: Vec<Result<Made, Diagnostic>> = site
         .pages
         .par_iter()
         .zip(pages)
+        .enumerate()
         .map_init(
             || common.clone(),
-            |ctx, (page, rendered)| {
+            |ctx, (n, (page, rendered))| {
                 let key = site_key.map(|k| RenderMemo::page_key(k, rendered, shared.splice));
-                let reused = reuse.zip(key).and_then(|(memo, key)| memo.get(page, key));
-                let made = match reused {
-                    Some(made) => made,
-                    None => Arc::new(shared.page(ctx, page, rendered)?),
+                let markdown = reuse.and_then(|memo| memo.markdown(n));
+                let reused = (reuse.zip(key)).and_then(|(memo, key)| memo.get(page, key, markdown));
+                let (made, unchanged) = match reused {
+                    Some(reused) => reused,
+                    None => (Arc::new(shared.page(ctx, page, rendered)?), false),
                 };
-                let keep = key.map(|key| (key, Arc::clone(&made)));
+                let keep = key.map(|key| (key, Arc::clone(&made), markdown));
                 let files = shared.splice(made, rendered);
                 rendered.html = String::new();
                 let mut kept = Files::new();
@@ -96,7 +98,10 @@ pub(crate) fn render(
                     if chapters.contains(&path) {
                         kept.push((path.clone(), html.clone()));
                     }
-                    out.put(path, html);
+                    match unchanged {
+                        true => out.put_unchanged(path, html),
+                        false => out.put(path, html),
+                    }
                 }
                 Ok((kept, keep))
             },
@@ -109,7 +114,7 @@ pub(crate) fn render(
         match r {
             Ok((chapter, keep)) => {
                 kept.extend(chapter);
-                made.extend(keep.map(|(key, files)| (page, key, files)));
+                made.extend(keep.map(|(key, files, markdown)| (page, key, files, markdown)));
             }
             Err(d) => problems.push(d),
         }

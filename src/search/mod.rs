@@ -99,19 +99,27 @@ pub(crate) fn page_text(
     Ok(page.map(|(title, sections)| (url(path), title, sections)))
 }
 
-/// As [`page_text`], reusing what `memo` read from a page of the same path and bytes; also
-/// returns what was read, for the next build's memo (`None` for a file that is not indexed).
+/// As [`page_text`], reusing what `memo` read from a page of the same path and bytes (known
+/// to be the same when `unchanged`: then they are not even hashed); also returns what was
+/// read, for the next build's memo (`None` for a file that is not indexed).
 pub(crate) fn page_text_reusing(
     languages: &[String],
     path: &str,
     bytes: &[u8],
     memo: &SearchMemo,
+    unchanged: bool,
 ) -> (Result<Option<PageText>, Diagnostic>, Option<Read>) {
     if !indexed(languages, path) {
         return (Ok(None), None);
     }
-    let key = SearchMemo::page_key(bytes);
-    let read = memo.get(path, key).unwrap_or_else(|| Arc::new(read(bytes)));
+    let (key, read) = match memo.last(path).filter(|_| unchanged) {
+        Some(last) => last,
+        None => {
+            let key = SearchMemo::page_key(bytes);
+            let read = memo.get(path, key).unwrap_or_else(|| Arc::new(read(bytes)));
+            (key, read)
+        }
+    };
     (record(path, &read), Some((path.to_string(), key, read)))
 }
 
