@@ -141,8 +141,13 @@ impl RenderMemo {
     pub(crate) fn page_key(site_key: u64, rendered: &Rendered, splice: bool) -> u64 {
         let mut key = Key::new();
         key.0.write_u64(site_key);
-        key.debug(&rendered.toc)
-            .debug(&rendered.html.trim().is_empty());
+        key.0.write_usize(rendered.toc.len());
+        for heading in &rendered.toc {
+            let crate::model::Heading { level, id, title } = heading;
+            key.0.write_u8(*level);
+            key.bytes(id.as_bytes()).bytes(title.as_bytes());
+        }
+        key.debug(&rendered.html.trim().is_empty());
         if !splice {
             key.bytes(rendered.html.as_bytes());
         }

@@ -273,11 +273,16 @@ impl Shared<'_> {
             true => text.replace(CONTENT_MARK, &rendered.html).into_bytes(),
             false => text.into_bytes(),
         };
+        // A file the memo holds too is read in place: `replace` makes the copy.
+        let copy = |text: &String| match self.splice {
+            true => text.replace(CONTENT_MARK, &rendered.html).into_bytes(),
+            false => text.clone().into_bytes(),
+        };
         match Arc::try_unwrap(made) {
             Ok(made) => made.into_iter().map(|(p, text)| (p, html(text))).collect(),
             Err(shared) => shared
                 .iter()
-                .map(|(p, text)| (p.clone(), html(text.clone())))
+                .map(|(p, text)| (p.clone(), copy(text)))
                 .collect(),
         }
     }
