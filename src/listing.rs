@@ -60,7 +60,7 @@ pub(crate) fn add_tag_pages(
     let mut first: BTreeMap<(String, String), (PathBuf, usize)> = BTreeMap::new();
     let mut problems = Vec::new();
     let mut tagged: Vec<&Page> = pages.iter().filter(|p| !p.front.tags.is_empty()).collect();
-    tagged.sort_by_key(|p| p.order_key());
+    tagged.sort_by_cached_key(|p| p.order_key());
     for page in tagged {
         let line = page.front.lines.get("tags").copied().unwrap_or(1);
         for name in &page.front.tags {

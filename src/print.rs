@@ -124,7 +124,7 @@ impl<'a> Tree<'a> {
             }
         }
         for list in tree.pages.values_mut().chain(tree.sections.values_mut()) {
-            list.sort_by_key(|p| p.order_key());
+            list.sort_by_cached_key(|p| p.order_key());
         }
         tree
     }

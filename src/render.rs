@@ -587,11 +587,11 @@ fn listings(site: &Site) -> Listings {
         let mut pages = members
             .remove(&(page.lang.as_str(), page.dir.as_str()))
             .unwrap_or_default();
-        pages.sort_by_key(|p| p.order_key());
+        pages.sort_by_cached_key(|p| p.order_key());
         let mut subs = subsections
             .remove(&(page.lang.as_str(), page.dir.clone()))
             .unwrap_or_default();
-        subs.sort_by_key(|p| p.order_key());
+        subs.sort_by_cached_key(|p| p.order_key());
         let mut value = summary(site, page);
         value["pages"] = pages.iter().map(|p| summary(site, p)).collect();
         value["subsections"] = subs.iter().map(|p| summary(site, p)).collect();
