@@ -277,7 +277,7 @@ fn pipeline(
     sink.put_all(redirects);
     let (texts, unreadable) = sink.take_texts();
     run.stage("search index", || {
-        let memo = cache.memo.on.then_some(&mut cache.memo.index);
+        let memo = (cache.memo.on).then(|| (&mut cache.memo.index, sink.reads()));
         search::build(&site, &sink.paths(), texts, unreadable, &sink, memo)
     })?;
     if let Some(memo) = sink.take_memo() {

@@ -101,6 +101,14 @@ impl Sink {
         (std::mem::take(&mut seen.texts), problems)
     }
 
+    /// What was read of each indexed page so far (with a memo: see `search::page_text_reusing`).
+    pub(crate) fn reads(&self) -> Vec<search::Read> {
+        let seen = self.lock();
+        let read = seen.read.iter();
+        read.map(|(path, key, read)| (path.clone(), *key, Arc::clone(read)))
+            .collect()
+    }
+
     /// Takes each page's absolute URLs (only noted when the sink was made with `urls`).
     pub(crate) fn take_urls(&self) -> Vec<(String, Urls)> {
         std::mem::take(&mut self.lock().urls)
@@ -165,7 +173,9 @@ impl Sink {
         let started = Instant::now();
         let (text, read) = match &self.memo {
             Some(memo) => {
-                search::page_text_reusing(&self.languages, &path, &bytes, memo, unchanged)
+                let (problem, read) =
+                    search::page_text_reusing(&self.languages, &path, &bytes, memo, unchanged);
+                (problem.map_or(Ok(None), Err), read)
             }
             None => (search::page_text(&self.languages, &path, &bytes), None),
         };

@@ -18,11 +18,12 @@
 //! other change (a page added, removed or renamed, the synonyms, `split_over`) makes the
 //! language's index afresh.
 
-use super::PutFile;
+use super::extract::Section;
 use super::index::{self, Found, Index, PageText, Postings, PostingsList, page_number, page_terms};
 use super::json;
 use super::normalise::Tokeniser;
 use super::split::{self, Split};
+use super::{PutFile, Read};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -37,7 +38,7 @@ pub(crate) struct IndexMemo {
 struct Lang {
     /// Key of the synonyms and `split_over`.
     context: u64,
-    /// Key of each page's record, in page order.
+    /// Key of each page's bytes (the built page the record was read from), in page order.
     keys: Vec<u64>,
     /// The whole index (its pages' text and parents).
     index: Index,
@@ -71,14 +72,15 @@ struct Parts {
 }
 
 impl IndexMemo {
-    /// Hands `put` the index files of `lang` made from `docs` (sorted by URL path), redoing
-    /// only what changed since the last build (see the module's documentation).
+    /// Hands `put` the index files of `lang` made from `docs`, what was read of its pages
+    /// (by URL path, sorted; each with the key of its page's bytes, and a title and sections),
+    /// redoing only what changed since the last build (see the module's documentation).
     pub(super) fn write(
         &mut self,
         lang: &str,
         synonyms: &[Vec<String>],
         split_over: u64,
-        docs: Vec<PageText>,
+        docs: Vec<Read>,
         put: &PutFile<'_>,
     ) -> Result<(), serde_json::Error> {
         let context = {
@@ -86,7 +88,7 @@ impl IndexMemo {
             (synonyms, split_over).hash(&mut key);
             key.finish()
         };
-        let keys: Vec<u64> = docs.par_iter().map(page_key).collect();
+        let keys: Vec<u64> = docs.iter().map(|(_, key, _)| *key).collect();
         let last = self.langs.remove(lang).filter(|last| {
             last.context == context
                 && last.index.pages.len() == docs.len()
@@ -95,8 +97,14 @@ impl IndexMemo {
                     .all(|(page, (url, _, _))| page.url == *url)
         });
         let made = match last {
-            Some(last) => patched(last, keys, docs, split_over)?,
+            Some(last) => patched(last, keys, &docs, split_over)?,
             None => {
+                let docs: Vec<PageText> = (docs.into_iter())
+                    .map(|(url, _, read)| {
+                        let (title, sections) = text(&read);
+                        (url, title.to_string(), sections.to_vec())
+                    })
+                    .collect();
                 let index = index::index(lang, synonyms, docs);
                 let (json_lens, form) = form(&index, split_over)?;
                 Lang {
@@ -119,11 +127,12 @@ impl IndexMemo {
     }
 }
 
-/// The key of a page's record: all of it.
-fn page_key(doc: &PageText) -> u64 {
-    let mut key = DefaultHasher::new();
-    doc.hash(&mut key);
-    key.finish()
+/// The title and sections read of a page (only pages with text to index are given).
+fn text(read: &super::Extracted) -> (&str, &[Section]) {
+    match &**read {
+        Ok(Some((title, sections))) => (title, sections),
+        _ => ("", &[]),
+    }
 }
 
 impl Lang {
@@ -147,16 +156,21 @@ impl Lang {
     }
 }
 
-/// `last` with the records of `docs` (the same pages, in the same order) whose keys differ
-/// from those kept, and its files made again where they changed.
+/// `last` with the records of `docs` (the same pages, in the same order) that changed (their
+/// page's bytes did, and what was read of them too), and its files made again where they
+/// changed.
 fn patched(
     mut last: Lang,
     keys: Vec<u64>,
-    mut docs: Vec<PageText>,
+    docs: &[Read],
     split_over: u64,
 ) -> Result<Lang, serde_json::Error> {
     let changed: Vec<usize> = (0..keys.len())
         .filter(|&n| keys[n] != last.keys[n])
+        .filter(|&n| {
+            let page = &last.index.pages[n];
+            text(&docs[n].2) != (page.title.as_str(), page.sections.as_slice())
+        })
         .collect();
     last.keys = keys;
     if changed.is_empty() {
@@ -170,12 +184,11 @@ fn patched(
         Form::Whole(_) => Vec::new(),
     };
     for &n in &changed {
-        let (_, title, sections) = std::mem::take(&mut docs[n]);
+        let (title, sections) = text(&docs[n].2);
         let page = &mut last.index.pages[n];
-        (page.title, page.sections) = (title, sections);
+        (page.title, page.sections) = (title.to_string(), sections.to_vec());
         last.json_lens[n] = serde_json::to_vec(page)?.len();
     }
-    drop(docs);
     let whole_bytes = json::whole_len_of(&last.index, last.json_lens.iter().copied())?;
     let split_now = u64::try_from(whole_bytes).unwrap_or(u64::MAX) > split_over;
     match &mut last.form {
