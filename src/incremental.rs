@@ -33,6 +33,8 @@ pub(crate) struct Memo {
     pub(crate) markdown: MarkdownMemo,
     pub(crate) render: RenderMemo,
     pub(crate) search: SearchMemo,
+    /// Each language's search index.
+    pub(crate) index: crate::search::IndexMemo,
 }
 
 /// A key: a hash (SipHash, fixed keys) of every input fed to it, in order.
@@ -72,10 +74,13 @@ impl fmt::Write for Key {
 /// (path, text) for each.
 pub(crate) type Unspliced = Arc<Vec<(String, String)>>;
 
-/// The render stage's files of each page, by (key, language).
+/// The render stage's files of each page, by (key, language), each with the key of the
+/// page's Markdown output they were made with (see [`MarkdownMemo::key`]).
 #[derive(Default)]
 pub(crate) struct RenderMemo {
-    pages: HashMap<(String, String), (u64, Unspliced)>,
+    pages: HashMap<(String, String), (u64, Unspliced, Option<u64>)>,
+    /// This build's key of each page's Markdown output, in page order, if known.
+    markdown: Vec<Option<u64>>,
     /// The print editions' chapters.
     pub(crate) print: PrintMemo,
 }
@@ -136,25 +141,55 @@ impl RenderMemo {
     pub(crate) fn page_key(site_key: u64, rendered: &Rendered, splice: bool) -> u64 {
         let mut key = Key::new();
         key.0.write_u64(site_key);
-        key.debug(&rendered.toc)
-            .debug(&rendered.html.trim().is_empty());
+        key.0.write_usize(rendered.toc.len());
+        for heading in &rendered.toc {
+            let crate::model::Heading { level, id, title } = heading;
+            key.0.write_u8(*level);
+            key.bytes(id.as_bytes()).bytes(title.as_bytes());
+        }
+        key.debug(&rendered.html.trim().is_empty());
         if !splice {
             key.bytes(rendered.html.as_bytes());
         }
         key.finish()
     }
 
-    /// The page's files from the last build, if made from the same `key`.
-    pub(crate) fn get(&self, page: &Page, key: u64) -> Option<Unspliced> {
-        let (kept, files) = self.pages.get(&(page.key.clone(), page.lang.clone()))?;
-        (*kept == key).then(|| Arc::clone(files))
+    /// Sets this build's key of each page's Markdown output (by [`MarkdownMemo::keys`]).
+    pub(crate) fn set_markdown(&mut self, keys: Vec<Option<u64>>) {
+        self.markdown = keys;
     }
 
-    /// Keeps this build's files, and only those (a deleted page's go).
-    pub(crate) fn keep<'a>(&mut self, made: impl IntoIterator<Item = (&'a Page, u64, Unspliced)>) {
+    /// This build's key of the Markdown output of page number `n`, if known.
+    pub(crate) fn markdown(&self, n: usize) -> Option<u64> {
+        self.markdown.get(n).copied().flatten()
+    }
+
+    /// The page's files from the last build, if made from the same `key`; and whether the page's
+    /// Markdown output is the same as then (`markdown`, its key this build, is the one they
+    /// were kept with), so that the files with it put in are the same bytes as then.
+    pub(crate) fn get(
+        &self,
+        page: &Page,
+        key: u64,
+        markdown: Option<u64>,
+    ) -> Option<(Unspliced, bool)> {
+        let (kept, files, made_with) = self.pages.get(&(page.key.clone(), page.lang.clone()))?;
+        let same = markdown.is_some() && *made_with == markdown;
+        (*kept == key).then(|| (Arc::clone(files), same))
+    }
+
+    /// Keeps this build's files, and only those (a deleted page's go), with the key of the
+    /// Markdown output each page's were made with.
+    pub(crate) fn keep<'a>(
+        &mut self,
+        made: impl IntoIterator<Item = (&'a Page, u64, Unspliced, Option<u64>)>,
+    ) {
         self.pages = made
             .into_iter()
-            .map(|(page, key, files)| ((page.key.clone(), page.lang.clone()), (key, files)))
+            .map(|(page, key, files, markdown)| {
+                let at = (page.key.clone(), page.lang.clone());
+                (at, (key, files, markdown))
+            })
             .collect();
     }
 }
@@ -308,12 +343,13 @@ impl LoadMemo {
     }
 }
 
-/// The Markdown stage's output for each page, by source file.
+/// The Markdown stage's output for each page, by (key, language): a source file may stand for
+/// several pages (a fallback copy, the generated pages of a section or of the tags).
 #[derive(Default)]
 pub(crate) struct MarkdownMemo {
     /// What every page's Markdown reads besides its own file: see [`MarkdownMemo::start`].
     site_key: u64,
-    pages: HashMap<PathBuf, (u64, Made)>,
+    pages: HashMap<(String, String), (u64, Made)>,
 }
 
 /// A page's Markdown output and the problems found making it.
@@ -358,25 +394,41 @@ impl MarkdownMemo {
 
     /// The page's output from the last build, if made from the same `key`.
     pub(crate) fn get(&self, page: &Page, key: u64) -> Option<Made> {
-        let (kept, made) = self.pages.get(&page.source)?;
+        let (kept, made) = self.pages.get(&(page.key.clone(), page.lang.clone()))?;
         (*kept == key).then(|| Arc::clone(made))
+    }
+
+    /// The key of each page's output kept by this build (after [`MarkdownMemo::keep`]), in the
+    /// order of `pages`: the same key, the same output.
+    pub(crate) fn keys(&self, pages: &[Page]) -> Vec<Option<u64>> {
+        let key = |page: &Page| {
+            let at = (page.key.clone(), page.lang.clone());
+            self.pages.get(&at).map(|(key, _)| *key)
+        };
+        pages.par_iter().map(key).collect()
     }
 
     /// Keeps this build's output, and only that (a deleted page's goes).
     pub(crate) fn keep<'a>(&mut self, made: impl IntoIterator<Item = (&'a Page, u64, Made)>) {
         self.pages = made
             .into_iter()
-            .map(|(page, key, made)| (page.source.clone(), (key, made)))
+            .map(|(page, key, made)| ((page.key.clone(), page.lang.clone()), (key, made)))
             .collect();
     }
 }
 
 /// What the search stage read from each built page (its title and sections, or why it could
-/// not), by the page's path and a key of its bytes: that is all the reading depends on.
+/// not), by the page's path and a key of its bytes: that is all the reading depends on. Also
+/// what the orphans check read of each page (its absolute URLs), by path: a page whose bytes
+/// are the last build's (see [`crate::model::Put::put_unchanged`]) is not read again.
 #[derive(Default)]
 pub(crate) struct SearchMemo {
     pages: HashMap<String, (u64, Extracted)>,
+    urls: HashMap<String, Urls>,
 }
+
+/// The absolute URLs a page links to (`links::absolute_urls`).
+pub(crate) type Urls = Arc<Vec<String>>;
 
 /// A page's title and sections as the search stage read them from its HTML.
 pub(crate) type Extracted = Arc<Result<Option<(String, Vec<Section>)>, String>>;
@@ -393,12 +445,28 @@ impl SearchMemo {
         (*kept == key).then(|| Arc::clone(read))
     }
 
+    /// What was read from the page at `path` last time, with the key of its bytes then.
+    pub(crate) fn last(&self, path: &str) -> Option<(u64, Extracted)> {
+        let (key, read) = self.pages.get(path)?;
+        Some((*key, Arc::clone(read)))
+    }
+
+    /// The absolute URLs of the page at `path` last time.
+    pub(crate) fn urls(&self, path: &str) -> Option<Urls> {
+        self.urls.get(path).cloned()
+    }
+
     /// Keeps what this build read, and only that.
-    pub(crate) fn keep(&mut self, made: impl IntoIterator<Item = (String, u64, Extracted)>) {
+    pub(crate) fn keep(
+        &mut self,
+        made: impl IntoIterator<Item = (String, u64, Extracted)>,
+        urls: impl IntoIterator<Item = (String, Urls)>,
+    ) {
         self.pages = made
             .into_iter()
             .map(|(path, key, read)| (path, (key, read)))
             .collect();
+        self.urls = urls.into_iter().collect();
     }
 }
 

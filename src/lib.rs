@@ -229,6 +229,11 @@ fn pipeline(
     for page in &mut site.pages {
         page.body = String::new();
     }
+    if cache.memo.on {
+        // Which pages' Markdown output is the last build's: their files may be too.
+        let keys = cache.memo.markdown.keys(&site.pages);
+        cache.memo.render.set_markdown(keys);
+    }
     let templates = run.stage("templates", || cache.templates.compile(&theme))?;
     let mut assets = theme::fingerprint(&theme);
     let rules_file = run.stage("rules file", || {
@@ -272,7 +277,8 @@ fn pipeline(
     sink.put_all(redirects);
     let (texts, unreadable) = sink.take_texts();
     run.stage("search index", || {
-        search::build(&site, &sink.paths(), texts, unreadable, &sink)
+        let memo = (cache.memo.on).then(|| (&mut cache.memo.index, sink.reads()));
+        search::build(&site, &sink.paths(), texts, unreadable, &sink, memo)
     })?;
     if let Some(memo) = sink.take_memo() {
         cache.memo.search = memo;

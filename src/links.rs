@@ -3,7 +3,8 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Rendered, Site};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// Link stage: every local link of every page (`pages[i]` is the Markdown stage's output for
 /// `site.pages[i]`) must name a file of the built site (`paths`, below the output folder) and,
@@ -119,9 +120,9 @@ pub(crate) fn absolute_urls(html: &[u8]) -> Vec<String> {
 /// Pages that no page of another key links to (translations link each other through the
 /// language switcher, so they do not count). Home and section pages are never orphans. `urls`
 /// holds, for built HTML files (by path below the output folder), their [`absolute_urls`].
-pub(crate) fn orphans(site: &Site, urls: &[(String, Vec<String>)]) -> Vec<Diagnostic> {
+pub(crate) fn orphans(site: &Site, urls: &[(String, Arc<Vec<String>>)]) -> Vec<Diagnostic> {
     let base = site.config.base_path();
-    let mut key_of: BTreeMap<String, &str> = site
+    let mut key_of: HashMap<String, &str> = site
         .pages
         .iter()
         .map(|p| (format!("{}index.html", p.url_path), p.key.as_str()))
@@ -133,13 +134,15 @@ pub(crate) fn orphans(site: &Site, urls: &[(String, Vec<String>)]) -> Vec<Diagno
             key_of.insert(format!("{path}index.html"), &page.key);
         }
     }
-    let mut linked_from: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    // URL → the first key that links to it, and whether another key does too.
+    let mut linked_from: HashMap<&str, (&str, bool)> = HashMap::new();
     for (path, links) in urls {
         let Some(&from) = key_of.get(path) else {
             continue;
         };
-        for url in links {
-            linked_from.entry(url.clone()).or_default().insert(from);
+        for url in links.iter() {
+            let (first, others) = linked_from.entry(url).or_insert((from, false));
+            *others |= *first != from;
         }
     }
     site.pages
@@ -148,8 +151,8 @@ pub(crate) fn orphans(site: &Site, urls: &[(String, Vec<String>)]) -> Vec<Diagno
         .filter(|p| {
             let url = format!("{base}{}", p.url_path);
             !linked_from
-                .get(&url)
-                .is_some_and(|keys| keys.iter().any(|k| *k != p.key))
+                .get(url.as_str())
+                .is_some_and(|(first, others)| *others || *first != p.key)
         })
         .map(|p| {
             Diagnostic::warning(&p.source, "orphan page: no other page links to it").hint(

@@ -14,6 +14,12 @@ pub type Files = Vec<(String, Vec<u8>)>;
 /// `serve`, or drops it for `check`, and notes what later stages need.
 pub(crate) trait Put: Sync {
     fn put(&self, path: String, bytes: Vec<u8>);
+
+    /// As [`Put::put`], for a file whose bytes are those the last build (of a `serve` that
+    /// keeps a memo) put at the same path: what was noted of them then may be reused.
+    fn put_unchanged(&self, path: String, bytes: Vec<u8>) {
+        self.put(path, bytes);
+    }
 }
 
 /// Everything the load stage found in a site root.

@@ -90,24 +90,26 @@ pub(crate) fn render(
     // One context per worker and language, holding the data every page shares and what the
     // language's pages share; each page replaces its own entries, so the shared data is made
     // once per worker rather than once per page.
-    type Made = (Files, Option<(u64, Unspliced)>);
+    type Made = (Files, Option<(u64, Unspliced, Option<u64>)>);
     let results: Vec<Result<Made, Diagnostic>> = site
         .pages
         .par_iter()
         .zip(pages)
+        .enumerate()
         .map_init(
             Vec::<(&str, tera::Context)>::new,
-            |contexts, (page, rendered)| {
+            |contexts, (n, (page, rendered))| {
                 let key = site_key.map(|k| RenderMemo::page_key(k, rendered, shared.splice));
-                let reused = reuse.zip(key).and_then(|(memo, key)| memo.get(page, key));
-                let made = match reused {
-                    Some(made) => made,
+                let markdown = reuse.and_then(|memo| memo.markdown(n));
+                let reused = (reuse.zip(key)).and_then(|(memo, key)| memo.get(page, key, markdown));
+                let (made, unchanged) = match reused {
+                    Some(reused) => reused,
                     None => {
                         let ctx = shared.context_of(contexts, &common, &page.lang);
-                        Arc::new(shared.page(ctx, page, rendered)?)
+                        (Arc::new(shared.page(ctx, page, rendered)?), false)
                     }
                 };
-                let keep = key.map(|key| (key, Arc::clone(&made)));
+                let keep = key.map(|key| (key, Arc::clone(&made), markdown));
                 let files = shared.splice(made, rendered);
                 rendered.html = String::new();
                 let mut kept = Files::new();
@@ -115,7 +117,10 @@ pub(crate) fn render(
                     if chapters.contains(&path) {
                         kept.push((path.clone(), html.clone()));
                     }
-                    out.put(path, html);
+                    match unchanged {
+                        true => out.put_unchanged(path, html),
+                        false => out.put(path, html),
+                    }
                 }
                 Ok((kept, keep))
             },
@@ -128,7 +133,7 @@ pub(crate) fn render(
         match r {
             Ok((chapter, keep)) => {
                 kept.extend(chapter);
-                made.extend(keep.map(|(key, files)| (page, key, files)));
+                made.extend(keep.map(|(key, files, markdown)| (page, key, files, markdown)));
             }
             Err(d) => problems.push(d),
         }
@@ -319,11 +324,16 @@ impl<'a> Shared<'a> {
             true => put_content(&text, &rendered.html),
             false => text.into_bytes(),
         };
+        // A file the memo holds too is read in place: the splice makes the copy.
+        let copy = |text: &String| match self.splice {
+            true => put_content(text, &rendered.html),
+            false => text.clone().into_bytes(),
+        };
         match Arc::try_unwrap(made) {
             Ok(made) => made.into_iter().map(|(p, text)| (p, html(text))).collect(),
             Err(shared) => shared
                 .iter()
-                .map(|(p, text)| (p.clone(), html(text.clone())))
+                .map(|(p, text)| (p.clone(), copy(text)))
                 .collect(),
         }
     }

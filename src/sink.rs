@@ -6,11 +6,12 @@
 //! each page links to (orphans). Memory then grows with the largest page, not with the site.
 
 use crate::diagnostic::Diagnostic;
-use crate::incremental::SearchMemo;
+use crate::incremental::{SearchMemo, Urls};
 use crate::model::{Files, Put};
 use crate::search::PageText;
 use crate::{fsx, links, search};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -35,7 +36,7 @@ pub(crate) struct Seen {
     /// Pages whose search text could not be read, by path.
     pub(crate) unreadable: Vec<(String, Diagnostic)>,
     /// For `check` and `serve`: each `…index.html` file's absolute URLs.
-    pub(crate) urls: Vec<(String, Vec<String>)>,
+    pub(crate) urls: Vec<(String, Urls)>,
     /// The first file that could not be written (the sink writes no more after it).
     pub(crate) failed: Option<Diagnostic>,
     /// With [`Dest::Memory`], the files themselves.
@@ -101,8 +102,16 @@ impl Sink {
         (std::mem::take(&mut seen.texts), problems)
     }
 
+    /// What was read of each indexed page so far (with a memo: see `search::page_text_reusing`).
+    pub(crate) fn reads(&self) -> Vec<search::Read> {
+        let seen = self.lock();
+        let read = seen.read.iter();
+        read.map(|(path, key, read)| (path.clone(), *key, Arc::clone(read)))
+            .collect()
+    }
+
     /// Takes each page's absolute URLs (only noted when the sink was made with `urls`).
-    pub(crate) fn take_urls(&self) -> Vec<(String, Vec<String>)> {
+    pub(crate) fn take_urls(&self) -> Vec<(String, Urls)> {
         std::mem::take(&mut self.lock().urls)
     }
 
@@ -110,7 +119,11 @@ impl Sink {
     /// sink was given an earlier build's).
     pub(crate) fn take_memo(&mut self) -> Option<SearchMemo> {
         let mut memo = self.memo.take()?;
-        memo.keep(std::mem::take(&mut self.lock().read));
+        let mut seen = self.lock();
+        let urls = seen.urls.iter().map(|(p, u)| (p.clone(), Arc::clone(u)));
+        let urls: Vec<_> = urls.collect();
+        memo.keep(std::mem::take(&mut seen.read), urls);
+        drop(seen);
         Some(memo)
     }
 
@@ -146,13 +159,32 @@ impl Sink {
 
 impl Put for Sink {
     fn put(&self, path: String, bytes: Vec<u8>) {
+        self.note(path, bytes, false);
+    }
+
+    fn put_unchanged(&self, path: String, bytes: Vec<u8>) {
+        self.note(path, bytes, true);
+    }
+}
+
+impl Sink {
+    /// Notes what later stages need of the file (reusing what the last build noted of the same
+    /// path when the file is `unchanged` and the sink has a memo), then writes or keeps it.
+    fn note(&self, path: String, bytes: Vec<u8>, unchanged: bool) {
         let started = Instant::now();
         let (text, read) = match &self.memo {
-            Some(memo) => search::page_text_reusing(&self.languages, &path, &bytes, memo),
+            Some(memo) => {
+                let (problem, read) =
+                    search::page_text_reusing(&self.languages, &path, &bytes, memo, unchanged);
+                (problem.map_or(Ok(None), Err), read)
+            }
             None => (search::page_text(&self.languages, &path, &bytes), None),
         };
-        let urls =
-            (self.urls && path.ends_with("index.html")).then(|| links::absolute_urls(&bytes));
+        let urls = (self.urls && path.ends_with("index.html")).then(|| {
+            let last = self.memo.as_ref().filter(|_| unchanged);
+            let last = last.and_then(|memo| memo.urls(&path));
+            last.unwrap_or_else(|| Arc::new(links::absolute_urls(&bytes)))
+        });
         let extracted = Instant::now();
         add(&self.extracting, extracted - started);
         let mut kept = None;

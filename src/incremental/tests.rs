@@ -231,6 +231,23 @@ const EDITS: &[Edit] = &[
             "title: \"Wuwei Investment Guide\"",
         );
     }),
+    ("a section's title, in its pages' search records", |root| {
+        let page = "content/measures/_index.en.md";
+        let text = fs::read_to_string(root.join(page)).unwrap();
+        let title = text.lines().find(|l| l.starts_with("title:")).unwrap();
+        replace(root, page, title, "title: \"Measures, renamed\"");
+    }),
+    ("many new words in a body", |root| {
+        let page = "content/measures/09-factor-guarantees.en.md";
+        let words: Vec<String> = (0..4000).map(|n| format!("newword{n:05}x")).collect();
+        append(root, page, &format!("\n\n{}\n", words.join(" ")));
+    }),
+    ("the new words taken out again", |root| {
+        let page = "content/measures/09-factor-guarantees.en.md";
+        let text = fs::read_to_string(root.join(page)).unwrap();
+        let start = text.find("\n\nnewword00000x").unwrap();
+        fs::write(root.join(page), &text[..start]).unwrap();
+    }),
     ("a broken page", |root| {
         let page = "content/updates/2026-11-26-guide-launched.en.md";
         replace(root, page, "title: \"Online now\"", "title: [");
@@ -243,9 +260,25 @@ const EDITS: &[Edit] = &[
 
 #[test]
 fn serve_after_edits_is_a_fresh_build() {
+    edits_then_compare(None);
+}
+
+// The guide's search indexes are small enough for the whole form; this holds the split form
+// (shards, chunks, word-start files: each redone only where it changed) to a fresh build.
+#[test]
+fn serve_after_edits_is_a_fresh_build_with_split_search_indexes() {
+    edits_then_compare(Some("search: { split_over: 1000 }\n"));
+}
+
+/// Copies the guide (with `site_yaml` added to its `site.yaml`), then builds after each edit
+/// through one reused cache and afresh, and compares.
+fn edits_then_compare(site_yaml: Option<&str>) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     copy_guide(root);
+    if let Some(text) = site_yaml {
+        append(root, "site.yaml", text);
+    }
     // Files changed this recently are read again whatever their stamp says (`Stamp::of`): wait
     // until the copies are older than that, so that the builds below reuse them.
     std::thread::sleep(crate::incremental::SETTLED);

@@ -267,6 +267,24 @@ impl Builder {
     }
 }
 
+/// What `page` holds of each of its terms, in no particular order, folded from its section
+/// weights: the plain reading of the rules the builder's tallies follow (a test holds the
+/// builder to it). The reused index (`reuse.rs`) patches the postings of a changed page with it.
+pub(crate) fn page_terms(page: &IndexPage, tokeniser: &mut Tokeniser) -> Vec<(String, Found)> {
+    section_weights(page, tokeniser)
+        .into_iter()
+        .map(|(term, sections)| {
+            let mut found = Found::default();
+            for (_, w) in sections {
+                found.title |= w & 1 != 0;
+                found.heading |= w & 2 != 0;
+                found.count = add_body(found.count, w >> 2);
+            }
+            (term, found)
+        })
+        .collect()
+}
+
 /// A body count with `more` added, at most [`MAX_BODY`].
 pub(crate) fn add_body(count: u16, more: u32) -> u16 {
     (u32::from(count) + more).min(MAX_BODY) as u16
@@ -300,23 +318,6 @@ enum Kind {
 mod tests {
     use super::*;
 
-    /// What `page` holds of each of its terms, folded from its section weights: the plain
-    /// reading of the rules the builder's tallies follow.
-    fn page_terms(page: &IndexPage) -> Vec<(String, Found)> {
-        section_weights(page, &mut Tokeniser::default())
-            .into_iter()
-            .map(|(term, sections)| {
-                let mut found = Found::default();
-                for (_, w) in sections {
-                    found.title |= w & 1 != 0;
-                    found.heading |= w & 2 != 0;
-                    found.count = add_body(found.count, w >> 2);
-                }
-                (term, found)
-            })
-            .collect()
-    }
-
     // Guards the builder's tallies (and its merge of parallel jobs) against the plain fold.
     #[test]
     fn postings_are_the_fold_of_each_pages_section_weights() {
@@ -348,7 +349,7 @@ mod tests {
             .collect();
         let mut expected: BTreeMap<String, PostingsList> = BTreeMap::new();
         for (n, page) in pages.iter().enumerate() {
-            for (term, found) in page_terms(page) {
+            for (term, found) in page_terms(page, &mut Tokeniser::default()) {
                 expected
                     .entry(term)
                     .or_default()
@@ -401,7 +402,9 @@ mod tests {
                 ("h".into(), "Alpha beta".into(), "beta ".repeat(9)),
             ],
         };
-        let terms: BTreeMap<String, Found> = page_terms(&page).into_iter().collect();
+        let terms: BTreeMap<String, Found> = page_terms(&page, &mut Tokeniser::default())
+            .into_iter()
+            .collect();
         // Sections count at most 15 each: 15 + 9, then the page at most 20.
         assert_eq!(
             terms["beta"],

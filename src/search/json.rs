@@ -28,8 +28,16 @@ fn head(index: &Index) -> Result<Vec<u8>, serde_json::Error> {
 
 /// The length of the whole form of `index`, whose pages' JSON is `pages`.
 pub(super) fn whole_len(index: &Index, pages: &[Vec<u8>]) -> Result<usize, serde_json::Error> {
-    let commas = pages.len().saturating_sub(1);
-    Ok(head(index)?.len() + pages.iter().map(Vec::len).sum::<usize>() + commas)
+    whole_len_of(index, pages.iter().map(Vec::len))
+}
+
+/// The length of the whole form of `index`, whose pages' JSON has the lengths `lens`.
+pub(super) fn whole_len_of(
+    index: &Index,
+    lens: impl ExactSizeIterator<Item = usize>,
+) -> Result<usize, serde_json::Error> {
+    let commas = lens.len().saturating_sub(1);
+    Ok(head(index)?.len() + lens.sum::<usize>() + commas)
 }
 
 /// The whole form of `index` (`serde_json::to_vec(index)`), whose pages' JSON is `pages`.

@@ -37,6 +37,7 @@ mod numerals;
 pub(crate) mod query;
 mod rank;
 mod sections;
+mod reuse;
 mod split;
 mod terms;
 
@@ -46,6 +47,7 @@ pub use normalise::{tokens, word_lists};
 pub use query::{Concepts, parse_query, word_start};
 pub use rank::{Hit, query_plan, search, with_typos, with_word_start};
 pub use sections::implied_id;
+pub(crate) use reuse::IndexMemo;
 pub use split::{Manifest, PageRecord, Shard, Split, search_files};
 
 use crate::diagnostic::Diagnostic;
@@ -100,20 +102,30 @@ pub(crate) fn page_text(
     Ok(page.map(|(title, sections)| (url(path), title, sections)))
 }
 
-/// As [`page_text`], reusing what `memo` read from a page of the same path and bytes; also
-/// returns what was read, for the next build's memo (`None` for a file that is not indexed).
+/// As [`page_text`], reusing what `memo` read from a page of the same path and bytes (known
+/// to be the same when `unchanged`: then they are not even hashed). Returns what was read (for
+/// the index, [`build`] with a memo, and the next build's memo; `None` for a file that is not
+/// indexed), and why it could not be read.
 pub(crate) fn page_text_reusing(
     languages: &[String],
     path: &str,
     bytes: &[u8],
     memo: &SearchMemo,
-) -> (Result<Option<PageText>, Diagnostic>, Option<Read>) {
+    unchanged: bool,
+) -> (Option<Diagnostic>, Option<Read>) {
     if !indexed(languages, path) {
-        return (Ok(None), None);
+        return (None, None);
     }
-    let key = SearchMemo::page_key(bytes);
-    let read = memo.get(path, key).unwrap_or_else(|| Arc::new(read(bytes)));
-    (record(path, &read), Some((path.to_string(), key, read)))
+    let (key, read) = match memo.last(path).filter(|_| unchanged) {
+        Some(last) => last,
+        None => {
+            let key = SearchMemo::page_key(bytes);
+            let read = memo.get(path, key).unwrap_or_else(|| Arc::new(read(bytes)));
+            (key, read)
+        }
+    };
+    let problem = read.as_ref().as_ref().err().map(|e| unreadable(path, e));
+    (problem, Some((path.to_string(), key, read)))
 }
 
 /// What was read from one built page: its path, the key of its bytes, and what was read.
@@ -134,17 +146,6 @@ fn read(bytes: &[u8]) -> Result<Option<(String, Vec<extract::Section>)>, String>
     html.and_then(extract)
 }
 
-/// The index's record of the page at `path`, from what was read of it.
-fn record(
-    path: &str,
-    read: &Result<Option<(String, Vec<extract::Section>)>, String>,
-) -> Result<Option<PageText>, Diagnostic> {
-    let page = read.as_ref().map_err(|e| unreadable(path, e))?;
-    Ok(page
-        .as_ref()
-        .map(|(title, sections)| (url(path), title.clone(), sections.clone())))
-}
-
 /// A page's URL path, from its file's.
 fn url(path: &str) -> String {
     path.trim_end_matches("index.html").to_string()
@@ -159,13 +160,16 @@ fn unreadable(path: &str, e: &str) -> Diagnostic {
 /// `paths` (every file built), from the records [`page_text`] made of its pages, in any order;
 /// in the split form (when the whole index would be larger than `search.split_over`) with its
 /// shards and chunks, each language's files handed to `out` as soon as they are made.
-/// `problems` are those [`page_text`] found, in path order: they fail the stage.
+/// `problems` are those [`page_text`] found, in path order: they fail the stage. With a `memo`
+/// (`serve`), the pages are what [`page_text_reusing`] read (`texts` is empty), and only what
+/// changed since the last build is made again (`reuse.rs`).
 pub(crate) fn build(
     site: &Site,
     paths: &[String],
     mut texts: Vec<PageText>,
     problems: Vec<Diagnostic>,
     out: &dyn Put,
+    memo: Option<(&mut IndexMemo, Vec<Read>)>,
 ) -> Result<(), Vec<Diagnostic>> {
     let synonyms = synonyms(site)?;
     if !problems.is_empty() {
@@ -173,6 +177,11 @@ pub(crate) fn build(
     }
     let expected = languages(site);
     texts.sort_by(|a, b| a.0.cmp(&b.0));
+    let (mut memo, mut reads) = match memo {
+        Some((memo, reads)) => (Some(memo), records(reads)),
+        None => (None, Vec::new()),
+    };
+    let mut written = Vec::new();
     for lang in &site.config.languages {
         let code = &lang.code;
         let page = search_page(code);
@@ -186,21 +195,43 @@ pub(crate) fn build(
             ]);
         }
         let prefix = format!("{code}/");
-        let docs;
+        let (docs, records);
         (docs, texts) = std::mem::take(&mut texts)
             .into_iter()
             .partition(|(url, _, _)| url.starts_with(&prefix));
-        let index = index::index(code, &synonyms, docs);
+        (records, reads) = std::mem::take(&mut reads)
+            .into_iter()
+            .partition(|(url, _, _)| url.starts_with(&prefix));
         let dir = format!("{code}/search/");
         let put = |name: String, bytes: Vec<u8>| out.put(format!("{dir}{name}"), bytes);
-        write_index(index, site.config.search.split_over, &put).map_err(|e| {
+        let split_over = site.config.search.split_over;
+        let made = match &mut memo {
+            Some(memo) => memo.write(code, &synonyms, split_over, records, &put),
+            None => write_index(index::index(code, &synonyms, docs), split_over, &put),
+        };
+        made.map_err(|e| {
             vec![Diagnostic::error(
                 format!("{code}/search/index.json"),
                 format!("cannot write the search index: {e}"),
             )]
         })?;
+        written.push(code.as_str());
+    }
+    if let Some(memo) = memo {
+        memo.retain(&written);
     }
     Ok(())
+}
+
+/// The records of the pages that have text to index, by URL path, sorted: each with the key
+/// of its page's bytes and what was read of it.
+fn records(reads: Vec<Read>) -> Vec<Read> {
+    let mut records: Vec<Read> = (reads.into_iter())
+        .filter(|(_, _, read)| matches!(**read, Ok(Some(_))))
+        .map(|(path, key, read)| (url(&path), key, read))
+        .collect();
+    records.sort_by(|a, b| a.0.cmp(&b.0));
+    records
 }
 
 /// Hands `put` one language's index files, by path below `LANG/search/`, each as soon as it is

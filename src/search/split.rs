@@ -96,7 +96,7 @@ impl Found {
     }
 }
 
-fn shard_of(term: &str, shards: usize) -> usize {
+pub(super) fn shard_of(term: &str, shards: usize) -> usize {
     usize::try_from(fnv1a32(term)).unwrap_or(0) % shards.max(1)
 }
 
@@ -139,7 +139,7 @@ pub(super) fn split(
     put: &PutFile<'_>,
 ) -> Result<(), serde_json::Error> {
     let pages = index.pages.len();
-    let chunk = (CHUNK_BYTES * pages.max(1) / whole_bytes.max(1)).max(1);
+    let chunk = pages_per_chunk(pages, whole_bytes);
     index
         .pages
         .par_chunks(chunk)
@@ -159,51 +159,83 @@ pub(super) fn split(
         pages: text,
     } = index;
     drop(text);
-    let starts = start_files(&postings);
-    for (n, start) in starts.iter().enumerate() {
-        put(format!("starts/{n}.json"), serde_json::to_vec(start)?);
+    let starts = start_files(postings.terms.keys().map(String::as_str));
+    let starts_len = starts.len();
+    for (n, start) in starts.into_iter().enumerate() {
+        put(format!("starts/{n}.json"), start?);
     }
-    let starts = starts.len();
+    let starts = starts_len;
     let shards = term_shards(postings);
     let terms = shards.len();
     shards
         .into_par_iter()
         .enumerate()
         .try_for_each(|(n, shard)| {
-            let encoded: BTreeMap<String, Vec<usize>> = shard
-                .into_iter()
-                .map(|(term, list)| (term, encode(&list)))
-                .collect();
-            put(format!("terms/{n}.json"), serde_json::to_vec(&encoded)?);
+            put(format!("terms/{n}.json"), shard_json(&shard)?);
             Ok::<_, serde_json::Error>(())
         })?;
-    let manifest = Manifest {
+    let split = Split {
+        terms,
+        pages,
+        chunk,
+        starts,
+    };
+    put("index.json".to_string(), manifest(lang, synonyms, split)?);
+    Ok(())
+}
+
+/// How many pages a page chunk holds, for `pages` pages whose whole form is `whole_bytes`.
+pub(super) fn pages_per_chunk(pages: usize, whole_bytes: usize) -> usize {
+    (CHUNK_BYTES * pages.max(1) / whole_bytes.max(1)).max(1)
+}
+
+/// The manifest's bytes.
+pub(super) fn manifest(
+    lang: String,
+    synonyms: Vec<Vec<String>>,
+    split: Split,
+) -> Result<Vec<u8>, serde_json::Error> {
+    serde_json::to_vec(&Manifest {
         lang,
         synonyms,
-        split: Split {
-            terms,
-            pages,
-            chunk,
-            starts,
-        },
-    };
-    put("index.json".to_string(), serde_json::to_vec(&manifest)?);
-    Ok(())
+        split,
+    })
+}
+
+/// A term shard's bytes, from the postings of its terms.
+pub(super) fn shard_json(
+    shard: &BTreeMap<String, PostingsList>,
+) -> Result<Vec<u8>, serde_json::Error> {
+    let encoded: BTreeMap<&str, Vec<usize>> = shard
+        .iter()
+        .map(|(term, list)| (term.as_str(), encode(list)))
+        .collect();
+    serde_json::to_vec(&encoded)
 }
 
 /// The postings of every term, in as many shards as make about [`SHARD_BYTES`] each once
 /// encoded: shard N holds the terms whose hash is N modulo the number of shards.
-fn term_shards(postings: Postings) -> Vec<BTreeMap<String, PostingsList>> {
-    // `"term":[…],` as it will be written.
+pub(super) fn term_shards(postings: Postings) -> Vec<BTreeMap<String, PostingsList>> {
     let total: usize = (postings.terms.iter())
-        .map(|(term, list)| term.len() + encoded_len(list) + 4)
+        .map(|(term, list)| shard_part(term, list))
         .sum();
-    let shard_count = total.div_ceil(SHARD_BYTES).max(1);
+    let shard_count = shard_count(total);
     let mut shards: Vec<BTreeMap<String, PostingsList>> = vec![BTreeMap::new(); shard_count];
     for (term, list) in postings.terms {
         shards[shard_of(&term, shard_count)].insert(term, list);
     }
     shards
+}
+
+/// What a term and its postings add to the size of the shards: `"term":[…],` as it will be
+/// written (a term's length in bytes, not as JSON escapes it).
+pub(super) fn shard_part(term: &str, list: &[(u32, Found)]) -> usize {
+    term.len() + encoded_len(list) + 4
+}
+
+/// How many term shards postings of `total` [`shard_part`]s make.
+pub(super) fn shard_count(total: usize) -> usize {
+    total.div_ceil(SHARD_BYTES).max(1)
 }
 
 /// The length of the JSON array [`encode`] makes of `postings`, as `serde_json` writes it.
@@ -218,14 +250,13 @@ fn encoded_len(postings: &[(u32, Found)]) -> usize {
     len
 }
 
-/// The index words by their first three letters, in as many files as make about
-/// [`SHARD_BYTES`] each, so that a word being typed needs one of them (`rank::with_word_start`).
-fn start_files(postings: &Postings) -> Vec<BTreeMap<&str, Vec<&str>>> {
-    let keyed: Vec<(&str, &str)> = postings
-        .terms
-        .keys()
-        .filter_map(|t| Some((start_key(t)?, t.as_str())))
-        .collect();
+/// The word-start files' bytes: the index words (`terms`, in order) by their first three
+/// letters, in as many files as make about [`SHARD_BYTES`] each, so that a word being typed
+/// needs one of them (`rank::with_word_start`).
+pub(super) fn start_files<'a>(
+    terms: impl Iterator<Item = &'a str>,
+) -> Vec<Result<Vec<u8>, serde_json::Error>> {
+    let keyed: Vec<(&str, &str)> = terms.filter_map(|t| Some((start_key(t)?, t))).collect();
     let total: usize = keyed.iter().map(|(k, t)| k.len() + t.len() + 8).sum();
     let count = total.div_ceil(SHARD_BYTES).max(1);
     let mut files = vec![BTreeMap::<&str, Vec<&str>>::new(); count];
@@ -235,7 +266,7 @@ fn start_files(postings: &Postings) -> Vec<BTreeMap<&str, Vec<&str>>> {
             .or_default()
             .push(term);
     }
-    files
+    files.iter().map(serde_json::to_vec).collect()
 }
 
 /// `LANG/search/index.json` in either form, told apart by the manifest's `split`.
