@@ -379,8 +379,8 @@ impl MarkdownMemo {
         self.site_key = key.finish();
     }
 
-    /// A page's key: the site's and what the page itself gives (its body, language, place).
-    pub(crate) fn page_key(&self, page: &Page) -> u64 {
+    /// A page's key: the site's and what the page itself gives (its `body`, language, place).
+    pub(crate) fn page_key(&self, page: &Page, body: &str) -> u64 {
         let mut key = Key::new();
         key.0.write_u64(self.site_key);
         key.debug(&page.source)
@@ -388,7 +388,7 @@ impl MarkdownMemo {
             .bytes(page.lang.as_bytes());
         key.bytes(page.dir.as_bytes())
             .bytes(page.url_path.as_bytes());
-        key.debug(&page.body_line).bytes(page.body.as_bytes());
+        key.debug(&page.body_line).bytes(body.as_bytes());
         key.finish()
     }
 

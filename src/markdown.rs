@@ -4,33 +4,38 @@
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::format::Amounts;
 use crate::i18n::Bundles;
-use crate::incremental::MarkdownMemo;
+use crate::incremental::{Made, MarkdownMemo};
 use crate::model::{Heading, Page, Rendered, Site};
 use crate::plan::Plan;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use unicode_segmentation::UnicodeSegmentation;
 
-/// Markdown stage: every page's body to HTML, in parallel. Returns one [`Rendered`] per page
-/// of `site.pages`, in the same order, and the problems found (shortcodes, `@/` links).
-/// With a `memo` (`serve`), a page's output is reused from it when nothing it was made from
-/// changed, and kept in it for the next build. Without one, the sources are taken from
-/// `site.pages` (each page's `body` is left empty).
-pub(crate) fn render(
-    site: &mut Site,
-    amounts: &Amounts,
-    plan: Option<&Plan>,
-    strings: &Bundles,
+/// Each page's source, taken out of `site.pages` (each `body` is left empty), in the same order.
+pub(crate) fn take_bodies(site: &mut Site) -> Vec<String> {
+    (site.pages.iter_mut())
+        .map(|p| std::mem::take(&mut p.body))
+        .collect()
+}
+
+/// Markdown stage: what the render stage needs to make each page's HTML, from each page's
+/// source (`bodies[i]` is that of `site.pages[i]`, see [`take_bodies`]). With a `memo` (`serve`), every page
+/// is converted here, in parallel, its output reused from the memo when nothing it was made
+/// from changed and kept in it for the next build. Without one (a one-off build), nothing is
+/// converted yet: the render stage converts each page when it comes to it
+/// ([`Markdown::convert`]) and drops its HTML once the page's files are made, so the HTML of
+/// the whole site is never held at once. Either way the problems found (shortcodes, `@/`
+/// links) come with each page's output, in the render stage.
+pub(crate) fn render<'a>(
+    site: &'a Site,
+    bodies: Vec<String>,
+    amounts: &'a Amounts,
+    plan: Option<&'a Plan>,
+    strings: &'a Bundles,
     memo: Option<&mut MarkdownMemo>,
-) -> (Vec<Rendered>, Vec<Diagnostic>) {
-    let bodies: Vec<String> = match memo {
-        Some(_) => Vec::new(),
-        None => (site.pages.iter_mut())
-            .map(|p| std::mem::take(&mut p.body))
-            .collect(),
-    };
-    let site = &*site;
+) -> Markdown<'a> {
     let pages: BTreeMap<(&str, &str), &str> = site
         .pages
         .iter()
@@ -43,7 +48,7 @@ pub(crate) fn render(
         .map(|p| p.lang.clone())
         .collect();
     let ctx = Context {
-        pages: &pages,
+        pages,
         base_path: site.config.base_path(),
         languages: site
             .config
@@ -52,62 +57,82 @@ pub(crate) fn render(
             .map(|l| l.code.as_str())
             .collect(),
         amounts,
-        quotes: crate::shortcode::Quotes {
-            plan,
-            strings,
-            base_path: site.config.base_path(),
-            full_text: &full_text,
-        },
+        plan,
+        strings,
+        full_text,
     };
     let Some(memo) = memo else {
-        // Each page's source is dropped once its HTML is made, so the sources and the HTML of
-        // the whole site are not held at once.
-        let (rendered, problems): (Vec<_>, Vec<_>) = (site.pages.par_iter())
-            .zip(bodies.into_par_iter())
-            .map(|(p, body)| render_page(p, &body, &ctx))
-            .unzip();
-        return (rendered, problems.into_iter().flatten().collect());
+        return Markdown {
+            pages: bodies.into_iter().map(Source::Body).collect(),
+            ctx,
+        };
     };
-    let results: Vec<_> = site
-        .pages
-        .par_iter()
-        .map(|p| {
-            let key = memo.page_key(p);
+    let results: Vec<_> = (site.pages.par_iter())
+        .zip(bodies.into_par_iter())
+        .map(|(p, body)| {
+            let key = memo.page_key(p, &body);
             let made = memo.get(p, key);
-            let made = made.unwrap_or_else(|| std::sync::Arc::new(render_page(p, &p.body, &ctx)));
+            let made = made.unwrap_or_else(|| Arc::new(render_page(p, &body, &ctx)));
             (p, key, made)
         })
         .collect();
-    let mut problems = Vec::new();
-    let rendered = results
+    let pages = results
         .iter()
-        .map(|(_, _, made)| {
-            let (rendered, found) = &**made;
-            problems.extend(found.iter().cloned());
-            rendered.clone()
-        })
+        .map(|(_, _, made)| Source::Made(Arc::clone(made)))
         .collect();
     memo.keep(results);
-    (rendered, problems)
+    Markdown { pages, ctx }
+}
+
+/// The Markdown stage's output: for each page of `site.pages`, in the same order, its HTML
+/// or its source, and what converting a source needs.
+pub(crate) struct Markdown<'a> {
+    pub(crate) pages: Vec<Source>,
+    ctx: Context<'a>,
+}
+
+/// A page's Markdown: converted (with the problems found), or still to convert.
+pub(crate) enum Source {
+    Made(Made),
+    Body(String),
+}
+
+impl Markdown<'_> {
+    /// The page's HTML, headings and links, and the problems found making them: converted now
+    /// from its source (dropped after), or as the Markdown stage made them.
+    pub(crate) fn convert(&self, page: &Page, source: Source) -> (Rendered, Vec<Diagnostic>) {
+        match source {
+            Source::Body(body) => render_page(page, &body, &self.ctx),
+            Source::Made(made) => (made.0.clone(), made.1.clone()),
+        }
+    }
 }
 
 /// What rendering one page needs to know about the rest of the site.
 struct Context<'a> {
     /// (key, lang) of every page → its URL path (below the base path).
-    pages: &'a BTreeMap<(&'a str, &'a str), &'a str>,
+    pages: BTreeMap<(&'a str, &'a str), &'a str>,
     base_path: &'a str,
     languages: Vec<&'a str>,
     /// Named figures for `{{ amount(name="…") }}`.
     amounts: &'a Amounts,
-    /// The plan and the strings for `{{ plan(…) }}`.
-    quotes: crate::shortcode::Quotes<'a>,
+    /// The plan, the strings and the languages that have the plan's full text, for
+    /// `{{ plan(…) }}`.
+    plan: Option<&'a Plan>,
+    strings: &'a Bundles,
+    full_text: Vec<String>,
 }
 
 fn render_page(page: &Page, body: &str, ctx: &Context) -> (Rendered, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let options = options(&page.lang);
-    let body =
-        crate::shortcode::expand(page, body, ctx.amounts, &ctx.quotes, options, &mut problems);
+    let quotes = crate::shortcode::Quotes {
+        plan: ctx.plan,
+        strings: ctx.strings,
+        base_path: ctx.base_path,
+        full_text: &ctx.full_text,
+    };
+    let body = crate::shortcode::expand(page, body, ctx.amounts, &quotes, options, &mut problems);
     let lines = LineIndex::new(&body, page.body_line);
     let mut local_links = Vec::new();
     let mut external_links = Vec::new();

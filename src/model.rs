@@ -152,8 +152,9 @@ impl Alias {
     }
 }
 
-/// The Markdown stage's output for one page. The stage returns one per page of
-/// [`Site::pages`], in the same order.
+/// A page's Markdown output. The render stage returns one per page of [`Site::pages`], in the
+/// same order, each `html` emptied once the page's files are made (but a feed's pages', until
+/// the feeds are made).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Rendered {
     pub html: String,

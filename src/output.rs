@@ -19,13 +19,20 @@ mod staging;
 
 pub(crate) use staging::Staging;
 
-/// Extras stage: the sitemap, robots.txt, `_headers` and an Atom feed per feed section and
-/// language (`pages[i]` is the Markdown stage's output for `site.pages[i]`).
-pub(crate) fn extras(site: &Site, pages: &[Rendered]) -> Files {
+/// Extras stage: the sitemap, robots.txt and `_headers`.
+pub(crate) fn extras(site: &Site) -> Files {
+    vec![
+        ("sitemap.xml".into(), sitemap::sitemap(site)),
+        ("robots.txt".into(), robots(site).into_bytes()),
+        ("_headers".into(), headers(site).into_bytes()),
+    ]
+}
+
+/// Feeds stage: an Atom feed per feed section and language, with the HTML of the pages of the
+/// feeds ([`in_feed`]) that the render stage kept (`pages[i]` is the Markdown output of
+/// `site.pages[i]`).
+pub(crate) fn feeds(site: &Site, pages: &[Rendered]) -> Files {
     let mut files = Files::new();
-    files.push(("sitemap.xml".into(), sitemap::sitemap(site)));
-    files.push(("robots.txt".into(), robots(site).into_bytes()));
-    files.push(("_headers".into(), headers(site).into_bytes()));
     for feed in &site.config.feeds {
         for lang in &site.config.languages {
             let path = format!(
@@ -36,6 +43,11 @@ pub(crate) fn extras(site: &Site, pages: &[Rendered]) -> Files {
         }
     }
     files
+}
+
+/// Whether a feed shows the page: a page (not the section's own) of a section with a feed.
+pub(crate) fn in_feed(site: &Site, page: &Page) -> bool {
+    !page.is_index && site.config.feeds.contains(&page.dir)
 }
 
 /// Aliases stage: for each alias of a page (`aliases:` in its front matter), a redirect page
@@ -233,7 +245,7 @@ fn atom(site: &Site, pages: &[Rendered], dir: &str, lang: &str) -> Vec<u8> {
         .pages
         .iter()
         .zip(pages)
-        .filter(|(p, _)| p.dir == dir && p.lang == lang && !p.is_index)
+        .filter(|(p, _)| p.dir == dir && p.lang == lang && in_feed(site, p))
         .collect();
     let instant = |p: &Page| p.front.date.as_ref().map(|d| d.instant);
     entries.sort_by(|(a, _), (b, _)| (instant(b), &a.key).cmp(&(instant(a), &b.key)));

@@ -18,6 +18,7 @@ use crate::diagnostic::Diagnostic;
 use crate::i18n::Bundles;
 use crate::incremental::{PrintMemo, RenderMemo, Unspliced};
 use crate::listing::{TAGS_INDEX, tag_of};
+use crate::markdown::Markdown;
 use crate::model::{Files, Page, Put, Rendered, Site};
 use crate::theme::{Assets, Theme};
 pub(crate) use html::escape_html;
@@ -46,19 +47,25 @@ pub(crate) struct Inputs<'a> {
     pub(crate) plan: Option<&'a crate::plan::Plan>,
 }
 
-/// Render stage: `pages[i]` is the Markdown stage's output for `site.pages[i]`. Each file is
-/// handed to `out` as soon as it is made; only the pages of the print editions are kept until
-/// the editions are made from them. Each page's Markdown HTML is taken (left empty) once its
-/// files are made: no later stage reads it. With a `memo` (`serve`), a page's files are reused
-/// from it when nothing they were made from changed, and kept in it for the next build.
+/// Render stage: `markdown.pages[i]` is the Markdown of `site.pages[i]`, converted here when
+/// the page comes ([`Markdown::convert`]). Each file is handed to `out` as soon as it is made;
+/// only the pages of the print editions are kept until the editions are made from them.
+/// Returns each page's Markdown output, in `site.pages` order, with its HTML dropped once its
+/// files are made (kept only for the pages of a feed, [`crate::output::in_feed`]), and every
+/// problem found: the Markdown's first, in page order, then the templates'. With a `memo`
+/// (`serve`), a page's files are reused from it when nothing they were made from changed, and
+/// kept in it for the next build.
 pub(crate) fn render(
     site: &Site,
-    pages: &mut [Rendered],
+    mut markdown: Markdown,
     inputs: &Inputs,
     out: &dyn Put,
     mut memo: Option<&mut RenderMemo>,
-) -> Result<(), Vec<Diagnostic>> {
-    let print = crate::print::order(site)?;
+) -> (Vec<Rendered>, Vec<Diagnostic>) {
+    let print = match crate::print::order(site) {
+        Ok(print) => print,
+        Err(problems) => return (Vec::new(), problems),
+    };
     let chapters: HashSet<String> = print
         .values()
         .flatten()
@@ -91,53 +98,66 @@ pub(crate) fn render(
     // language's pages share; each page replaces its own entries, so the shared data is made
     // once per worker rather than once per page.
     type Made = (Files, Option<(u64, Unspliced, Option<u64>)>);
-    let results: Vec<Result<Made, Diagnostic>> = site
+    let sources = std::mem::take(&mut markdown.pages);
+    let results: Vec<(Rendered, Vec<Diagnostic>, Result<Made, Diagnostic>)> = site
         .pages
         .par_iter()
-        .zip(pages)
+        .zip(sources)
         .enumerate()
         .map_init(
             Vec::<(&str, tera::Context)>::new,
-            |contexts, (n, (page, rendered))| {
-                let key = site_key.map(|k| RenderMemo::page_key(k, rendered, shared.splice));
-                let markdown = reuse.and_then(|memo| memo.markdown(n));
-                let reused = (reuse.zip(key)).and_then(|(memo, key)| memo.get(page, key, markdown));
-                let (made, unchanged) = match reused {
-                    Some(reused) => reused,
-                    None => {
-                        let ctx = shared.context_of(contexts, &common, &page.lang);
-                        (Arc::new(shared.page(ctx, page, rendered)?), false)
+            |contexts, (n, (page, source))| {
+                let (mut rendered, found) = markdown.convert(page, source);
+                let mut files = || -> Result<Made, Diagnostic> {
+                    let key = site_key.map(|k| RenderMemo::page_key(k, &rendered, shared.splice));
+                    let markdown = reuse.and_then(|memo| memo.markdown(n));
+                    let reused =
+                        (reuse.zip(key)).and_then(|(memo, key)| memo.get(page, key, markdown));
+                    let (made, unchanged) = match reused {
+                        Some(reused) => reused,
+                        None => {
+                            let ctx = shared.context_of(contexts, &common, &page.lang);
+                            (Arc::new(shared.page(ctx, page, &rendered)?), false)
+                        }
+                    };
+                    let keep = key.map(|key| (key, Arc::clone(&made), markdown));
+                    let mut kept = Files::new();
+                    for (path, html) in shared.splice(made, &rendered) {
+                        if chapters.contains(&path) {
+                            kept.push((path.clone(), html.clone()));
+                        }
+                        match unchanged {
+                            true => out.put_unchanged(path, html),
+                            false => out.put(path, html),
+                        }
                     }
+                    Ok((kept, keep))
                 };
-                let keep = key.map(|key| (key, Arc::clone(&made), markdown));
-                let files = shared.splice(made, rendered);
-                rendered.html = String::new();
-                let mut kept = Files::new();
-                for (path, html) in files {
-                    if chapters.contains(&path) {
-                        kept.push((path.clone(), html.clone()));
-                    }
-                    match unchanged {
-                        true => out.put_unchanged(path, html),
-                        false => out.put(path, html),
-                    }
+                let made = files();
+                if !crate::output::in_feed(site, page) {
+                    rendered.html = String::new();
                 }
-                Ok((kept, keep))
+                (rendered, found, made)
             },
         )
         .collect();
     let mut kept = Files::with_capacity(chapters.len());
+    let mut pages = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
+    let mut later = Vec::new();
     let mut made = Vec::new();
-    for (r, page) in results.into_iter().zip(&site.pages) {
+    for ((rendered, found, r), page) in results.into_iter().zip(&site.pages) {
+        pages.push(rendered);
+        problems.extend(found);
         match r {
             Ok((chapter, keep)) => {
                 kept.extend(chapter);
                 made.extend(keep.map(|(key, files, markdown)| (page, key, files, markdown)));
             }
-            Err(d) => problems.push(d),
+            Err(d) => later.push(d),
         }
     }
+    problems.append(&mut later);
     let mut scratch = PrintMemo::default();
     let print_memo = match &mut memo {
         Some(memo) => {
@@ -160,11 +180,7 @@ pub(crate) fn render(
             Err(d) => problems.push(d),
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems)
-    }
+    (pages, problems)
 }
 
 /// What every page's render reads.

@@ -36,8 +36,8 @@ pub(crate) mod normalise;
 mod numerals;
 pub(crate) mod query;
 mod rank;
-mod sections;
 mod reuse;
+mod sections;
 mod split;
 mod terms;
 
@@ -46,8 +46,8 @@ pub use index::{Index, IndexPage};
 pub use normalise::{tokens, word_lists};
 pub use query::{Concepts, parse_query, word_start};
 pub use rank::{Hit, query_plan, search, with_typos, with_word_start};
-pub use sections::implied_id;
 pub(crate) use reuse::IndexMemo;
+pub use sections::implied_id;
 pub use split::{Manifest, PageRecord, Shard, Split, search_files};
 
 use crate::diagnostic::Diagnostic;

@@ -130,6 +130,24 @@ fn link_to_a_missing_page_names_the_line() {
     );
 }
 
+// Guards the hand-off of each page's Markdown to the render stage: a page's Markdown problems
+// are reported with the templates' problems, and the build still publishes nothing.
+#[test]
+fn markdown_and_template_problems_are_reported_together() {
+    let site = TestSite::minimal();
+    site.build_ok(&[]);
+    let before = snapshot(&site.out());
+    site.overlay("missing_page_link");
+    site.overlay("template_render");
+    site.rejects(
+        &before,
+        &[
+            "content/news/second.en.md:6:1: error: link to a missing page `@/news/third.md`",
+            "themes/default/templates/page.html: error: template error",
+        ],
+    );
+}
+
 #[test]
 fn broken_relative_link() {
     rejects(
