@@ -1,6 +1,7 @@
-//! Render stage: every page through its tera template. In: the site, the Markdown stage's
-//! HTML, the theme, its fingerprinted asset names and the UI strings. Out: one
-//! `LANG/…/index.html` per page, plus the root `index.html` and `404.html`.
+//! Render stage: every page's Markdown to HTML, then through its tera template. In: the site,
+//! the Markdown stage's output (each page's source, or with `serve`'s memo its HTML), the
+//! theme, its fingerprinted asset names and the UI strings. Out: one `LANG/…/index.html` per
+//! page, plus the root `index.html` and `404.html`.
 //!
 //! Templates are compiled once (and kept between `serve` rebuilds by a [`TemplateCache`]),
 //! then bound to each language: the template functions (`t`, `url`, `link`, `section`,
@@ -336,14 +337,14 @@ impl<'a> Shared<'a> {
     /// A page's files with its HTML put in where the template inserted [`CONTENT_MARK`];
     /// without copying them when no memo holds them too.
     fn splice(&self, made: Unspliced, rendered: &Rendered) -> Files {
-        let html = |text: String| match self.splice {
-            true => put_content(&text, &rendered.html),
-            false => text.into_bytes(),
-        };
         // A file the memo holds too is read in place: the splice makes the copy.
         let copy = |text: &String| match self.splice {
             true => put_content(text, &rendered.html),
             false => text.clone().into_bytes(),
+        };
+        let html = |text: String| match self.splice {
+            true => copy(&text),
+            false => text.into_bytes(),
         };
         match Arc::try_unwrap(made) {
             Ok(made) => made.into_iter().map(|(p, text)| (p, html(text))).collect(),

@@ -273,16 +273,10 @@ mod tests {
         let alphabet: Vec<char> = "a ж保\t\n\r\u{b}\u{c}\u{1c}\u{85}\u{a0}\u{1680}\u{2003}\u{200b}\u{2028}\u{202f}\u{3000}😀;#&"
             .chars()
             .collect();
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = crate::search::normalise::test_numbers(0x9e37_79b9_7f4a_7c15);
         for _ in 0..5000 {
-            let text: String = (0..(state % 12))
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    alphabet[(state % alphabet.len() as u64) as usize]
-                })
-                .collect();
+            let len = next(12);
+            let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
             let decoded = decode_entities(&text);
             let want = decoded.split_whitespace().collect::<Vec<_>>().join(" ");
             assert_eq!(clean(&text), want, "{text:?}");

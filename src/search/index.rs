@@ -324,13 +324,7 @@ mod tests {
         let words = [
             "bond", "bonded", "zone", "保税", "区", "зона", "зоны", "a", "50", "m&a",
         ];
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move |m: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % m as u64) as usize
-        };
+        let mut next = crate::search::normalise::test_numbers(0x9e37_79b9_7f4a_7c15);
         let mut text = |n: usize| -> String {
             (0..n)
                 .map(|_| words[next(words.len())])

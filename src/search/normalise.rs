@@ -416,6 +416,19 @@ pub(super) fn word_end(text: &str, mut i: usize) -> usize {
     }
 }
 
+/// A repeatable stream of numbers for tests (xorshift64 from `seed`): each call gives one below
+/// its argument.
+#[cfg(test)]
+pub(crate) fn test_numbers(seed: u64) -> impl FnMut(usize) -> usize {
+    let mut state = seed;
+    move |m: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % m as u64) as usize
+    }
+}
+
 /// `count` short random texts (up to 23 characters) over an alphabet of the tokeniser's corners:
 /// joiners, full-width forms, Han and its numerals, combining marks, emoji; the same texts on
 /// every run. For tests that hold a tokeniser to the rules.
@@ -424,13 +437,7 @@ pub(crate) fn random_texts(count: usize) -> Vec<String> {
     let alphabet: Vec<char> = "aZ9 -‐‑&＆－Ａ５ｚ.,;:!?()«»—–'’\"\n\tжЖёЁщъ\u{301}ΩλŞ保税物流中心〇一二五十百千万亿\u{20000}\u{FA11}😀\u{3000}"
         .chars()
         .collect();
-    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = move |m: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % m as u64) as usize
-    };
+    let mut next = test_numbers(0x2545_f491_4f6c_dd1d);
     (0..count)
         .map(|_| {
             let len = next(24);
