@@ -16,7 +16,7 @@ use crate::plan::Plan;
 use crate::search::extract::Section;
 use crate::theme::{Assets, Theme};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::{self, Debug, Write as _};
 use std::hash::{DefaultHasher, Hasher};
 use std::path::{Path, PathBuf};
@@ -74,11 +74,14 @@ impl fmt::Write for Key {
 /// (path, text) for each.
 pub(crate) type Unspliced = Arc<Vec<(String, String)>>;
 
+/// A page's files with its HTML put in, shared with the sink (and through it the server).
+pub(crate) type Spliced = Arc<crate::model::SharedFiles>;
+
 /// The render stage's files of each page, by (key, language), each with the key of the
 /// page's Markdown output they were made with (see [`MarkdownMemo::key`]).
 #[derive(Default)]
 pub(crate) struct RenderMemo {
-    pages: HashMap<(String, String), (u64, Unspliced, Option<u64>)>,
+    pages: HashMap<(String, String), KeptPage>,
     /// This build's key of each page's Markdown output, in page order, if known.
     markdown: Vec<Option<u64>>,
     /// The print editions' chapters.
@@ -164,34 +167,41 @@ impl RenderMemo {
         self.markdown.get(n).copied().flatten()
     }
 
-    /// The page's files from the last build, if made from the same `key`; and whether the page's
+    /// The page's files from the last build, if made from the same `key`; and if the page's
     /// Markdown output is the same as then (`markdown`, its key this build, is the one they
-    /// were kept with), so that the files with it put in are the same bytes as then.
+    /// were kept with), the files with it put in, shared: the same bytes as then.
     pub(crate) fn get(
         &self,
         page: &Page,
         key: u64,
         markdown: Option<u64>,
-    ) -> Option<(Unspliced, bool)> {
-        let (kept, files, made_with) = self.pages.get(&(page.key.clone(), page.lang.clone()))?;
-        let same = markdown.is_some() && *made_with == markdown;
-        (*kept == key).then(|| (Arc::clone(files), same))
+    ) -> Option<(Unspliced, Option<Spliced>)> {
+        let kept = self.pages.get(&(page.key.clone(), page.lang.clone()))?;
+        let same = markdown.is_some() && kept.markdown == markdown;
+        let spliced = same.then(|| Arc::clone(&kept.spliced));
+        (kept.key == key).then(|| (Arc::clone(&kept.files), spliced))
     }
 
     /// Keeps this build's files, and only those (a deleted page's go), with the key of the
-    /// Markdown output each page's were made with.
-    pub(crate) fn keep<'a>(
-        &mut self,
-        made: impl IntoIterator<Item = (&'a Page, u64, Unspliced, Option<u64>)>,
-    ) {
+    /// Markdown output each page's were made with and the files with it put in.
+    pub(crate) fn keep<'a>(&mut self, made: impl IntoIterator<Item = (&'a Page, KeptPage)>) {
         self.pages = made
             .into_iter()
-            .map(|(page, key, files, markdown)| {
-                let at = (page.key.clone(), page.lang.clone());
-                (at, (key, files, markdown))
-            })
+            .map(|(page, kept)| ((page.key.clone(), page.lang.clone()), kept))
             .collect();
     }
+}
+
+/// What the render stage keeps of a page for the next build.
+pub(crate) struct KeptPage {
+    /// The key of everything its files were made from (see [`RenderMemo::page_key`]).
+    pub(crate) key: u64,
+    /// Its files as its template made them.
+    pub(crate) files: Unspliced,
+    /// The key of the Markdown output they were made with, if known.
+    pub(crate) markdown: Option<u64>,
+    /// The files with that output put in, as handed to the sink.
+    pub(crate) spliced: Spliced,
 }
 
 /// A print edition's chapters (see `print.rs`), each by a key of what it was made from: the
@@ -261,6 +271,19 @@ impl PrintMemo {
 #[derive(Default)]
 pub(crate) struct LoadMemo {
     pages: HashMap<PathBuf, (Stamp, u64, Read)>,
+    /// The files below `content/` as last listed, when that listing may be brought up to date
+    /// from the paths that changed since (see `load.rs`).
+    pub(crate) listing: Option<Listing>,
+    /// The sources named as changed since that listing (relative to the root), as `serve`'s
+    /// watcher saw them; `None` when unknown, and every source is listed and looked at.
+    since: Option<BTreeSet<PathBuf>>,
+}
+
+/// The Markdown and YAML files below `content/`, relative to the root, in the walk's order.
+#[derive(Clone, Default)]
+pub(crate) struct Listing {
+    pub(crate) markdown: Vec<PathBuf>,
+    pub(crate) yaml: Vec<PathBuf>,
 }
 
 /// A page file as the load stage read it.
@@ -312,6 +335,36 @@ impl Stamp {
 }
 
 impl LoadMemo {
+    /// Notes the sources that changed before a build (`None`: unknown). Added to those noted
+    /// before, until a build lists the files: a build that failed before it did leaves them.
+    pub(crate) fn changed(&mut self, paths: Option<&[PathBuf]>) {
+        match (paths, &mut self.since) {
+            (Some(paths), Some(since)) => since.extend(paths.iter().cloned()),
+            _ => self.since = None,
+        }
+    }
+
+    /// The last listing and the sources changed since, if both are known; from then on the
+    /// listing is the caller's to renew ([`LoadMemo::listed`]).
+    pub(crate) fn take_changes(&mut self) -> Option<(Listing, BTreeSet<PathBuf>)> {
+        let since = self.since.take()?;
+        Some((self.listing.take()?, since))
+    }
+
+    /// This build's listing, and whether later builds may bring it up to date from the paths
+    /// that change (`trusted`), rather than list every file again.
+    pub(crate) fn listed(&mut self, listing: Listing, trusted: bool) {
+        self.listing = trusted.then_some(listing);
+        self.since = trusted.then(BTreeSet::new);
+    }
+
+    /// The reading of a file that no event named since the last build, kept with its stamp
+    /// then: the file was not written since it was read.
+    pub(crate) fn unchanged(&self, rel: &Path, context: u64) -> Option<(Stamp, Read)> {
+        let (stamp, key, read) = self.pages.get(rel)?;
+        (*key == context).then(|| (*stamp, read.clone()))
+    }
+
     /// What every page's reading depends on besides its own file.
     pub(crate) fn context_key(config: &crate::config::Config, drafts: bool) -> u64 {
         Key::new().debug(config).debug(&drafts).finish()
@@ -420,7 +473,7 @@ impl MarkdownMemo {
 /// What the search stage read from each built page (its title and sections, or why it could
 /// not), by the page's path and a key of its bytes: that is all the reading depends on. Also
 /// what the orphans check read of each page (its absolute URLs), by path: a page whose bytes
-/// are the last build's (see [`crate::model::Put::put_unchanged`]) is not read again.
+/// are the last build's (see [`crate::model::Put::put_shared`]) is not read again.
 #[derive(Default)]
 pub(crate) struct SearchMemo {
     pages: HashMap<String, (u64, Extracted)>,

@@ -110,6 +110,14 @@ pub struct Built {
     pub report: Report,
 }
 
+/// A built site as `serve` holds it: each file's bytes shared with the [`Cache`], so that the
+/// next build hands on a file it leaves unchanged without copying it.
+pub(crate) struct Served {
+    /// Path below the output folder → bytes, sorted by path.
+    pub(crate) files: model::SharedFiles,
+    pub(crate) report: Report,
+}
+
 /// What one build may keep for the next: `serve` holds one between rebuilds.
 #[derive(Default)]
 pub(crate) struct Cache {
@@ -163,16 +171,27 @@ pub fn build(options: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
 
 /// Every stage, the files kept in memory rather than written.
 pub fn build_in_memory(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
-    build_with(options, &mut Cache::default())
+    let Served { files, report } = build_with(options, &mut Cache::default(), None)?;
+    // Nothing else holds the bytes of a build without a memo: taken out, not copied.
+    let files = files.into_iter();
+    let files = files.map(|(path, bytes)| (path, std::sync::Arc::unwrap_or_clone(bytes)));
+    Ok(Built {
+        files: files.collect(),
+        report,
+    })
 }
 
 /// Every stage, the files kept in memory, reusing what `cache` holds: what `serve` runs.
+/// `changed` names the sources (relative to the root) that changed since the last build, when
+/// `serve`'s watcher can tell; `None` when it cannot, and every source is listed again.
 pub(crate) fn build_with(
     options: &BuildOptions,
     cache: &mut Cache,
-) -> Result<Built, Vec<Diagnostic>> {
+    changed: Option<&[PathBuf]>,
+) -> Result<Served, Vec<Diagnostic>> {
+    cache.memo.load.changed(changed);
     let (report, sink) = pipeline(options, cache, Dest::Memory)?;
-    Ok(Built {
+    Ok(Served {
         files: sink.into_files(),
         report,
     })

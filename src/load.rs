@@ -5,7 +5,7 @@ use crate::config::{BaseType, Config};
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter;
 use crate::fsx;
-use crate::incremental::{LoadMemo, Read, Stamp};
+use crate::incremental::{Listing, LoadMemo, Read, Stamp};
 use crate::model::{FrontMatter, Page, Site, page_url_path, url_path};
 use rayon::prelude::*;
 use serde_json::Value as Json;
@@ -40,7 +40,12 @@ pub(crate) fn load(
                 .hint("create content/_index.LANG.md, or pass --root pointing at the site root"),
         ]);
     }
-    let (markdown, yaml_files, mut problems) = list_files(root, &content);
+    let mut memo = memo;
+    let (listing, changed, mut problems) = list(root, &content, memo.as_deref_mut());
+    let Listing {
+        markdown,
+        yaml: yaml_files,
+    } = listing;
     let (data, data_text) = load_data(root, &yaml_files, &mut problems);
     let reading = SystemTime::now();
     let context = memo.as_ref().map(|_| LoadMemo::context_key(config, drafts));
@@ -48,6 +53,13 @@ pub(crate) fn load(
     let results: Vec<(Option<Stamp>, bool, Read)> = markdown
         .par_iter()
         .map(|rel| {
+            // A file no event named since it was read is not even looked at.
+            let unchanged = (changed.as_ref().zip(kept).zip(context))
+                .filter(|((changed, _), _)| !changed.contains(rel))
+                .and_then(|((_, kept), context)| kept.unchanged(rel, context));
+            if let Some((stamp, read)) = unchanged {
+                return (Some(stamp), true, read);
+            }
             // The stamp before the bytes: a write in between changes the next build's stamp.
             let stamp = context.and_then(|_| Stamp::of(&root.join(rel), reading));
             let context = context.unwrap_or_default();
@@ -119,29 +131,115 @@ pub(crate) fn assemble(
     (site, problems)
 }
 
-/// Markdown and YAML files below `content/`, relative to the root and sorted.
-fn list_files(root: &Path, content: &Path) -> (Vec<PathBuf>, Vec<PathBuf>, Vec<Diagnostic>) {
+/// The Markdown and YAML files below `content/`, with the problems found listing them. With a
+/// memo (`serve`), brought up to date from its last listing when the sources changed since are
+/// known (then returned too), else walked, and kept in it for the next build.
+fn list(
+    root: &Path,
+    content: &Path,
+    memo: Option<&mut LoadMemo>,
+) -> (Listing, Option<BTreeSet<PathBuf>>, Vec<Diagnostic>) {
+    let Some(memo) = memo else {
+        let (listing, _, problems) = list_files(root, content);
+        return (listing, None, problems);
+    };
+    let updated = memo.take_changes().and_then(|(listing, changed)| {
+        let listing = update_listing(root, listing, &changed)?;
+        Some((listing, changed))
+    });
+    if let Some((listing, changed)) = updated {
+        memo.listed(listing.clone(), true);
+        return (listing, Some(changed), Vec::new());
+    }
+    let (listing, trusted, problems) = list_files(root, content);
+    memo.listed(listing.clone(), trusted);
+    (listing, None, problems)
+}
+
+/// The last listing with the `changed` paths (relative to the root) added or removed, as the
+/// walk would list them now; `None` when a path is not a plain file below `content/` nor one
+/// that went away (a folder created, removed or renamed, a link, `content/` itself, a path
+/// outside it, an error): then only a walk can tell.
+fn update_listing(root: &Path, last: Listing, changed: &BTreeSet<PathBuf>) -> Option<Listing> {
+    let Listing {
+        mut markdown,
+        mut yaml,
+    } = last;
+    for rel in changed {
+        let mut parts = rel.components();
+        let below = parts.next() == Some(std::path::Component::Normal("content".as_ref()));
+        if !below || parts.next().is_none() {
+            return None;
+        }
+        let name = rel.file_name()?.to_string_lossy();
+        match std::fs::symlink_metadata(root.join(rel)) {
+            Ok(meta) if meta.is_file() => {
+                let list = match () {
+                    _ if name.starts_with('.') => continue,
+                    _ if name.ends_with(".md") => &mut markdown,
+                    _ if name.ends_with(".yaml") || name.ends_with(".yml") => &mut yaml,
+                    _ => continue,
+                };
+                if let Err(at) = list.binary_search(rel) {
+                    list.insert(at, rel.clone());
+                }
+            }
+            Ok(_) => return None,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let mut gone = false;
+                for list in [&mut markdown, &mut yaml] {
+                    if let Ok(at) = list.binary_search(rel) {
+                        list.remove(at);
+                        gone = true;
+                    }
+                }
+                // A folder that went away with files listed below it.
+                let below = |p: &PathBuf| p.starts_with(rel);
+                if !gone && markdown.iter().chain(&yaml).any(below) {
+                    return None;
+                }
+            }
+            Err(_) => return None,
+        }
+    }
+    Some(Listing { markdown, yaml })
+}
+
+/// Markdown and YAML files below `content/`, relative to the root and sorted (by file name
+/// within each folder, which is the order of the paths themselves); and whether a listing
+/// brought up to date from the watcher's paths would be this one: not if some folder could not
+/// be read, or a link was followed (a change behind it has another path), or a file lies in a
+/// hidden or backup folder (the watcher ignores those).
+fn list_files(root: &Path, content: &Path) -> (Listing, bool, Vec<Diagnostic>) {
     let (mut markdown, mut yaml, mut problems) = (Vec::new(), Vec::new(), Vec::new());
+    let mut trusted = true;
     for entry in WalkDir::new(content).follow_links(true).sort_by_file_name() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
                 problems.push(fsx::walk_error(root, &e));
+                trusted = false;
                 continue;
             }
         };
+        trusted &= !entry.path_is_symlink();
         let name = entry.file_name().to_string_lossy();
         if name.starts_with('.') || !entry.file_type().is_file() {
             continue;
         }
         let path = rel(root, entry.path());
+        let scratch = |part: &std::ffi::OsStr| {
+            let part = part.to_string_lossy();
+            part.starts_with('.') || part.ends_with('~')
+        };
+        trusted &= !path.iter().any(scratch);
         if name.ends_with(".md") {
             markdown.push(path);
         } else if name.ends_with(".yaml") || name.ends_with(".yml") {
             yaml.push(path);
         }
     }
-    (markdown, yaml, problems)
+    (Listing { markdown, yaml }, trusted, problems)
 }
 
 fn rel(root: &Path, path: &Path) -> PathBuf {

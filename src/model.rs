@@ -5,9 +5,17 @@ use crate::date::Date;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Output files: path below the output folder → content.
 pub type Files = Vec<(String, Vec<u8>)>;
+
+/// A file's bytes as `serve` holds them: shared by its memo, the next build and the server, so
+/// that a file a rebuild leaves unchanged costs a pointer copy, not a copy of its bytes.
+pub(crate) type Shared = Arc<Vec<u8>>;
+
+/// Output files as `serve` holds them: path below the output folder → shared content.
+pub(crate) type SharedFiles = Vec<(String, Shared)>;
 
 /// Where a stage hands each output file as soon as it is made (from any thread), instead of
 /// returning them all: `lib.rs`'s sink writes it to the staging folder, keeps it in memory for
@@ -15,10 +23,11 @@ pub type Files = Vec<(String, Vec<u8>)>;
 pub(crate) trait Put: Sync {
     fn put(&self, path: String, bytes: Vec<u8>);
 
-    /// As [`Put::put`], for a file whose bytes are those the last build (of a `serve` that
-    /// keeps a memo) put at the same path: what was noted of them then may be reused.
-    fn put_unchanged(&self, path: String, bytes: Vec<u8>) {
-        self.put(path, bytes);
+    /// As [`Put::put`], for bytes a memo holds too (`serve`); `unchanged` when they are those
+    /// the last build put at the same path, so that what was noted of them then may be reused.
+    fn put_shared(&self, path: String, bytes: Shared, unchanged: bool) {
+        let _ = unchanged;
+        self.put(path, Arc::unwrap_or_clone(bytes));
     }
 }
 

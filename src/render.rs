@@ -17,7 +17,7 @@ mod values;
 
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Bundles;
-use crate::incremental::{PrintMemo, RenderMemo, Unspliced};
+use crate::incremental::{KeptPage, PrintMemo, RenderMemo, Unspliced};
 use crate::listing::{TAGS_INDEX, tag_of};
 use crate::markdown::Markdown;
 use crate::model::{Files, Page, Put, Rendered, Site};
@@ -98,7 +98,7 @@ pub(crate) fn render(
     // One context per worker and language, holding the data every page shares and what the
     // language's pages share; each page replaces its own entries, so the shared data is made
     // once per worker rather than once per page.
-    type Made = (Files, Option<(u64, Unspliced, Option<u64>)>);
+    type Made = (Files, Option<KeptPage>);
     let sources = std::mem::take(&mut markdown.pages);
     let results: Vec<(Rendered, Vec<Diagnostic>, Result<Made, Diagnostic>)> = site
         .pages
@@ -114,25 +114,47 @@ pub(crate) fn render(
                     let markdown = reuse.and_then(|memo| memo.markdown(n));
                     let reused =
                         (reuse.zip(key)).and_then(|(memo, key)| memo.get(page, key, markdown));
-                    let (made, unchanged) = match reused {
+                    let (made, spliced) = match reused {
                         Some(reused) => reused,
                         None => {
                             let ctx = shared.context_of(contexts, &common, &page.lang);
-                            (Arc::new(shared.page(ctx, page, &rendered)?), false)
+                            (Arc::new(shared.page(ctx, page, &rendered)?), None)
                         }
                     };
-                    let keep = key.map(|key| (key, Arc::clone(&made), markdown));
                     let mut kept = Files::new();
-                    for (path, html) in shared.splice(made, &rendered) {
-                        if chapters.contains(&path) {
-                            kept.push((path.clone(), html.clone()));
+                    let mut chapter = |path: &String, html: &[u8]| {
+                        if chapters.contains(path) {
+                            kept.push((path.clone(), html.to_vec()));
                         }
-                        match unchanged {
-                            true => out.put_unchanged(path, html),
-                            false => out.put(path, html),
+                    };
+                    let Some(key) = key else {
+                        // No memo (`build`, `check`): each file goes to the sink as made.
+                        for (path, html) in shared.splice(made, &rendered) {
+                            chapter(&path, &html);
+                            out.put(path, html);
                         }
+                        return Ok((kept, None));
+                    };
+                    // The last build's bytes when the page's Markdown output is the same too;
+                    // else made now, and shared by the memo and the sink from here on.
+                    let unchanged = spliced.is_some();
+                    let spliced = spliced.unwrap_or_else(|| {
+                        let files = shared.splice(Arc::clone(&made), &rendered);
+                        let files = files.into_iter().map(|(p, b)| (p, Arc::new(b)));
+                        Arc::new(files.collect())
+                    });
+                    for (path, html) in spliced.iter() {
+                        chapter(path, html);
+                        out.put_shared(path.clone(), Arc::clone(html), unchanged);
                     }
-                    Ok((kept, keep))
+                    let files = made;
+                    let keep = KeptPage {
+                        key,
+                        files,
+                        markdown,
+                        spliced,
+                    };
+                    Ok((kept, Some(keep)))
                 };
                 let made = files();
                 if !crate::output::in_feed(site, page) {
@@ -153,7 +175,7 @@ pub(crate) fn render(
         match r {
             Ok((chapter, keep)) => {
                 kept.extend(chapter);
-                made.extend(keep.map(|(key, files, markdown)| (page, key, files, markdown)));
+                made.extend(keep.map(|keep| (page, keep)));
             }
             Err(d) => later.push(d),
         }

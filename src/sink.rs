@@ -7,7 +7,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::incremental::{SearchMemo, Urls};
-use crate::model::{Files, Put};
+use crate::model::{Files, Put, Shared, SharedFiles};
 use crate::search::PageText;
 use crate::{fsx, links, search};
 use std::path::PathBuf;
@@ -40,7 +40,7 @@ pub(crate) struct Seen {
     /// The first file that could not be written (the sink writes no more after it).
     pub(crate) failed: Option<Diagnostic>,
     /// With [`Dest::Memory`], the files themselves.
-    pub(crate) files: Files,
+    pub(crate) files: SharedFiles,
     /// When the sink reuses an earlier build's search text: what this build read, by page.
     pub(crate) read: Vec<search::Read>,
 }
@@ -136,7 +136,7 @@ impl Sink {
     }
 
     /// The files kept in memory, sorted by path (empty unless [`Dest::Memory`]).
-    pub(crate) fn into_files(self) -> Files {
+    pub(crate) fn into_files(self) -> SharedFiles {
         let mut files = self
             .seen
             .into_inner()
@@ -159,31 +159,55 @@ impl Sink {
 
 impl Put for Sink {
     fn put(&self, path: String, bytes: Vec<u8>) {
-        self.note(path, bytes, false);
+        self.note(path, Bytes::Owned(bytes), false);
     }
 
-    fn put_unchanged(&self, path: String, bytes: Vec<u8>) {
-        self.note(path, bytes, true);
+    fn put_shared(&self, path: String, bytes: Shared, unchanged: bool) {
+        self.note(path, Bytes::Shared(bytes), unchanged);
+    }
+}
+
+/// A file's bytes as handed to the sink: its own, or shared with a memo (`serve`).
+enum Bytes {
+    Owned(Vec<u8>),
+    Shared(Shared),
+}
+
+impl Bytes {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Bytes::Owned(bytes) => bytes,
+            Bytes::Shared(bytes) => bytes,
+        }
+    }
+
+    /// The bytes to keep: shared ones as they are, owned ones moved behind a pointer.
+    fn into_shared(self) -> Shared {
+        match self {
+            Bytes::Owned(bytes) => Shared::new(bytes),
+            Bytes::Shared(bytes) => bytes,
+        }
     }
 }
 
 impl Sink {
     /// Notes what later stages need of the file (reusing what the last build noted of the same
     /// path when the file is `unchanged` and the sink has a memo), then writes or keeps it.
-    fn note(&self, path: String, bytes: Vec<u8>, unchanged: bool) {
+    fn note(&self, path: String, file: Bytes, unchanged: bool) {
         let started = Instant::now();
+        let bytes = file.as_slice();
         let (text, read) = match &self.memo {
             Some(memo) => {
                 let (problem, read) =
-                    search::page_text_reusing(&self.languages, &path, &bytes, memo, unchanged);
+                    search::page_text_reusing(&self.languages, &path, bytes, memo, unchanged);
                 (problem.map_or(Ok(None), Err), read)
             }
-            None => (search::page_text(&self.languages, &path, &bytes), None),
+            None => (search::page_text(&self.languages, &path, bytes), None),
         };
         let urls = (self.urls && path.ends_with("index.html")).then(|| {
             let last = self.memo.as_ref().filter(|_| unchanged);
             let last = last.and_then(|memo| memo.urls(&path));
-            last.unwrap_or_else(|| Arc::new(links::absolute_urls(&bytes)))
+            last.unwrap_or_else(|| Arc::new(links::absolute_urls(bytes)))
         });
         let extracted = Instant::now();
         add(&self.extracting, extracted - started);
@@ -191,14 +215,14 @@ impl Sink {
         let mut failed = None;
         match &self.dest {
             Dest::Nowhere => {}
-            Dest::Memory => kept = Some(bytes),
+            Dest::Memory => kept = Some(file.into_shared()),
             Dest::Folder(_) if self.broken.load(Ordering::Relaxed) => {}
             Dest::Folder(dir) => {
-                failed = fsx::write(&dir.join(&path), &bytes).err();
+                failed = fsx::write(&dir.join(&path), bytes).err();
                 if failed.is_some() {
                     self.broken.store(true, Ordering::Relaxed);
                 }
-                drop(bytes);
+                drop(file);
                 add(&self.writing, extracted.elapsed());
             }
         }

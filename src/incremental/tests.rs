@@ -43,6 +43,18 @@ fn append(root: &Path, file: &str, text: &str) {
     fs::write(path, body).unwrap();
 }
 
+/// A build as `serve` holds it, its shared bytes copied out.
+fn served(
+    built: Result<crate::Served, Vec<crate::diagnostic::Diagnostic>>,
+) -> Result<crate::Built, Vec<crate::diagnostic::Diagnostic>> {
+    built.map(|served| crate::Built {
+        files: (served.files.into_iter())
+            .map(|(path, bytes)| (path, bytes.to_vec()))
+            .collect(),
+        report: served.report,
+    })
+}
+
 /// The files and warnings of a build, or its problems, as text to compare.
 fn outcome(built: Result<crate::Built, Vec<crate::diagnostic::Diagnostic>>) -> Outcome {
     match built {
@@ -292,16 +304,151 @@ fn edits_then_compare(site_yaml: Option<&str>) {
     };
     // As `serve` holds it: one cache from the first build on.
     let mut cache = Cache::reusing();
-    let first = outcome(build_with(&options, &mut cache));
+    let first = outcome(served(build_with(&options, &mut cache, None)));
     assert!(matches!(first, Outcome::Built { .. }), "the guide builds");
     let mut before = outcome(build_in_memory(&options));
     assert_same("the first build", &first, &before);
     for (step, edit) in EDITS {
         edit(root);
-        let served = outcome(build_with(&options, &mut cache));
+        let served = outcome(served(build_with(&options, &mut cache, None)));
         let fresh = outcome(build_in_memory(&options));
         assert!(fresh != before, "{step} changes what a build makes");
         assert_same(step, &served, &fresh);
         before = fresh;
+    }
+}
+
+/// An edit and the paths `serve`'s watcher would name for it (`None`: it cannot name them).
+type Named = (&'static str, fn(&Path) -> Option<Vec<&'static str>>);
+
+/// Each edit with the paths named, in order; each one's effect stays for the next.
+const NAMED: &[Named] = &[
+    ("a body edit, named", |root| {
+        let page = "content/updates/2026-11-26-guide-launched.en.md";
+        replace(root, page, "This guide is now online", "Online");
+        Some(vec![page])
+    }),
+    ("a created page, named", |root| {
+        let from = root.join("content/updates/2023-10-13-plan-issued.en.md");
+        let page = "content/updates/2026-12-01-created.en.md";
+        let text = fs::read_to_string(from).unwrap();
+        fs::write(
+            root.join(page),
+            text.replacen("2023-10-13", "2026-12-01", 1),
+        )
+        .unwrap();
+        Some(vec![page])
+    }),
+    ("a renamed page, both paths named", |root| {
+        let from = "content/updates/2026-12-01-created.en.md";
+        let to = "content/updates/2026-12-01-renamed.en.md";
+        fs::rename(root.join(from), root.join(to)).unwrap();
+        Some(vec![from, to])
+    }),
+    ("a deleted page, named", |root| {
+        let page = "content/updates/2026-12-01-renamed.en.md";
+        fs::remove_file(root.join(page)).unwrap();
+        Some(vec![page])
+    }),
+    ("a data file edit, named", |root| {
+        let data = "content/departments.yaml";
+        let to = "en: Commerce Bureau";
+        replace(root, data, "en: Municipal Bureau of Commerce", to);
+        Some(vec![data])
+    }),
+    (
+        "a scratch file and a page saved over it by rename, named",
+        |root| {
+            let page = "content/updates/2023-10-13-plan-issued.en.md";
+            let temp = "content/updates/.2023-10-13-plan-issued.en.md.tmp";
+            let text = fs::read_to_string(root.join(page)).unwrap();
+            fs::write(root.join(temp), format!("{text}\nSaved by rename.\n")).unwrap();
+            fs::rename(root.join(temp), root.join(page)).unwrap();
+            Some(vec![temp, page])
+        },
+    ),
+    (
+        "a new folder with a page, named: the folder sends the build to the walk",
+        |root| {
+            fs::create_dir(root.join("content/updates/more")).unwrap();
+            let page = "content/updates/more/a-page.en.md";
+            fs::write(root.join(page), "---\ntitle: \"A page\"\n---\n\nText.\n").unwrap();
+            Some(vec!["content/updates/more"])
+        },
+    ),
+    ("a renamed folder, named: walked", |root| {
+        let (from, to) = ("content/updates/more", "content/updates/other");
+        fs::rename(root.join(from), root.join(to)).unwrap();
+        Some(vec![from, to])
+    }),
+    ("a removed folder, named: walked", |root| {
+        fs::remove_dir_all(root.join("content/updates/other")).unwrap();
+        Some(vec!["content/updates/other"])
+    }),
+    (
+        "a site.yaml edit, named: outside content/, walked",
+        |root| {
+            let title = "title: \"Wuwei Foreign Investment Guide\"";
+            replace(root, "site.yaml", title, "title: \"Wuwei Guide\"");
+            Some(vec!["site.yaml"])
+        },
+    ),
+    ("a page created while events were lost", |root| {
+        let page = "content/updates/2026-12-02-unnamed.en.md";
+        fs::write(root.join(page), "---\ntitle: \"Unnamed\"\n---\n\nText.\n").unwrap();
+        None
+    }),
+    ("a broken page, named", |root| {
+        let page = "content/updates/2026-11-26-guide-launched.en.md";
+        replace(root, page, "title: \"This guide is online\"", "title: [");
+        Some(vec![page])
+    }),
+    ("the page fixed, named", |root| {
+        let page = "content/updates/2026-11-26-guide-launched.en.md";
+        replace(root, page, "title: [", "title: \"Fixed\"");
+        Some(vec![page])
+    }),
+];
+
+#[test]
+fn serve_after_named_changes_is_a_fresh_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_guide(root);
+    // Old enough that their stamps are kept (`Stamp::of` compares whole seconds: a second more).
+    std::thread::sleep(crate::incremental::SETTLED + std::time::Duration::from_secs(1));
+    let options = guide_options(root);
+    let mut cache = Cache::reusing();
+    let first = outcome(served(build_with(&options, &mut cache, None)));
+    assert!(matches!(first, Outcome::Built { .. }), "the guide builds");
+    // The paths decide what is looked at: an edit left unnamed is not seen, so the build
+    // lists and reads from the named paths alone (and the cases below test that path).
+    let page = "content/updates/2023-10-13-plan-issued.en.md";
+    append(root, page, "\n\nUnnamed.\n");
+    let unnamed = outcome(served(build_with(&options, &mut cache, Some(&[]))));
+    assert_same("an unnamed edit (not looked at)", &unnamed, &first);
+    let named = [PathBuf::from(page)];
+    let mut before = outcome(served(build_with(&options, &mut cache, Some(&named))));
+    assert!(before != first, "a named one is");
+    assert_same("a named edit", &before, &outcome(build_in_memory(&options)));
+    for (step, edit) in NAMED {
+        let paths = edit(root).map(|paths| paths.into_iter().map(PathBuf::from).collect());
+        let paths: Option<Vec<PathBuf>> = paths;
+        let served = outcome(served(build_with(&options, &mut cache, paths.as_deref())));
+        let fresh = outcome(build_in_memory(&options));
+        assert!(fresh != before, "{step} changes what a build makes");
+        assert_same(step, &served, &fresh);
+        before = fresh;
+    }
+}
+
+fn guide_options(root: &Path) -> BuildOptions {
+    BuildOptions {
+        root: root.to_path_buf(),
+        out: None,
+        base_url: Some("http://127.0.0.1:1111/".to_string()),
+        drafts: false,
+        force: false,
+        node_cases: false,
     }
 }

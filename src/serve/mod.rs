@@ -153,10 +153,12 @@ fn rebuild(
     change: Option<Change>,
     report: &mut impl FnMut(Event),
 ) {
+    // The first build, and any the watcher cannot name the paths of, walk every source.
+    let mut paths = change.as_ref().and_then(|c| c.paths.clone());
     let mut changed = change.and_then(|c| c.first);
     loop {
         tell_fallback(watcher, report);
-        match build_with(options, cache) {
+        match build_with(options, cache, paths.as_deref()) {
             Ok(mut built) => {
                 let unwatched = watcher.problems().iter().cloned();
                 built.report.warnings.extend(unwatched);
@@ -173,6 +175,8 @@ fn rebuild(
                 // build ran, build again before calling the edit broken.
                 if let Some(next) = watcher.next(Some(SETTLE)) {
                     changed = next.first.or(changed);
+                    // The cache holds on to the paths of a build that failed: these are new.
+                    paths = next.paths;
                     continue;
                 }
                 problems.extend(watcher.problems().iter().cloned());
@@ -251,7 +255,7 @@ impl Shared {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn publish(&self, files: crate::Files) {
+    fn publish(&self, files: crate::model::SharedFiles) {
         let headers = site::host_headers(&files);
         let mut state = self.lock();
         state.version += 1;

@@ -151,8 +151,10 @@ impl Poll {
     fn look(&mut self) -> Option<Change> {
         let started = Instant::now();
         let now = Snapshot::take(&self.root);
+        // Polling names no paths: the build walks every source.
         let change = (now != self.seen).then(|| Change {
             first: self.seen.first_difference(&now),
+            paths: None,
         });
         self.seen = now;
         self.interval =

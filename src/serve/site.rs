@@ -13,7 +13,7 @@ use std::path::Path;
 pub(crate) struct Site {
     /// Names this build in reload messages and in the script tag of its pages.
     pub(crate) generation: String,
-    pub(crate) files: HashMap<String, Vec<u8>>,
+    pub(crate) files: HashMap<String, crate::model::Shared>,
     /// Headers a host adds (from the site's `_headers`): path pattern, name, value.
     pub(crate) headers: Vec<(String, String, String)>,
 }
@@ -91,7 +91,7 @@ impl Site {
 /// The headers the published site gets from its `_headers` file (Content-Security-Policy and
 /// the rest), so the preview runs under the same policy. Caching headers are left out: the
 /// preview is never cached.
-pub(crate) fn host_headers(files: &crate::Files) -> Vec<(String, String, String)> {
+pub(crate) fn host_headers(files: &crate::model::SharedFiles) -> Vec<(String, String, String)> {
     let Some((_, text)) = files.iter().find(|(path, _)| path == "_headers") else {
         return Vec::new();
     };
@@ -224,7 +224,8 @@ mod tests {
         let files = vec![(
             "_headers".to_string(),
             b"/*\n  Content-Security-Policy: default-src 'self'\n/assets/*\n  Cache-Control: immutable\n"
-                .to_vec(),
+                .to_vec()
+                .into(),
         )];
         let rules = host_headers(&files);
         assert_eq!(

@@ -40,6 +40,10 @@ pub(crate) struct Change {
     /// The first source that changed, relative to the root; `None` when the watcher cannot
     /// tell (events were lost and a look at the files found a difference, or events stopped).
     pub(crate) first: Option<PathBuf>,
+    /// Every source the events named (relative to the root: files, or folders created,
+    /// removed or renamed), when the events can be trusted to have named every change; `None`
+    /// when they cannot (events lost or failed, polling), and the build walks every source.
+    pub(crate) paths: Option<Vec<PathBuf>>,
 }
 
 /// Why the watcher polls instead of listening for events.
@@ -65,9 +69,10 @@ enum How {
 
 /// What the event thread sends on: only what may matter to a build.
 enum Signal {
-    /// A source or one of its folders (relative to the root) was created, written, renamed or
-    /// removed; `appeared` when it was created or renamed into place.
-    Changed { rel: PathBuf, appeared: bool },
+    /// Sources or their folders (relative to the root) were created, written, renamed or
+    /// removed: for a rename both paths, where it is now last; `appeared` when created or
+    /// renamed into place.
+    Changed { rels: Vec<PathBuf>, appeared: bool },
     /// The system dropped events (its queue overflowed): anything may have changed.
     Rescan,
     /// Events stopped.
@@ -133,14 +138,18 @@ impl Watcher {
             How::Polling(poll) => return poll.next(within),
             How::Events(events) => events.next(within),
         };
-        if let (How::Events(events), Some(_)) = (&mut self.how, &change) {
+        if let (How::Events(events), Some(change)) = (&mut self.how, &change)
+            && !names_files_only(&events.root, change)
+        {
             events.unreadable = poll::unreadable(&events.root);
         }
         if let Some(why) = failed {
             self.how = How::Polling(Poll::new(&self.root));
             self.fallback = Some(Fallback::Failed(why));
-            // What happened between the failure and the first look is unknown: build again.
-            return Some(change.unwrap_or(Change { first: None }));
+            // What happened between the failure and the first look is unknown: build again,
+            // walking every source.
+            let first = change.and_then(|c| c.first);
+            return Some(Change { first, paths: None });
         }
         change
     }
@@ -215,17 +224,29 @@ impl Events {
                 }
             };
             let noticed = match signal {
-                Signal::Changed { rel, appeared } => {
-                    if appeared && let Err(why) = self.follow(&rel) {
-                        return (change, Some(why));
+                Signal::Changed { rels, appeared } => {
+                    for rel in rels.iter().filter(|_| appeared) {
+                        if let Err(why) = self.follow(rel) {
+                            return (change, Some(why));
+                        }
                     }
-                    Some(rel)
+                    Some(rels)
                 }
                 Signal::Rescan if self.rescan_differs() => None,
                 Signal::Rescan => continue,
                 Signal::Failed(why) => return (change, Some(why)),
             };
-            change.get_or_insert(Change { first: noticed });
+            let first = noticed.as_ref().and_then(|rels| rels.last().cloned());
+            let change = change.get_or_insert(Change {
+                first,
+                paths: Some(Vec::new()),
+            });
+            match (noticed, &mut change.paths) {
+                (Some(rels), Some(paths)) => paths.extend(rels),
+                // Events were lost: the files differ from the last look in ways none named.
+                (None, paths) => *paths = None,
+                (Some(_), None) => {}
+            }
             settle_by.get_or_insert(Instant::now() + SETTLE_AT_MOST);
         }
     }
@@ -249,6 +270,18 @@ impl Events {
         self.rescanned = Some(now);
         differs
     }
+}
+
+/// Whether the change names only files that are there: what cannot be read below the sources
+/// is a matter of folders, unchanged then (a walk of every folder costs milliseconds on a
+/// large site).
+fn names_files_only(root: &Path, change: &Change) -> bool {
+    let is_file =
+        |rel: &PathBuf| std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| m.is_file());
+    change
+        .paths
+        .as_ref()
+        .is_some_and(|paths| paths.iter().all(is_file))
 }
 
 /// The next signal, waiting until `quiet` but not past `by`.
@@ -280,16 +313,12 @@ fn signal(root: &Path, event: notify::Result<Event>) -> Option<Signal> {
             | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
     );
     // A rename's paths are [from, to]: the last that is a source is where it is now.
-    event
-        .paths
-        .iter()
-        .rev()
+    let rels: Vec<PathBuf> = (event.paths.iter())
         .filter_map(|path| path.strip_prefix(root).ok())
-        .find(|rel| is_source(rel))
-        .map(|rel| Signal::Changed {
-            rel: rel.to_path_buf(),
-            appeared,
-        })
+        .filter(|rel| is_source(rel))
+        .map(Path::to_path_buf)
+        .collect();
+    (!rels.is_empty()).then_some(Signal::Changed { rels, appeared })
 }
 
 /// A file or folder was opened or read, not changed. inotify reports every open: without this
@@ -427,6 +456,7 @@ mod tests {
         };
         let first = lost().expect("lost events with nothing to compare: build");
         assert_eq!(first.first, None, "the watcher cannot tell what changed");
+        assert!(first.paths.is_none(), "nor name the paths");
         assert!(lost().is_none(), "nothing changed since the last look");
         fs::write(dir.path().join("content/news/b.en.md"), "b\n").unwrap();
         assert!(lost().is_some(), "a file written while events were lost");
@@ -476,10 +506,10 @@ mod tests {
             EventKind::Modify(ModifyKind::Any),
             EventKind::Remove(notify::event::RemoveKind::File),
         ] {
-            let Some(Signal::Changed { rel, .. }) = signal(root, event(kind)) else {
+            let Some(Signal::Changed { rels, .. }) = signal(root, event(kind)) else {
                 panic!("{kind:?} is a change");
             };
-            assert_eq!(rel, Path::new("content/a.en.md"));
+            assert_eq!(rels, [Path::new("content/a.en.md")]);
         }
     }
 
@@ -490,11 +520,19 @@ mod tests {
         let saved = Event::new(EventKind::Modify(ModifyKind::Name(RenameMode::Both)))
             .add_path(root.join("content/.a.en.md.tmp"))
             .add_path(root.join("content/a.en.md"));
-        let Some(Signal::Changed { rel, appeared }) = signal(root, Ok(saved)) else {
+        let Some(Signal::Changed { rels, appeared }) = signal(root, Ok(saved)) else {
             panic!("an atomic save is a change");
         };
-        assert_eq!(rel, Path::new("content/a.en.md"));
+        assert_eq!(rels, [Path::new("content/a.en.md")]);
         assert!(appeared);
+        let moved = Event::new(EventKind::Modify(ModifyKind::Name(RenameMode::Both)))
+            .add_path(root.join("content/a.en.md"))
+            .add_path(root.join("content/b.en.md"));
+        let Some(Signal::Changed { rels, .. }) = signal(root, Ok(moved)) else {
+            panic!("a rename is a change");
+        };
+        let (from, to) = (Path::new("content/a.en.md"), Path::new("content/b.en.md"));
+        assert_eq!(rels, [from, to], "both the old place and the new");
         let scratch = Event::new(EventKind::Modify(ModifyKind::Name(RenameMode::Both)))
             .add_path(root.join("content/a.en.md~"))
             .add_path(root.join("content/.a.en.md.swp"));
