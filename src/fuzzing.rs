@@ -7,7 +7,7 @@ use crate::config::{BaseType, FieldType};
 use crate::diagnostic::Diagnostic;
 use crate::eligibility::{Answer, AnswerSpec, Answers};
 use crate::format::{Amount, Amounts, Currency};
-use crate::model::{FrontMatter, Page};
+use crate::model::Page;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -175,7 +175,7 @@ fn page(path: &str, lang: &str, body: String) -> Page {
         generated: false,
         fallback: false,
         source_hash: String::new(),
-        front: FrontMatter::default(),
+        front: Default::default(),
         body,
         body_line: 3,
         url_path: format!("{lang}/x/"),

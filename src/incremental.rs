@@ -86,6 +86,8 @@ pub(crate) struct RenderMemo {
     markdown: Vec<Option<u64>>,
     /// The print editions' chapters.
     pub(crate) print: PrintMemo,
+    /// The root files (`404.html`, `index.html`) with the site's key they were made with.
+    roots: Option<(u64, crate::model::SharedFiles)>,
 }
 
 impl RenderMemo {
@@ -180,6 +182,17 @@ impl RenderMemo {
         let same = markdown.is_some() && kept.markdown == markdown;
         let spliced = same.then(|| Arc::clone(&kept.spliced));
         (kept.key == key).then(|| (Arc::clone(&kept.files), spliced))
+    }
+
+    /// The root files made with the same site's key (see [`RenderMemo::site_key`]).
+    pub(crate) fn roots(&self, key: u64) -> Option<crate::model::SharedFiles> {
+        let (kept, files) = self.roots.as_ref()?;
+        (*kept == key).then(|| files.clone())
+    }
+
+    /// Keeps this build's root files with the site's key, or none.
+    pub(crate) fn keep_roots(&mut self, roots: Option<(u64, crate::model::SharedFiles)>) {
+        self.roots = roots;
     }
 
     /// Keeps this build's files, and only those (a deleted page's go), with the key of the

@@ -138,10 +138,10 @@ fn generated(key: &str, lang: &str, title: &str, is_index: bool) -> Page {
         generated: true,
         fallback: false,
         source_hash: String::new(),
-        front: FrontMatter {
+        front: std::sync::Arc::new(FrontMatter {
             title: title.to_string(),
             ..Default::default()
-        },
+        }),
         body: String::new(),
         body_line: 1,
     }
@@ -237,7 +237,7 @@ pub(crate) fn title_tag_indexes(site: &mut Site, strings: &Bundles) {
             .get(&page.lang)
             .and_then(|s| s.get("tags-title", &BTreeMap::new()).ok().flatten());
         if let Some(title) = title {
-            page.front.title = title;
+            std::sync::Arc::make_mut(&mut page.front).title = title;
         }
     }
 }

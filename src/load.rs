@@ -308,7 +308,7 @@ fn read_page(
         } else {
             String::new()
         },
-        front,
+        front: std::sync::Arc::new(front),
         body: split.body.to_string(),
         body_line: split.body_line,
     }))
@@ -523,10 +523,10 @@ fn add_generated_pages(pages: &mut Vec<Page>, config: &Config) {
             generated: true,
             fallback: false,
             source_hash: String::new(),
-            front: FrontMatter {
+            front: std::sync::Arc::new(FrontMatter {
                 title,
                 ..Default::default()
-            },
+            }),
             body: String::new(),
             body_line: 1,
         });

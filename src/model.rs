@@ -85,7 +85,8 @@ pub(crate) struct Page {
     pub fallback: bool,
     /// Short content hash of the source file, for translation staleness.
     pub source_hash: String,
-    pub front: FrontMatter,
+    /// Shared: `serve` hands a page it did not read again to each build without copying it.
+    pub front: Arc<FrontMatter>,
     pub body: String,
     /// 1-based line of `source` where `body` starts.
     pub body_line: usize,

@@ -17,7 +17,7 @@ mod values;
 
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Bundles;
-use crate::incremental::{KeptPage, PrintMemo, RenderMemo, Unspliced};
+use crate::incremental::{KeptPage, RenderMemo, Spliced, Unspliced};
 use crate::listing::{TAGS_INDEX, tag_of};
 use crate::markdown::Markdown;
 use crate::model::{Files, Page, Put, Rendered, Site};
@@ -61,7 +61,7 @@ pub(crate) fn render(
     mut markdown: Markdown,
     inputs: &Inputs,
     out: &dyn Put,
-    mut memo: Option<&mut RenderMemo>,
+    memo: Option<&mut RenderMemo>,
 ) -> (Vec<Rendered>, Vec<Diagnostic>) {
     let print = match crate::print::order(site) {
         Ok(print) => print,
@@ -72,51 +72,86 @@ pub(crate) fn render(
         .flatten()
         .map(|(page, _)| format!("{}index.html", page.url_path))
         .collect();
+    let splice = content_is_only_inserted(inputs.theme);
+    let site_key =
+        (memo.as_ref()).map(|_| RenderMemo::site_key(site, inputs.theme, inputs.assets, splice));
+    let sources = std::mem::take(&mut markdown.pages);
+    // With a memo, each page's Markdown output and what the memo holds for it come first, so
+    // that what only making files needs (the lists, each page's translations and ancestors,
+    // the templates bound to them) is made only if some page's files, a print edition or the
+    // root files must be made; a build without one converts each page as it comes to it.
+    let todo: Vec<Todo> = match (memo.as_deref(), site_key) {
+        (Some(memo), Some(site_key)) => (site.pages.par_iter().zip(sources).enumerate())
+            .map(|(n, (page, source))| {
+                let (rendered, found) = markdown.convert(page, source);
+                let key = RenderMemo::page_key(site_key, &rendered, splice);
+                let made_with = memo.markdown(n);
+                let reused = memo.get(page, key, made_with);
+                Todo::Converted(rendered, found, (key, made_with), reused)
+            })
+            .collect(),
+        _ => sources.into_iter().map(Todo::Source).collect(),
+    };
+    let roots = (memo.as_deref().zip(site_key))
+        .filter(|_| print.is_empty())
+        .and_then(|(memo, key)| memo.roots(key));
+    let needed = roots.is_none()
+        || (todo.iter()).any(|t| matches!(t, Todo::Source(_) | Todo::Converted(.., None)));
     // What every page reads, each over the whole site: made side by side.
-    let ((listings, ancestry), (translations, links)) = rayon::join(
-        || rayon::join(|| listings(site), || ancestry(site)),
-        || rayon::join(|| translations(site), || functions::links(site)),
-    );
-    let listings = Arc::new(listings);
-    let bound = functions::bind(site, inputs, &listings, links);
-    let shared = Shared {
-        site,
-        theme: inputs.theme,
-        bound: &bound,
-        listings: &listings,
-        translations,
-        ancestry,
-        by_key: by_key(site),
-        paging: paging_by_key(site),
-        splice: content_is_only_inserted(inputs.theme),
-        print: &print,
+    let made = needed.then(|| {
+        let ((listings, ancestry), (translations, links)) = rayon::join(
+            || rayon::join(|| listings(site), || ancestry(site)),
+            || rayon::join(|| translations(site), || functions::links(site)),
+        );
+        let listings = Arc::new(listings);
+        let bound = functions::bind(site, inputs, &listings, links);
+        (listings, bound, translations, ancestry)
+    });
+    let (listings, bound, each) = match made {
+        Some((listings, bound, t, a)) => (Some(listings), Some(bound), Some((t, a))),
+        None => (None, None, None),
+    };
+    let shared = match (&listings, &bound, each) {
+        (Some(listings), Some(bound), Some((translations, ancestry))) => Some(Shared {
+            site,
+            theme: inputs.theme,
+            bound,
+            listings,
+            translations,
+            ancestry,
+            by_key: by_key(site),
+            paging: paging_by_key(site),
+            splice,
+            print: &print,
+        }),
+        _ => None,
     };
     let common = tera::Context::from_value(Json::Object(common_context(site))).unwrap_or_default();
-    let site_key = (memo.as_ref())
-        .map(|_| RenderMemo::site_key(site, inputs.theme, inputs.assets, shared.splice));
-    let reuse = memo.as_deref();
     // One context per worker and language, holding the data every page shares and what the
     // language's pages share; each page replaces its own entries, so the shared data is made
     // once per worker rather than once per page.
     type Made = (Files, Option<KeptPage>);
-    let sources = std::mem::take(&mut markdown.pages);
     let results: Vec<(Rendered, Vec<Diagnostic>, Result<Made, Diagnostic>)> = site
         .pages
         .par_iter()
-        .zip(sources)
-        .enumerate()
+        .zip(todo)
         .map_init(
             Vec::<(&str, tera::Context)>::new,
-            |contexts, (n, (page, source))| {
-                let (mut rendered, found) = markdown.convert(page, source);
-                let mut files = || -> Result<Made, Diagnostic> {
-                    let key = site_key.map(|k| RenderMemo::page_key(k, &rendered, shared.splice));
-                    let markdown = reuse.and_then(|memo| memo.markdown(n));
-                    let reused =
-                        (reuse.zip(key)).and_then(|(memo, key)| memo.get(page, key, markdown));
+            |contexts, (page, todo)| {
+                let (mut rendered, found, key, reused) = match todo {
+                    Todo::Source(source) => {
+                        let (rendered, found) = markdown.convert(page, source);
+                        (rendered, found, None, None)
+                    }
+                    Todo::Converted(rendered, found, key, reused) => {
+                        (rendered, found, Some(key), reused)
+                    }
+                };
+                let files = || -> Result<Made, Diagnostic> {
                     let (made, spliced) = match reused {
                         Some(reused) => reused,
                         None => {
+                            let shared = shared.as_ref().expect("made unless every page is reused");
                             let ctx = shared.context_of(contexts, &common, &page.lang);
                             (Arc::new(shared.page(ctx, page, &rendered)?), None)
                         }
@@ -127,9 +162,9 @@ pub(crate) fn render(
                             kept.push((path.clone(), html.to_vec()));
                         }
                     };
-                    let Some(key) = key else {
+                    let Some((key, markdown)) = key else {
                         // No memo (`build`, `check`): each file goes to the sink as made.
-                        for (path, html) in shared.splice(made, &rendered) {
+                        for (path, html) in splice_files(splice, made, &rendered) {
                             chapter(&path, &html);
                             out.put(path, html);
                         }
@@ -139,7 +174,7 @@ pub(crate) fn render(
                     // else made now, and shared by the memo and the sink from here on.
                     let unchanged = spliced.is_some();
                     let spliced = spliced.unwrap_or_else(|| {
-                        let files = shared.splice(Arc::clone(&made), &rendered);
+                        let files = splice_files(splice, Arc::clone(&made), &rendered);
                         let files = files.into_iter().map(|(p, b)| (p, Arc::new(b)));
                         Arc::new(files.collect())
                     });
@@ -181,29 +216,82 @@ pub(crate) fn render(
         }
     }
     problems.append(&mut later);
-    let mut scratch = PrintMemo::default();
-    let print_memo = match &mut memo {
+    let mut scratch = RenderMemo::default();
+    let memo = match memo {
         Some(memo) => {
             memo.keep(made);
-            &mut memo.print
+            memo
         }
         None => &mut scratch,
     };
+    let Some(shared) = shared else {
+        // Nothing the root files are made from changed (and there is no print edition).
+        for (path, bytes) in roots.into_iter().flatten() {
+            out.put_shared(path, bytes, true);
+        }
+        return (pages, problems);
+    };
     let mut ctx = common;
     for (lang, pages) in &print {
-        match shared.print_edition(&mut ctx, lang, pages, &kept, print_memo) {
+        match shared.print_edition(&mut ctx, lang, pages, &kept, &mut memo.print) {
             Ok((path, html)) => out.put(path, html),
             Err(d) => problems.push(d),
         }
     }
-    print_memo.finish();
+    memo.print.finish();
+    let mut root_files = Vec::new();
     for (name, template) in [("404.html", "404.html"), ("index.html", "root.html")] {
         match shared.root_file(&mut ctx, template) {
-            Ok(html) => out.put(name.to_string(), html.into_bytes()),
+            Ok(html) => root_files.push((name.to_string(), Arc::new(html.into_bytes()))),
             Err(d) => problems.push(d),
         }
     }
+    // They read the print editions' context too (`ctx`): kept only when there is none, and
+    // both were made.
+    let whole = print.is_empty() && root_files.len() == 2;
+    let keep = site_key.filter(|_| whole);
+    memo.keep_roots(keep.map(|key| (key, root_files.clone())));
+    for (path, bytes) in root_files {
+        match site_key {
+            Some(_) => out.put_shared(path, bytes, false),
+            None => out.put(path, Arc::unwrap_or_clone(bytes)),
+        }
+    }
     (pages, problems)
+}
+
+/// A page's Markdown as the render stage takes it: to convert (a build without a memo), or
+/// converted, with the keys of its files and of its Markdown output ([`RenderMemo`]) and the
+/// files the memo holds for them.
+enum Todo {
+    Source(crate::markdown::Source),
+    Converted(
+        Rendered,
+        Vec<Diagnostic>,
+        (u64, Option<u64>),
+        Option<(Unspliced, Option<Spliced>)>,
+    ),
+}
+
+/// A page's files with its HTML put in where the template inserted [`CONTENT_MARK`] (when
+/// `splice`); without copying them when no memo holds them too.
+fn splice_files(splice: bool, made: Unspliced, rendered: &Rendered) -> Files {
+    // A file the memo holds too is read in place: the splice makes the copy.
+    let copy = |text: &String| match splice {
+        true => put_content(text, &rendered.html),
+        false => text.clone().into_bytes(),
+    };
+    let html = |text: String| match splice {
+        true => copy(&text),
+        false => text.into_bytes(),
+    };
+    match Arc::try_unwrap(made) {
+        Ok(made) => made.into_iter().map(|(p, text)| (p, html(text))).collect(),
+        Err(shared) => shared
+            .iter()
+            .map(|(p, text)| (p.clone(), copy(text)))
+            .collect(),
+    }
 }
 
 /// What every page's render reads.
@@ -354,27 +442,6 @@ impl<'a> Shared<'a> {
         self.bound[&page.lang]
             .render(template, ctx)
             .map_err(|e| template_error(self.theme, template, &e, Some(page)))
-    }
-
-    /// A page's files with its HTML put in where the template inserted [`CONTENT_MARK`];
-    /// without copying them when no memo holds them too.
-    fn splice(&self, made: Unspliced, rendered: &Rendered) -> Files {
-        // A file the memo holds too is read in place: the splice makes the copy.
-        let copy = |text: &String| match self.splice {
-            true => put_content(text, &rendered.html),
-            false => text.clone().into_bytes(),
-        };
-        let html = |text: String| match self.splice {
-            true => copy(&text),
-            false => text.into_bytes(),
-        };
-        match Arc::try_unwrap(made) {
-            Ok(made) => made.into_iter().map(|(p, text)| (p, html(text))).collect(),
-            Err(shared) => shared
-                .iter()
-                .map(|(p, text)| (p.clone(), copy(text)))
-                .collect(),
-        }
     }
 
     /// The URL of the language's print edition, if it has one.

@@ -275,6 +275,16 @@ fn serve_after_edits_is_a_fresh_build() {
     edits_then_compare(None);
 }
 
+// Without a print edition, a rebuild whose pages' files are all kept makes no file with a
+// template: the root files are the last build's too. This holds that path to a fresh build.
+#[test]
+fn serve_after_edits_is_a_fresh_build_without_a_print_edition() {
+    edits_then_compare(Some(PRINTLESS));
+}
+
+/// Marks `site.yaml`'s print edition for removal (see [`edits_then_compare`]).
+const PRINTLESS: &str = "\n# no print\n";
+
 // The guide's search indexes are small enough for the whole form; this holds the split form
 // (shards, chunks, word-start files: each redone only where it changed) to a fresh build.
 #[test]
@@ -290,6 +300,11 @@ fn edits_then_compare(site_yaml: Option<&str>) {
     copy_guide(root);
     if let Some(text) = site_yaml {
         append(root, "site.yaml", text);
+    }
+    if site_yaml == Some(PRINTLESS) {
+        let yaml = fs::read_to_string(root.join("site.yaml")).unwrap();
+        let print = yaml.lines().find(|l| l.starts_with("print:")).unwrap();
+        replace(root, "site.yaml", print, "");
     }
     // Files changed this recently are read again whatever their stamp says (`Stamp::of`): wait
     // until the copies are older than that, so that the builds below reuse them.
