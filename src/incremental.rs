@@ -11,7 +11,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::format::Amounts;
-use crate::model::{Page, Rendered, Site};
+use crate::model::{FrontMatter, Page, Rendered, Site};
 use crate::plan::Plan;
 use crate::search::extract::Section;
 use crate::theme::{Assets, Theme};
@@ -88,13 +88,26 @@ pub(crate) struct RenderMemo {
     pub(crate) print: PrintMemo,
     /// The root files (`404.html`, `index.html`) with the site's key they were made with.
     roots: Option<(u64, crate::model::SharedFiles)>,
+    /// The hash of each page's front matter as last formatted, by its address, with the front
+    /// matter held so that no other can take that address: one the load stage shares from the
+    /// last build is not formatted again.
+    fronts: HashMap<usize, Front>,
 }
+
+/// A page's front matter and the hash of its `{:?}`.
+type Front = (Arc<FrontMatter>, u64);
 
 impl RenderMemo {
     /// What every page's render reads but its own Markdown output: the whole site but the
     /// pages' bodies, the theme's templates and strings, the assets' URLs, and whether the HTML
     /// is put in after rendering.
-    pub(crate) fn site_key(site: &Site, theme: &Theme, assets: &Assets, splice: bool) -> u64 {
+    pub(crate) fn site_key(
+        &mut self,
+        site: &Site,
+        theme: &Theme,
+        assets: &Assets,
+        splice: bool,
+    ) -> u64 {
         let mut key = Key::new();
         key.debug(&splice)
             .debug(&site.config)
@@ -110,13 +123,31 @@ impl RenderMemo {
             files.iter().for_each(|file| _ = key.bytes(&file.bytes));
         }
         // Each page's part is hashed on its own, in parallel, and the parts in order.
-        let pages: Vec<u64> = site.pages.par_iter().map(Self::page_part).collect();
-        pages.into_iter().for_each(|part| key.0.write_u64(part));
+        let fronts = &self.fronts;
+        let front = |page: &Page| {
+            let at = Arc::as_ptr(&page.front) as usize;
+            let kept = fronts.get(&at).filter(|(f, _)| Arc::ptr_eq(f, &page.front));
+            let hash = kept.map_or_else(|| Key::new().debug(&page.front).finish(), |k| k.1);
+            (at, (Arc::clone(&page.front), hash))
+        };
+        let pages: Vec<(u64, (usize, Front))> = (site.pages.par_iter())
+            .map(|page| {
+                let front = front(page);
+                (Self::page_part(page, front.1.1), front)
+            })
+            .collect();
+        let mut fronts = HashMap::with_capacity(pages.len());
+        for (part, front) in pages {
+            key.0.write_u64(part);
+            fronts.insert(front.0, front.1);
+        }
+        self.fronts = fronts;
         key.finish()
     }
 
-    /// What the render of every page reads of one page: all of it but its body.
-    fn page_part(page: &Page) -> u64 {
+    /// What the render of every page reads of one page: all of it but its body (its front
+    /// matter by the hash of its `{:?}`, `front`).
+    fn page_part(page: &Page, front: u64) -> u64 {
         let mut key = Key::new();
         let Page {
             source,
@@ -127,7 +158,7 @@ impl RenderMemo {
             generated,
             fallback,
             source_hash: _,
-            front,
+            front: _,
             body: _,
             body_line,
             url_path,
@@ -137,7 +168,8 @@ impl RenderMemo {
             .bytes(lang.as_bytes());
         key.bytes(dir.as_bytes())
             .debug(&(is_index, generated, fallback));
-        key.debug(front).debug(body_line).bytes(url_path.as_bytes());
+        key.0.write_u64(front);
+        key.debug(body_line).bytes(url_path.as_bytes());
         key.finish()
     }
 

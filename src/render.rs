@@ -19,7 +19,7 @@ use crate::diagnostic::Diagnostic;
 use crate::i18n::Bundles;
 use crate::incremental::{KeptPage, RenderMemo, Spliced, Unspliced};
 use crate::listing::{TAGS_INDEX, tag_of};
-use crate::markdown::Markdown;
+use crate::markdown::{Markdown, Source};
 use crate::model::{Files, Page, Put, Rendered, Site};
 use crate::theme::{Assets, Theme};
 pub(crate) use html::escape_html;
@@ -61,7 +61,7 @@ pub(crate) fn render(
     mut markdown: Markdown,
     inputs: &Inputs,
     out: &dyn Put,
-    memo: Option<&mut RenderMemo>,
+    mut memo: Option<&mut RenderMemo>,
 ) -> (Vec<Rendered>, Vec<Diagnostic>) {
     let print = match crate::print::order(site) {
         Ok(print) => print,
@@ -74,7 +74,7 @@ pub(crate) fn render(
         .collect();
     let splice = content_is_only_inserted(inputs.theme);
     let site_key =
-        (memo.as_ref()).map(|_| RenderMemo::site_key(site, inputs.theme, inputs.assets, splice));
+        (memo.as_deref_mut()).map(|memo| memo.site_key(site, inputs.theme, inputs.assets, splice));
     let sources = std::mem::take(&mut markdown.pages);
     // With a memo, each page's Markdown output and what the memo holds for it come first, so
     // that what only making files needs (the lists, each page's translations and ancestors,
@@ -83,11 +83,15 @@ pub(crate) fn render(
     let todo: Vec<Todo> = match (memo.as_deref(), site_key) {
         (Some(memo), Some(site_key)) => (site.pages.par_iter().zip(sources).enumerate())
             .map(|(n, (page, source))| {
-                let (rendered, found) = markdown.convert(page, source);
-                let key = RenderMemo::page_key(site_key, &rendered, splice);
+                // Read in place: not copied out of the Markdown stage's memo.
+                let made = match source {
+                    Source::Made(made) => made,
+                    source => Arc::new(markdown.convert(page, source)),
+                };
+                let key = RenderMemo::page_key(site_key, &made.0, splice);
                 let made_with = memo.markdown(n);
                 let reused = memo.get(page, key, made_with);
-                Todo::Converted(rendered, found, (key, made_with), reused)
+                Todo::Converted(made, (key, made_with), reused)
             })
             .collect(),
         _ => sources.into_iter().map(Todo::Source).collect(),
@@ -138,22 +142,23 @@ pub(crate) fn render(
         .map_init(
             Vec::<(&str, tera::Context)>::new,
             |contexts, (page, todo)| {
-                let (mut rendered, found, key, reused) = match todo {
+                let (converted, key, reused) = match todo {
                     Todo::Source(source) => {
                         let (rendered, found) = markdown.convert(page, source);
-                        (rendered, found, None, None)
+                        (Converted::Own(rendered, found), None, None)
                     }
-                    Todo::Converted(rendered, found, key, reused) => {
-                        (rendered, found, Some(key), reused)
+                    Todo::Converted(made, key, reused) => {
+                        (Converted::Kept(made), Some(key), reused)
                     }
                 };
+                let rendered = converted.rendered();
                 let files = || -> Result<Made, Diagnostic> {
                     let (made, spliced) = match reused {
                         Some(reused) => reused,
                         None => {
                             let shared = shared.as_ref().expect("made unless every page is reused");
                             let ctx = shared.context_of(contexts, &common, &page.lang);
-                            (Arc::new(shared.page(ctx, page, &rendered)?), None)
+                            (Arc::new(shared.page(ctx, page, rendered)?), None)
                         }
                     };
                     let mut kept = Files::new();
@@ -164,7 +169,7 @@ pub(crate) fn render(
                     };
                     let Some((key, markdown)) = key else {
                         // No memo (`build`, `check`): each file goes to the sink as made.
-                        for (path, html) in splice_files(splice, made, &rendered) {
+                        for (path, html) in splice_files(splice, made, rendered) {
                             chapter(&path, &html);
                             out.put(path, html);
                         }
@@ -174,7 +179,7 @@ pub(crate) fn render(
                     // else made now, and shared by the memo and the sink from here on.
                     let unchanged = spliced.is_some();
                     let spliced = spliced.unwrap_or_else(|| {
-                        let files = splice_files(splice, Arc::clone(&made), &rendered);
+                        let files = splice_files(splice, Arc::clone(&made), rendered);
                         let files = files.into_iter().map(|(p, b)| (p, Arc::new(b)));
                         Arc::new(files.collect())
                     });
@@ -192,9 +197,7 @@ pub(crate) fn render(
                     Ok((kept, Some(keep)))
                 };
                 let made = files();
-                if !crate::output::in_feed(site, page) {
-                    rendered.html = String::new();
-                }
+                let (rendered, found) = converted.output(crate::output::in_feed(site, page));
                 (rendered, found, made)
             },
         )
@@ -264,13 +267,53 @@ pub(crate) fn render(
 /// converted, with the keys of its files and of its Markdown output ([`RenderMemo`]) and the
 /// files the memo holds for them.
 enum Todo {
-    Source(crate::markdown::Source),
+    Source(Source),
     Converted(
-        Rendered,
-        Vec<Diagnostic>,
+        crate::incremental::Made,
         (u64, Option<u64>),
         Option<(Unspliced, Option<Spliced>)>,
     ),
+}
+
+/// A page's Markdown output: converted here, or as the Markdown stage's memo holds it.
+enum Converted {
+    Own(Rendered, Vec<Diagnostic>),
+    Kept(crate::incremental::Made),
+}
+
+impl Converted {
+    fn rendered(&self) -> &Rendered {
+        match self {
+            Converted::Own(rendered, _) => rendered,
+            Converted::Kept(made) => &made.0,
+        }
+    }
+
+    /// What the stage returns of it: its HTML only if `html` (a feed's page), the rest whole.
+    fn output(self, html: bool) -> (Rendered, Vec<Diagnostic>) {
+        match self {
+            Converted::Own(mut rendered, found) => {
+                if !html {
+                    rendered.html = String::new();
+                }
+                (rendered, found)
+            }
+            Converted::Kept(made) => {
+                let (kept, found) = &*made;
+                let rendered = Rendered {
+                    html: if html {
+                        kept.html.clone()
+                    } else {
+                        String::new()
+                    },
+                    toc: kept.toc.clone(),
+                    local_links: kept.local_links.clone(),
+                    external_links: kept.external_links.clone(),
+                };
+                (rendered, found.clone())
+            }
+        }
+    }
 }
 
 /// A page's files with its HTML put in where the template inserted [`CONTENT_MARK`] (when
