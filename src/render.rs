@@ -25,6 +25,7 @@ use crate::theme::{Assets, Theme};
 pub(crate) use html::escape_html;
 use html::{CONTENT_MARK, content_is_only_inserted, put_content};
 use lists::{PagingByKey, cut, list_page, paging_by_key, terms};
+use rayon::iter::Either;
 use rayon::prelude::*;
 use serde_json::{Value as Json, json};
 use std::collections::{BTreeMap, HashSet};
@@ -75,32 +76,37 @@ pub(crate) fn render(
     let splice = content_is_only_inserted(inputs.theme);
     let site_key =
         (memo.as_deref_mut()).map(|memo| memo.site_key(site, inputs.theme, inputs.assets, splice));
-    let sources = std::mem::take(&mut markdown.pages);
+    let mut sources = std::mem::take(&mut markdown.pages);
     // With a memo, each page's Markdown output and what the memo holds for it come first, so
     // that what only making files needs (the lists, each page's translations and ancestors,
     // the templates bound to them) is made only if some page's files, a print edition or the
     // root files must be made; a build without one converts each page as it comes to it.
-    let todo: Vec<Todo> = match (memo.as_deref(), site_key) {
-        (Some(memo), Some(site_key)) => (site.pages.par_iter().zip(sources).enumerate())
-            .map(|(n, (page, source))| {
-                // Read in place: not copied out of the Markdown stage's memo.
-                let made = match source {
-                    Source::Made(made) => made,
-                    source => Arc::new(markdown.convert(page, source)),
-                };
-                let key = RenderMemo::page_key(site_key, &made.0, splice);
-                let made_with = memo.markdown(n);
-                let reused = memo.get(page, key, made_with);
-                Todo::Converted(made, (key, made_with), reused)
-            })
-            .collect(),
-        _ => sources.into_iter().map(Todo::Source).collect(),
-    };
+    let converted = (memo.as_deref().zip(site_key)).map(|(memo, site_key)| {
+        let sources = std::mem::take(&mut sources);
+        let pages = site.pages.par_iter().zip(sources).enumerate();
+        let todo = pages.map(|(n, (page, source))| {
+            // Read in place: not copied out of the Markdown stage's memo.
+            let made = match source {
+                Source::Made(made) => made,
+                source => Arc::new(markdown.convert(page, source)),
+            };
+            let key = RenderMemo::page_key(site_key, &made.0, splice);
+            let made_with = memo.markdown(n);
+            let reused = memo.get(page, key, made_with);
+            Todo::Converted(made, (key, made_with), reused)
+        });
+        todo.collect::<Vec<Todo>>()
+    });
     let roots = (memo.as_deref().zip(site_key))
         .filter(|_| print.is_empty())
         .and_then(|(memo, key)| memo.roots(key));
     let needed = roots.is_none()
-        || (todo.iter()).any(|t| matches!(t, Todo::Source(_) | Todo::Converted(.., None)));
+        || (converted.iter().flatten()).any(|t| matches!(t, Todo::Converted(.., None)));
+    // A build without a memo hands each source on as it is, with nothing beside it.
+    let todo = match converted {
+        Some(converted) => Either::Left(converted.into_par_iter()),
+        None => Either::Right(sources.into_par_iter().map(Todo::Source)),
+    };
     // What every page reads, each over the whole site: made side by side.
     let made = needed.then(|| {
         let ((listings, ancestry), (translations, links)) = rayon::join(
