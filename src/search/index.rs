@@ -143,7 +143,7 @@ pub(crate) struct Postings {
 
 impl Postings {
     /// The postings of every term of `index`. Its pages are tokenised in parallel: each rayon
-    /// job folds a run of pages into a flat list of postings of its own, keyed by the job's own
+    /// job folds a run of pages into flat blocks of postings of its own, keyed by the job's own
     /// term numbers ([`Terms`]: a token's text is hashed once per job, not once per
     /// occurrence), with a count per term. The runs' terms are then given common numbers, each
     /// term's list is made at its final size from the counts, and the runs' postings are put
@@ -178,8 +178,12 @@ impl Postings {
         }
         let mut lists: Vec<PostingsList> = counts.into_iter().map(Vec::with_capacity).collect();
         for (b, numbers) in built.into_iter().zip(&numbers) {
-            for (id, page, found) in b.postings {
-                lists[numbers[id as usize] as usize].push((page, found));
+            // Each block is freed once read, so the runs' postings shrink as the lists grow.
+            let mut postings = b.blocks.into_iter().flatten();
+            for (page, count) in b.pages {
+                for (id, found) in postings.by_ref().take(count as usize) {
+                    lists[numbers[id as usize] as usize].push((page, found));
+                }
             }
         }
         let terms = (common.into_names().into_iter())
@@ -199,8 +203,11 @@ pub(crate) type PostingsList = Vec<(u32, Found)>;
 #[derive(Default)]
 struct Builder {
     terms: Terms,
-    /// The run's postings, page after page: term number, page number, what the page holds.
-    postings: Vec<(u32, u32, Found)>,
+    /// The run's postings, page after page: term number and what the page holds, in blocks
+    /// of at most [`BLOCK`].
+    blocks: Vec<Vec<(u32, Found)>>,
+    /// Each page of the run and how many of the postings are its, in order.
+    pages: Vec<(u32, u32)>,
     /// Per term number, how many of `postings` are its.
     counts: Vec<u32>,
     /// Per term number, what the current page holds of it (see [`Tally`]).
@@ -208,6 +215,9 @@ struct Builder {
     /// The terms of the current page, in the order first seen.
     touched: Vec<u32>,
 }
+
+/// Postings in a block of a run's: 256 KiB, freed as soon as they are in the final lists.
+const BLOCK: usize = 1 << 15;
 
 /// What one page holds of one term so far, as [`section_weights`] would fold it: the body
 /// count is capped per section at [`MAX_COUNT`], and over the page at [`MAX_BODY`]. Kept to
@@ -233,12 +243,18 @@ impl Builder {
             terms.each_term(text, |t| self.add(n, t, sid, Kind::Body));
         }
         self.terms = terms;
-        self.postings.reserve(self.touched.len());
+        let count = u32::try_from(self.touched.len()).expect("fewer than 2^32 terms");
+        self.pages.push((n, count));
         for id in self.touched.drain(..) {
             let tally = &self.tallies[id as usize];
             let mut found = tally.found;
             found.count = add_body(found.count, tally.in_section);
-            self.postings.push((id, n, found));
+            if self.blocks.last().is_none_or(|b| b.len() == BLOCK) {
+                self.blocks.push(Vec::with_capacity(BLOCK));
+            }
+            if let Some(block) = self.blocks.last_mut() {
+                block.push((id, found));
+            }
             self.counts[id as usize] += 1;
         }
     }
