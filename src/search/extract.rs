@@ -133,7 +133,9 @@ fn finish(doc: Doc) -> Option<(String, Vec<Section>)> {
 }
 
 /// Entities decoded, white space collapsed: the words of `str::split_whitespace`, joined by
-/// one space.
+/// one space. Read a byte at a time: white space is ASCII or starts with one of four lead
+/// bytes ([`space_len`]), which never occur inside another character, so the words between
+/// are copied whole.
 fn clean(html_text: &str) -> String {
     let decoded = if html_text.contains('&') {
         Cow::Owned(decode_entities(html_text))
@@ -141,15 +143,16 @@ fn clean(html_text: &str) -> String {
         Cow::Borrowed(html_text)
     };
     let text: &str = &decoded;
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     loop {
-        while let Some((true, len)) = space_at(text, i) {
+        while let Some(len) = space_len(bytes, i) {
             i += len;
         }
         let start = i;
-        while let Some((false, len)) = space_at(text, i) {
-            i += len;
+        while i < bytes.len() && space_len(bytes, i).is_none() {
+            i += 1;
         }
         if start == i {
             return out;
@@ -161,15 +164,24 @@ fn clean(html_text: &str) -> String {
     }
 }
 
-/// Whether the character at byte `i` of `text` is white space (`char::is_whitespace`), and
-/// its length in bytes; `None` at the end.
-fn space_at(text: &str, i: usize) -> Option<(bool, usize)> {
-    let b = *text.as_bytes().get(i)?;
-    if b.is_ascii() {
-        return Some((char::from(b).is_whitespace(), 1));
-    }
-    let c = text.get(i..)?.chars().next()?;
-    Some((c.is_whitespace(), c.len_utf8()))
+/// The length in bytes of the white space character (`char::is_whitespace`, Unicode's
+/// `White_Space`) that starts at byte `i` of `bytes`, if one does.
+fn space_len(bytes: &[u8], i: usize) -> Option<usize> {
+    let next = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+    let len = match bytes.get(i)? {
+        b'\t'..=b'\r' | b' ' => 1,
+        // U+0085, U+00A0.
+        0xC2 if matches!(next(1), 0x85 | 0xA0) => 2,
+        // U+1680.
+        0xE1 if next(1) == 0x9A && next(2) == 0x80 => 3,
+        // U+2000–U+200A, U+2028, U+2029, U+202F; U+205F.
+        0xE2 if next(1) == 0x80 && matches!(next(2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) => 3,
+        0xE2 if next(1) == 0x81 && next(2) == 0x9F => 3,
+        // U+3000.
+        0xE3 if next(1) == 0x80 && next(2) == 0x80 => 3,
+        _ => return None,
+    };
+    Some(len)
 }
 
 fn decode_entities(s: &str) -> String {
@@ -280,6 +292,16 @@ mod tests {
             let decoded = decode_entities(&text);
             let want = decoded.split_whitespace().collect::<Vec<_>>().join(" ");
             assert_eq!(clean(&text), want, "{text:?}");
+        }
+    }
+
+    // Guards the byte-level white space test against `char::is_whitespace`.
+    #[test]
+    fn white_space_is_found_by_its_bytes_as_by_its_character() {
+        for c in (0..0x11_0000).filter_map(char::from_u32) {
+            let text = format!("{c}x");
+            let want = c.is_whitespace().then_some(c.len_utf8());
+            assert_eq!(space_len(text.as_bytes(), 0), want, "U+{:04X}", c as u32);
         }
     }
 

@@ -143,15 +143,18 @@ pub(crate) struct Postings {
 
 impl Postings {
     /// The postings of every term of `index`. Its pages are tokenised in parallel: each rayon
-    /// job folds a run of pages into postings of its own, keyed by the job's own term numbers
-    /// ([`Terms`]: a token's text is hashed once per job, not once per occurrence), and the
-    /// jobs' postings are merged in page order.
+    /// job folds a run of pages into flat blocks of postings of its own, keyed by the job's own
+    /// term numbers ([`Terms`]: a token's text is hashed once per job, not once per
+    /// occurrence), with a count per term. The runs' terms are then given common numbers, each
+    /// term's list is made at its final size from the counts, and the runs' postings are put
+    /// into those lists in page order: no list grows a posting at a time (which reallocated
+    /// and copied the long ones), and no run's lists are copied into another's.
     pub(crate) fn new(index: &Index) -> Postings {
-        // Two runs per thread: enough to balance the threads, few enough that merging the
-        // runs' terms (each run's terms looked up again) stays cheap.
+        // Two runs per thread: enough to balance the threads, few enough that numbering the
+        // runs' terms in common (each run's terms looked up again) stays cheap.
         let runs = rayon::current_num_threads() * 2;
         let run = index.pages.len().div_ceil(runs).max(1);
-        let built = index
+        let built: Vec<Builder> = index
             .pages
             .par_chunks(run)
             .enumerate()
@@ -162,12 +165,29 @@ impl Postings {
                 }
                 builder
             })
-            .reduce(Builder::default, Builder::merge);
-        let terms = built
-            .terms
-            .into_names()
-            .into_iter()
-            .zip(built.lists)
+            .collect();
+        let mut common = Terms::default();
+        let numbers: Vec<Vec<u32>> = (built.iter())
+            .map(|b| (b.terms.names().iter()).map(|t| common.id(t)).collect())
+            .collect();
+        let mut counts = vec![0usize; common.len()];
+        for (b, numbers) in built.iter().zip(&numbers) {
+            for (&count, &n) in b.counts.iter().zip(numbers) {
+                counts[n as usize] += count as usize;
+            }
+        }
+        let mut lists: Vec<PostingsList> = counts.into_iter().map(Vec::with_capacity).collect();
+        for (b, numbers) in built.into_iter().zip(&numbers) {
+            // Each block is freed once read, so the runs' postings shrink as the lists grow.
+            let mut postings = b.blocks.into_iter().flatten();
+            for (page, count) in b.pages {
+                for (id, found) in postings.by_ref().take(count as usize) {
+                    lists[numbers[id as usize] as usize].push((page, found));
+                }
+            }
+        }
+        let terms = (common.into_names().into_iter())
+            .zip(lists)
             .map(|(term, list)| (term.into_string(), list))
             .collect();
         Postings { terms }
@@ -175,7 +195,7 @@ impl Postings {
 }
 
 /// The pages that hold one term, in page order, with what each holds. A page's number is a
-/// `u32`, which makes an entry 12 bytes rather than 16: the postings of a large language are
+/// `u32`, which makes an entry 8 bytes rather than 16: the postings of a large language are
 /// the largest thing a build holds.
 pub(crate) type PostingsList = Vec<(u32, Found)>;
 
@@ -183,21 +203,30 @@ pub(crate) type PostingsList = Vec<(u32, Found)>;
 #[derive(Default)]
 struct Builder {
     terms: Terms,
-    /// Per term number, its postings.
-    lists: Vec<PostingsList>,
+    /// The run's postings, page after page: term number and what the page holds, in blocks
+    /// of at most [`BLOCK`].
+    blocks: Vec<Vec<(u32, Found)>>,
+    /// Each page of the run and how many of the postings are its, in order.
+    pages: Vec<(u32, u32)>,
+    /// Per term number, how many of `postings` are its.
+    counts: Vec<u32>,
     /// Per term number, what the current page holds of it (see [`Tally`]).
     tallies: Vec<Tally>,
     /// The terms of the current page, in the order first seen.
     touched: Vec<u32>,
 }
 
+/// Postings in a block of a run's: 256 KiB, freed as soon as they are in the final lists.
+const BLOCK: usize = 1 << 15;
+
 /// What one page holds of one term so far, as [`section_weights`] would fold it: the body
-/// count is capped per section at [`MAX_COUNT`], and over the page at [`MAX_BODY`].
+/// count is capped per section at [`MAX_COUNT`], and over the page at [`MAX_BODY`]. Kept to
+/// 16 bytes: a tally is read for every token, at the term's number.
 #[derive(Clone, Copy)]
 struct Tally {
     /// The page this tally is for; a tally of another page is stale.
-    page: usize,
-    section: usize,
+    page: u32,
+    section: u32,
     in_section: u32,
     found: Found,
 }
@@ -205,28 +234,37 @@ struct Tally {
 impl Builder {
     /// Adds the terms of page number `n`.
     fn page(&mut self, n: usize, page: &IndexPage) {
+        let n = page_number(n);
         let mut terms = std::mem::take(&mut self.terms);
         terms.each_term(&page.title, |t| self.add(n, t, 0, Kind::Title));
         for (sid, (_, heading, text)) in page.sections.iter().enumerate() {
+            let sid = u32::try_from(sid).expect("fewer than 2^32 sections");
             terms.each_term(heading, |t| self.add(n, t, sid, Kind::Heading));
             terms.each_term(text, |t| self.add(n, t, sid, Kind::Body));
         }
         self.terms = terms;
+        let count = u32::try_from(self.touched.len()).expect("fewer than 2^32 terms");
+        self.pages.push((n, count));
         for id in self.touched.drain(..) {
             let tally = &self.tallies[id as usize];
             let mut found = tally.found;
             found.count = add_body(found.count, tally.in_section);
-            self.lists[id as usize].push((page_number(n), found));
+            if self.blocks.last().is_none_or(|b| b.len() == BLOCK) {
+                self.blocks.push(Vec::with_capacity(BLOCK));
+            }
+            if let Some(block) = self.blocks.last_mut() {
+                block.push((id, found));
+            }
+            self.counts[id as usize] += 1;
         }
     }
 
-    fn add(&mut self, n: usize, id: u32, section: usize, kind: Kind) {
+    fn add(&mut self, n: u32, id: u32, section: u32, kind: Kind) {
         let at = id as usize;
         if at >= self.tallies.len() {
+            // Term numbers are given in order, so a new one is the next.
             self.tallies.resize(at + 1, Tally::default());
-        }
-        if at >= self.lists.len() {
-            self.lists.resize_with(at + 1, Vec::new);
+            self.counts.resize(at + 1, 0);
         }
         let tally = &mut self.tallies[at];
         if tally.page != n {
@@ -248,22 +286,6 @@ impl Builder {
             Kind::Body if tally.in_section < MAX_COUNT => tally.in_section += 1,
             Kind::Body => {}
         }
-    }
-
-    /// `self`'s postings, then `other`'s (whose pages come after `self`'s).
-    fn merge(mut self, other: Builder) -> Builder {
-        if self.lists.is_empty() {
-            return other;
-        }
-        for (id, list) in other.lists.into_iter().enumerate() {
-            let mine = self.terms.id(other.terms.name(id as u32)) as usize;
-            if mine == self.lists.len() {
-                self.lists.push(list);
-            } else {
-                self.lists[mine].extend(list);
-            }
-        }
-        self
     }
 }
 
@@ -298,7 +320,7 @@ pub(crate) fn page_number(n: usize) -> u32 {
 impl Default for Tally {
     fn default() -> Self {
         Tally {
-            page: usize::MAX,
+            page: u32::MAX,
             section: 0,
             in_section: 0,
             found: Found::default(),

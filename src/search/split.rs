@@ -100,6 +100,9 @@ pub(super) fn shard_of(term: &str, shards: usize) -> usize {
     usize::try_from(fnv1a32(term)).unwrap_or(0) % shards.max(1)
 }
 
+/// A postings list as a term shard holds it, as numbers: what [`shard_json`] writes and
+/// [`decode`] reads (the tests hold both to it).
+#[cfg(test)]
 fn encode(postings: &[(u32, Found)]) -> Vec<usize> {
     let mut out = Vec::with_capacity(postings.len() * 2);
     let mut previous = 0;
@@ -202,15 +205,52 @@ pub(super) fn manifest(
     })
 }
 
-/// A term shard's bytes, from the postings of its terms.
+/// A term shard's bytes, from the postings of its terms: what `serde_json` writes for the
+/// map of each term to its [`encode`]d list, written without making those lists (a shard's
+/// numbers are most of the split form's bytes).
 pub(super) fn shard_json(
     shard: &BTreeMap<String, PostingsList>,
 ) -> Result<Vec<u8>, serde_json::Error> {
-    let encoded: BTreeMap<&str, Vec<usize>> = shard
-        .iter()
-        .map(|(term, list)| (term.as_str(), encode(list)))
-        .collect();
-    serde_json::to_vec(&encoded)
+    let len: usize = (shard.iter())
+        .map(|(term, list)| shard_part(term, list))
+        .sum();
+    let mut out = Vec::with_capacity(len + 2);
+    out.push(b'{');
+    for (n, (term, list)) in shard.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut out, term)?;
+        out.extend_from_slice(b":[");
+        let mut previous = 0;
+        for (i, &(page, found)) in list.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            push_number(&mut out, page - previous);
+            out.push(b',');
+            push_number(&mut out, found.packed());
+            previous = page;
+        }
+        out.push(b']');
+    }
+    out.push(b'}');
+    Ok(out)
+}
+
+/// `n` in decimal, as `serde_json` writes a number.
+fn push_number(out: &mut Vec<u8>, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// The postings of every term, in as many shards as make about [`SHARD_BYTES`] each once
@@ -430,6 +470,38 @@ mod tests {
             let list: PostingsList = pages.iter().map(|&p| (p, found((p % 21) as u16))).collect();
             let written = serde_json::to_vec(&encode(&list)).unwrap();
             assert_eq!(encoded_len(&list), written.len(), "{pages:?}");
+        }
+    }
+
+    // Guards the shard writer against what serde writes for the encoded lists.
+    #[test]
+    fn a_shard_is_what_serde_writes_for_its_encoded_lists() {
+        let found = |count: u32| Found {
+            title: count.is_multiple_of(2),
+            heading: count.is_multiple_of(3),
+            count: (count % 21) as u16,
+        };
+        let lists = [
+            vec![],
+            vec![0],
+            vec![9, 10, 99, 100, 12345],
+            vec![2, 3, 1000, 1009, u32::MAX],
+        ];
+        let terms = ["", "bond", "a \"quoted\" \\ term\u{1}\u{7f}", "保税", "m-a"];
+        for shard_terms in [0, 1, 3, 5] {
+            let shard: BTreeMap<String, PostingsList> = (terms.iter().take(shard_terms))
+                .enumerate()
+                .map(|(i, t)| {
+                    let list = lists[i % lists.len()].iter().map(|&p| (p, found(p)));
+                    (t.to_string(), list.collect())
+                })
+                .collect();
+            let encoded: BTreeMap<&str, Vec<usize>> = (shard.iter())
+                .map(|(t, l)| (t.as_str(), encode(l)))
+                .collect();
+            let want = serde_json::to_vec(&encoded).unwrap();
+            let got = shard_json(&shard).unwrap();
+            assert_eq!(String::from_utf8(got), String::from_utf8(want));
         }
     }
 

@@ -4,7 +4,7 @@
 //!
 //! In: texts (a page's title, headings, section texts). Out: the number of each token, in the
 //! order [`Tokeniser::each_token`](super::normalise::Tokeniser::each_token) gives the tokens,
-//! and each number's text ([`Terms::name`]).
+//! and each number's text ([`Terms::names`]).
 //!
 //! A word is looked up once, as written, for the numbers of all its tokens; a Han character
 //! or pair is looked up by its code points. Only a token seen for the first time is hashed as
@@ -28,19 +28,31 @@ pub(super) struct Terms {
     names: Vec<Box<str>>,
     /// A word as written → the numbers of its tokens.
     words: MixMap<Box<str>, Box<[u32]>>,
-    /// A Han character (`c`) or pair (`c1 << 32 | c2`) → its number.
+    /// A Han character of the common block ([`COMMON_HAN`]) → its number (`u32::MAX` for
+    /// none yet), by code point: most tokens of Chinese text, looked up without a hash.
+    common_han: Vec<u32>,
+    /// Another Han character (`c`) or a pair (`c1 << 32 | c2`) → its number.
     han: MixMap<u64, u32>,
 }
 
+/// The Han characters [`Terms`] numbers by a table: CJK Extension A and the Unified
+/// Ideographs, `U+3400`–`U+9FFF` (`U+4DC0`–`U+4DFF` are not Han and are never looked up).
+const COMMON_HAN: std::ops::Range<u32> = 0x3400..0xA000;
+
 impl Terms {
-    /// The text of term number `id`.
-    pub(super) fn name(&self, id: u32) -> &str {
-        &self.names[id as usize]
+    /// The terms, by number.
+    pub(super) fn names(&self) -> &[Box<str>] {
+        &self.names
     }
 
     /// The terms, by number.
     pub(super) fn into_names(self) -> Vec<Box<str>> {
         self.names
+    }
+
+    /// How many terms have a number.
+    pub(super) fn len(&self) -> usize {
+        self.names.len()
     }
 
     /// The number of `term`, given it a new one if it has none yet.
@@ -64,9 +76,20 @@ impl Terms {
         while i < bytes.len() {
             let b = bytes[i];
             if b.is_ascii() {
-                // ASCII folds to itself; its word characters are letters and digits.
+                // ASCII folds to itself; its word characters are letters and digits. A word
+                // of them ends at the first other ASCII byte but a joiner; anything else is
+                // for `word_end` to judge.
                 if b.is_ascii_alphanumeric() {
-                    let end = word_end(text, i + 1);
+                    let mut end = i + 1;
+                    while end < bytes.len() && bytes[end].is_ascii_alphanumeric() {
+                        end += 1;
+                    }
+                    if bytes
+                        .get(end)
+                        .is_some_and(|&b| !b.is_ascii() || b == b'-' || b == b'&')
+                    {
+                        end = word_end(text, end);
+                    }
                     self.word(&text[i..end], &mut f);
                     i = end;
                 } else {
@@ -118,7 +141,7 @@ impl Terms {
     ) -> usize {
         let (mut start, mut end, mut c) = (start, start + len, first);
         loop {
-            f(self.han_id(u64::from(c), &text[start..end]));
+            f(self.han_char_id(c, &text[start..end]));
             match folded_at(text, end) {
                 Some((next, len)) if is_han(next) => {
                     let pair = u64::from(c) << 32 | u64::from(next);
@@ -127,6 +150,26 @@ impl Terms {
                 }
                 _ => return end,
             }
+        }
+    }
+
+    fn han_char_id(&mut self, c: char, term: &str) -> u32 {
+        let Some(at) = (c as u32).checked_sub(COMMON_HAN.start) else {
+            return self.han_id(u64::from(c), term);
+        };
+        if at >= COMMON_HAN.len() as u32 {
+            return self.han_id(u64::from(c), term);
+        }
+        if self.common_han.is_empty() {
+            self.common_han = vec![u32::MAX; COMMON_HAN.len()];
+        }
+        match self.common_han[at as usize] {
+            u32::MAX => {
+                let id = self.id(term);
+                self.common_han[at as usize] = id;
+                id
+            }
+            id => id,
         }
     }
 
@@ -199,7 +242,7 @@ mod tests {
         for text in random_texts(3000) {
             let mut got = Vec::new();
             terms.each_term(&text, |id| got.push(id));
-            let got: Vec<&str> = got.iter().map(|&id| terms.name(id)).collect();
+            let got: Vec<&str> = got.iter().map(|&id| &*terms.names()[id as usize]).collect();
             assert_eq!(got, tokens(&text), "{text:?}");
         }
         assert_eq!(terms.names.len(), terms.ids.len());
