@@ -157,16 +157,17 @@ fn unreadable(path: &str, e: &str) -> Diagnostic {
 }
 
 /// Index step: `LANG/search/index.json` for each language that has a search page among
-/// `paths` (every file built), from the records [`page_text`] made of its pages, in any order;
-/// in the split form (when the whole index would be larger than `search.split_over`) with its
+/// `paths` (every file built), from the records [`page_text`] made of its pages (`texts` gives
+/// a language's, in any order, when the index is made: one language's at a time are in
+/// memory); in the split form (when the whole index would be larger than `search.split_over`) with its
 /// shards and chunks, each language's files handed to `out` as soon as they are made.
 /// `problems` are those [`page_text`] found, in path order: they fail the stage. With a `memo`
-/// (`serve`), the pages are what [`page_text_reusing`] read (`texts` is empty), and only what
+/// (`serve`), the pages are what [`page_text_reusing`] read (`texts` gives none), and only what
 /// changed since the last build is made again (`reuse.rs`).
 pub(crate) fn build(
     site: &Site,
     paths: &[String],
-    mut texts: Vec<PageText>,
+    texts: &Texts<'_>,
     problems: Vec<Diagnostic>,
     out: &dyn Put,
     memo: Option<(&mut IndexMemo, Vec<Read>)>,
@@ -176,7 +177,6 @@ pub(crate) fn build(
         return Err(problems);
     }
     let expected = languages(site);
-    texts.sort_by(|a, b| a.0.cmp(&b.0));
     let (mut memo, mut reads) = match memo {
         Some((memo, reads)) => (Some(memo), records(reads)),
         None => (None, Vec::new()),
@@ -195,10 +195,7 @@ pub(crate) fn build(
             ]);
         }
         let prefix = format!("{code}/");
-        let (docs, records);
-        (docs, texts) = std::mem::take(&mut texts)
-            .into_iter()
-            .partition(|(url, _, _)| url.starts_with(&prefix));
+        let records;
         (records, reads) = std::mem::take(&mut reads)
             .into_iter()
             .partition(|(url, _, _)| url.starts_with(&prefix));
@@ -207,7 +204,11 @@ pub(crate) fn build(
         let split_over = site.config.search.split_over;
         let made = match &mut memo {
             Some(memo) => memo.write(code, &synonyms, split_over, records, &put),
-            None => write_index(index::index(code, &synonyms, docs), split_over, &put),
+            None => {
+                let mut docs = texts(code).map_err(|d| vec![d])?;
+                docs.sort_by(|a, b| a.0.cmp(&b.0));
+                write_index(index::index(code, &synonyms, docs), split_over, &put)
+            }
         };
         made.map_err(|e| {
             vec![Diagnostic::error(
@@ -248,6 +249,9 @@ fn write_index(index: Index, split_over: u64, put: &PutFile<'_>) -> Result<(), s
         split::split(index, size, pages, put)
     }
 }
+
+/// Where the index step takes a language's records from, by its code: the sink.
+pub(crate) type Texts<'a> = dyn Fn(&str) -> Result<Vec<PageText>, Diagnostic> + 'a;
 
 /// Where the index step hands each index file: its path below `LANG/search/`, its bytes.
 pub(super) type PutFile<'a> = dyn Fn(String, Vec<u8>) + Sync + 'a;

@@ -1,6 +1,6 @@
 //! What a successful build produces, on the small Hugo-style fixture site.
 
-use crate::harness::{TestSite, run_in, snapshot};
+use crate::harness::{TestSite, copy_tree, run_in, snapshot};
 use std::path::Path;
 
 #[test]
@@ -367,6 +367,37 @@ fn a_failed_build_leaves_no_staging_folder() {
             "{failure}: {:?}",
             leftovers(&site)
         );
+    }
+}
+
+#[test]
+fn the_search_text_kept_on_disk_never_reaches_the_output() {
+    // Guards the scratch files a build keeps the pages' search text in (`sink/spill.rs`): gone
+    // from what is published, and with the staging folder when the build fails after them.
+    let site = TestSite::minimal();
+    for lang in ["en", "zh"] {
+        let search = "---\ntitle: \"Search\"\n---\n\nSearch the site.\n";
+        site.write(&format!("content/search.{lang}.md"), search.as_bytes());
+    }
+    site.build_ok(&[]);
+    let published = snapshot(&site.out());
+    for lang in ["en", "zh"] {
+        let index = site.read_out(&format!("{lang}/search/index.json"));
+        assert!(index.contains("news/first/"), "{lang}: {index}");
+    }
+    let scratch: Vec<_> = (published.keys())
+        .filter(|path| path.to_string_lossy().contains("search-text"))
+        .collect();
+    assert!(scratch.is_empty(), "{scratch:?}");
+    // A template that fails while pages are written (some records are on disk), and a broken
+    // link found after the index was made from them.
+    for failure in ["template_render", "broken_relative_link"] {
+        let failing = TestSite::minimal();
+        copy_tree(site.root(), failing.root());
+        failing.overlay(failure);
+        assert_eq!(failing.build().code, 1, "{failure}");
+        assert!(snapshot(&failing.out()) == published, "{failure}");
+        assert!(leftovers(&failing).is_empty(), "{failure}");
     }
 }
 
