@@ -309,14 +309,7 @@ fn edits_then_compare(site_yaml: Option<&str>) {
     // Files changed this recently are read again whatever their stamp says (`Stamp::of`): wait
     // until the copies are older than that, so that the builds below reuse them.
     std::thread::sleep(crate::incremental::SETTLED);
-    let options = BuildOptions {
-        root: root.to_path_buf(),
-        out: None,
-        base_url: Some("http://127.0.0.1:1111/".to_string()),
-        drafts: false,
-        force: false,
-        node_cases: false,
-    };
+    let options = guide_options(root);
     // As `serve` holds it: one cache from the first build on.
     let mut cache = Cache::reusing();
     let first = outcome(served(build_with(&options, &mut cache, None)));
