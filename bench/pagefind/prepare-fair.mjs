@@ -11,6 +11,7 @@
 
 import fs from "node:fs/promises";
 import path from "node:path";
+import { readJson } from "../../builtin/theme/static/search.js";
 
 const site = process.argv[2];
 if (!site) {
@@ -20,7 +21,8 @@ if (!site) {
 
 const indexed = new Set();
 for (const lang of ["zh", "en", "ru"]) {
-  const index = JSON.parse(await fs.readFile(path.join(site, lang, "search", "index.json"), "utf8"));
+  // UTF-8, or the encoding the file declares (a Russian index is in windows-1251).
+  const index = readJson(await fs.readFile(path.join(site, lang, "search", "index.json")));
   for (const page of index.pages) indexed.add("/" + page.u);
 }
 

@@ -25,10 +25,12 @@
 //! - `rank.rs`: concepts and postings → [`Hit`]s, best first (mirrored by `search.js`).
 //! - `split.rs`: an index → the files of its split form, and the reader of either form;
 //!   `json.rs`: the index files' JSON, from each page's written once; `sections.rs`: a page's
-//!   sections in that JSON (without the ids their headings imply).
+//!   sections in that JSON (without the ids their headings imply); `encoding.rs`: the whole
+//!   form in windows-1251 when that is markedly smaller (a Cyrillic index).
 //! - here: the stage (`languages`, `page_text` per built file, `build` over the records), and
 //!   the synonyms it checks.
 
+mod encoding;
 pub(crate) mod extract;
 mod index;
 mod json;
@@ -42,6 +44,7 @@ mod split;
 mod terms;
 
 pub use crate::hash::fnv1a32;
+pub use encoding::decode as decode_index;
 pub use index::{Index, IndexPage};
 pub use normalise::{tokens, word_lists};
 pub use query::{Concepts, parse_query, word_start};
@@ -243,7 +246,10 @@ fn write_index(index: Index, split_over: u64, put: &PutFile<'_>) -> Result<(), s
     let pages = json::pages(&index)?;
     let size = json::whole_len(&index, &pages)?;
     if u64::try_from(size).unwrap_or(u64::MAX) <= split_over {
-        put("index.json".to_string(), json::whole(&index, &pages)?);
+        put(
+            "index.json".to_string(),
+            encoding::deliver(json::whole(&index, &pages)?),
+        );
         Ok(())
     } else {
         split::split(index, size, pages, put)

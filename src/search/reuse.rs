@@ -213,7 +213,8 @@ fn form(index: &Index, split_over: u64) -> Result<(Vec<usize>, Form), serde_json
     let lens = pages.iter().map(Vec::len).collect();
     let size = json::whole_len(index, &pages)?;
     if u64::try_from(size).unwrap_or(u64::MAX) <= split_over {
-        return Ok((lens, Form::Whole(json::whole(index, &pages)?)));
+        let whole = super::encoding::deliver(json::whole(index, &pages)?);
+        return Ok((lens, Form::Whole(whole)));
     }
     let chunk = split::pages_per_chunk(index.pages.len(), size);
     let chunks = chunks(index, &pages, chunk)?;

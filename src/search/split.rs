@@ -447,7 +447,9 @@ fn read_json<T: serde::de::DeserializeOwned>(
     read: &impl Fn(&str) -> Result<Vec<u8>, String>,
     path: &str,
 ) -> Result<T, String> {
-    serde_json::from_slice(&read(path)?).map_err(|e| format!("{path}: {e}"))
+    let bytes = read(path)?;
+    let text = super::encoding::decode(&bytes).ok_or_else(|| format!("{path}: not UTF-8"))?;
+    serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))
 }
 
 #[cfg(test)]

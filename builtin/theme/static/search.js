@@ -456,10 +456,20 @@ function setup(results) {
   };
 }
 
+/**
+ * The JSON of an index file's bytes: UTF-8, or the encoding its first member names, as a whole
+ * Cyrillic index has it (`{"encoding":"windows-1251",…`: src/search/encoding.rs).
+ */
+export function readJson(bytes) {
+  const head = String.fromCharCode(...new Uint8Array(bytes).subarray(0, 64));
+  const [, code = "utf-8"] = /^\{"encoding":"([\w-]+)"/.exec(head) || [];
+  return JSON.parse(new TextDecoder(code).decode(bytes));
+}
+
 async function fetchJson(url) {
   const r = await fetch(url, { credentials: "same-origin" });
   if (!r.ok) throw new Error(`${url}: ${r.status}`);
-  return r.json();
+  return readJson(await r.arrayBuffer());
 }
 
 /** The index at `meta.url`, opened once. */
