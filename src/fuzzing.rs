@@ -176,7 +176,7 @@ fn page(path: &str, lang: &str, body: String) -> Page {
         fallback: false,
         source_hash: String::new(),
         front: Default::default(),
-        body,
+        body: body.into(),
         body_line: 3,
         url_path: format!("{lang}/x/"),
     }

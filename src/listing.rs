@@ -142,7 +142,7 @@ fn generated(key: &str, lang: &str, title: &str, is_index: bool) -> Page {
             title: title.to_string(),
             ..Default::default()
         }),
-        body: String::new(),
+        body: std::sync::Arc::from(""),
         body_line: 1,
     }
 }

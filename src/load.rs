@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 use walkdir::WalkDir;
 
@@ -309,7 +310,7 @@ fn read_page(
             String::new()
         },
         front: std::sync::Arc::new(front),
-        body: split.body.to_string(),
+        body: Arc::from(split.body),
         body_line: split.body_line,
     }))
 }
@@ -527,7 +528,7 @@ fn add_generated_pages(pages: &mut Vec<Page>, config: &Config) {
                 title,
                 ..Default::default()
             }),
-            body: String::new(),
+            body: Arc::from(""),
             body_line: 1,
         });
     }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Each page's source, taken out of `site.pages` (each `body` is left empty), in the same order.
-pub(crate) fn take_bodies(site: &mut Site) -> Vec<String> {
+pub(crate) fn take_bodies(site: &mut Site) -> Vec<Arc<str>> {
     (site.pages.iter_mut())
         .map(|p| std::mem::take(&mut p.body))
         .collect()
@@ -30,7 +30,7 @@ pub(crate) fn take_bodies(site: &mut Site) -> Vec<String> {
 /// links) come with each page's output, in the render stage.
 pub(crate) fn render<'a>(
     site: &'a Site,
-    bodies: Vec<String>,
+    bodies: Vec<Arc<str>>,
     amounts: &'a Amounts,
     plan: Option<&'a Plan>,
     strings: &'a Bundles,
@@ -94,7 +94,7 @@ pub(crate) struct Markdown<'a> {
 /// A page's Markdown: converted (with the problems found), or still to convert.
 pub(crate) enum Source {
     Made(Made),
-    Body(String),
+    Body(Arc<str>),
 }
 
 impl Markdown<'_> {

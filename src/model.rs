@@ -87,7 +87,8 @@ pub(crate) struct Page {
     pub source_hash: String,
     /// Shared: `serve` hands a page it did not read again to each build without copying it.
     pub front: Arc<FrontMatter>,
-    pub body: String,
+    /// Shared too, for the same reason.
+    pub body: Arc<str>,
     /// 1-based line of `source` where `body` starts.
     pub body_line: usize,
     /// URL path below the base path, e.g. `en/measures/01-negative-list/`.
