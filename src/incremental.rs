@@ -92,6 +92,9 @@ pub(crate) struct RenderMemo {
     /// matter held so that no other can take that address: one the load stage shares from the
     /// last build is not formatted again.
     fronts: HashMap<usize, Front>,
+    /// The values every page reads over the whole site, with the site's key they were made
+    /// with: an edit to a page's body leaves them as they were.
+    site_values: Option<(u64, crate::render::SiteValues)>,
 }
 
 /// A page's front matter and the hash of its `{:?}`.
@@ -99,19 +102,21 @@ type Front = (Arc<FrontMatter>, u64);
 
 impl RenderMemo {
     /// What every page's render reads but its own Markdown output: the whole site but the
-    /// pages' bodies, the theme's templates and strings, the assets' URLs, and whether the HTML
-    /// is put in after rendering.
+    /// pages' bodies, the theme's templates and strings, the assets' URLs, the plan (the
+    /// templates' `plan()`), and whether the HTML is put in after rendering.
     pub(crate) fn site_key(
         &mut self,
         site: &Site,
         theme: &Theme,
         assets: &Assets,
+        plan: Option<&Plan>,
         splice: bool,
     ) -> u64 {
         let mut key = Key::new();
         key.debug(&splice)
             .debug(&site.config)
-            .debug(&site.data_text);
+            .debug(&site.data_text)
+            .debug(&plan);
         key.debug(&site.tags)
             .debug(&site.paging)
             .debug(&assets.urls);
@@ -143,6 +148,17 @@ impl RenderMemo {
         }
         self.fronts = fronts;
         key.finish()
+    }
+
+    /// The values every page reads over the whole site, if they were made with `site_key`.
+    pub(crate) fn site_values(&self, site_key: u64) -> Option<crate::render::SiteValues> {
+        let (key, values) = self.site_values.as_ref()?;
+        (*key == site_key).then(|| values.clone())
+    }
+
+    /// Keeps the values every page read over the whole site, made with `site_key`.
+    pub(crate) fn keep_site_values(&mut self, site_key: u64, values: crate::render::SiteValues) {
+        self.site_values = Some((site_key, values));
     }
 
     /// What the render of every page reads of one page: all of it but its body (its front

@@ -74,8 +74,8 @@ pub(crate) fn render(
         .map(|(page, _)| format!("{}index.html", page.url_path))
         .collect();
     let splice = content_is_only_inserted(inputs.theme);
-    let site_key =
-        (memo.as_deref_mut()).map(|memo| memo.site_key(site, inputs.theme, inputs.assets, splice));
+    let site_key = (memo.as_deref_mut())
+        .map(|memo| memo.site_key(site, inputs.theme, inputs.assets, inputs.plan, splice));
     let mut sources = std::mem::take(&mut markdown.pages);
     // With a memo, each page's Markdown output and what the memo holds for it come first, so
     // that what only making files needs (the lists, each page's translations and ancestors,
@@ -107,27 +107,48 @@ pub(crate) fn render(
         Some(converted) => Either::Left(converted.into_par_iter()),
         None => Either::Right(sources.into_par_iter().map(Todo::Source)),
     };
-    // What every page reads, each over the whole site: made side by side.
-    let made = needed.then(|| {
-        let ((listings, ancestry), (translations, links)) = rayon::join(
-            || rayon::join(|| listings(site), || ancestry(site)),
-            || rayon::join(|| translations(site), || functions::links(site)),
-        );
-        let listings = Arc::new(listings);
-        let bound = functions::bind(site, inputs, &listings, links);
-        (listings, bound, translations, ancestry)
+    // What every page reads, each over the whole site: made side by side, or with a memo
+    // taken from the last build when the site but the pages' bodies is the same.
+    let kept = (memo.as_deref().zip(site_key)).and_then(|(memo, key)| memo.site_values(key));
+    let made = needed.then(|| match kept {
+        Some(values) => (values, ancestry(site)),
+        None => {
+            let ((listings, ancestry), (translations, links)) = rayon::join(
+                || rayon::join(|| listings(site), || ancestry(site)),
+                || rayon::join(|| translations(site), || functions::links(site)),
+            );
+            let listings = Arc::new(listings);
+            let bound = Arc::new(functions::bind(site, inputs, &listings, links));
+            let translations = Arc::new(translations);
+            let values = SiteValues {
+                listings,
+                bound,
+                translations,
+            };
+            (values, ancestry)
+        }
     });
-    let (listings, bound, each) = match made {
-        Some((listings, bound, t, a)) => (Some(listings), Some(bound), Some((t, a))),
-        None => (None, None, None),
+    if let (Some(memo), Some(key), Some((values, _))) = (memo.as_deref_mut(), site_key, &made) {
+        memo.keep_site_values(key, values.clone());
+    }
+    let (values, ancestry) = match made {
+        Some((values, ancestry)) => (Some(values), Some(ancestry)),
+        None => (None, None),
     };
-    let shared = match (&listings, &bound, each) {
-        (Some(listings), Some(bound), Some((translations, ancestry))) => Some(Shared {
+    let shared = match (&values, ancestry) {
+        (
+            Some(SiteValues {
+                listings,
+                bound,
+                translations,
+            }),
+            Some(ancestry),
+        ) => Some(Shared {
             site,
             theme: inputs.theme,
             bound,
             listings,
-            translations,
+            translations: Arc::clone(translations),
             ancestry,
             by_key: by_key(site),
             paging: paging_by_key(site),
@@ -343,6 +364,16 @@ fn splice_files(splice: bool, made: Unspliced, rendered: &Rendered) -> Files {
     }
 }
 
+/// What every page's render reads over the whole site that does not borrow from it: the
+/// lists, the templates bound to each language, each key's translations. `serve` keeps them
+/// from one build to the next, with the site key they were made with.
+#[derive(Clone)]
+pub(crate) struct SiteValues {
+    listings: Arc<Listings>,
+    bound: Arc<BTreeMap<String, Tera>>,
+    translations: Arc<Translations>,
+}
+
 /// What every page's render reads.
 struct Shared<'a> {
     site: &'a Site,
@@ -350,7 +381,7 @@ struct Shared<'a> {
     /// Language → the templates bound to it.
     bound: &'a BTreeMap<String, Tera>,
     listings: &'a Listings,
-    translations: Translations,
+    translations: Arc<Translations>,
     /// Each page's section pages above it.
     ancestry: Ancestry<'a>,
     by_key: ByKey<'a>,
