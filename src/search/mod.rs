@@ -204,9 +204,12 @@ pub(crate) fn build(
             .partition(|(url, _, _)| url.starts_with(&prefix));
         let dir = format!("{code}/search/");
         let put = |name: String, bytes: Vec<u8>| out.put(format!("{dir}{name}"), bytes);
+        let put_shared = |name: String, bytes: crate::model::Shared| {
+            out.put_shared(format!("{dir}{name}"), bytes, false);
+        };
         let split_over = site.config.search.split_over;
         let made = match &mut memo {
-            Some(memo) => memo.write(code, &synonyms, split_over, records, &put),
+            Some(memo) => memo.write(code, &synonyms, split_over, records, &put_shared),
             None => {
                 let mut docs = texts(code).map_err(|d| vec![d])?;
                 docs.sort_by(|a, b| a.0.cmp(&b.0));
@@ -261,6 +264,9 @@ pub(crate) type Texts<'a> = dyn Fn(&str) -> Result<Vec<PageText>, Diagnostic> + 
 
 /// Where the index step hands each index file: its path below `LANG/search/`, its bytes.
 pub(super) type PutFile<'a> = dyn Fn(String, Vec<u8>) + Sync + 'a;
+
+/// As [`PutFile`], for files a memo keeps too (`serve`'s [`IndexMemo`]): handed over shared.
+pub(super) type PutShared<'a> = dyn Fn(String, crate::model::Shared) + Sync + 'a;
 
 /// The synonym groups of the site's data file, checked: each a list of two or more members,
 /// each member with at least one searchable word.

@@ -23,10 +23,12 @@ use super::index::{self, Found, Index, PageText, Postings, PostingsList, page_nu
 use super::json;
 use super::normalise::Tokeniser;
 use super::split::{self, Split};
-use super::{PutFile, Read};
+use super::{PutShared, Read};
+use crate::model::Shared;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 
 /// Each language's index as the last build made it.
 #[derive(Default)]
@@ -49,7 +51,7 @@ struct Lang {
 
 enum Form {
     /// `index.json`.
-    Whole(Vec<u8>),
+    Whole(Shared),
     Split(Box<Parts>),
 }
 
@@ -58,17 +60,17 @@ struct Parts {
     /// Pages per chunk.
     chunk: usize,
     /// `pages/N.json`.
-    chunks: Vec<Vec<u8>>,
+    chunks: Vec<Shared>,
     /// The postings, shard by shard (as `split::term_shards` deals them out).
     shards: Vec<BTreeMap<String, PostingsList>>,
     /// The [`split::shard_part`]s of every term, added up.
     total: usize,
     /// `terms/N.json`.
-    shard_files: Vec<Vec<u8>>,
+    shard_files: Vec<Shared>,
     /// `starts/N.json`.
-    starts: Vec<Vec<u8>>,
+    starts: Vec<Shared>,
     /// `index.json`.
-    manifest: Vec<u8>,
+    manifest: Shared,
 }
 
 impl IndexMemo {
@@ -81,7 +83,7 @@ impl IndexMemo {
         synonyms: &[Vec<String>],
         split_over: u64,
         docs: Vec<Read>,
-        put: &PutFile<'_>,
+        put: &PutShared<'_>,
     ) -> Result<(), serde_json::Error> {
         let context = {
             let mut key = DefaultHasher::new();
@@ -136,9 +138,10 @@ fn text(read: &super::Extracted) -> (&str, &[Section]) {
 }
 
 impl Lang {
-    fn put_all(&self, put: &PutFile<'_>) {
+    /// Hands `put` every file, shared with the memo (not copied).
+    fn put_all(&self, put: &PutShared<'_>) {
         match &self.form {
-            Form::Whole(bytes) => put("index.json".to_string(), bytes.clone()),
+            Form::Whole(bytes) => put("index.json".to_string(), Arc::clone(bytes)),
             Form::Split(parts) => {
                 let files = [
                     ("pages", &parts.chunks),
@@ -147,10 +150,10 @@ impl Lang {
                 ];
                 for (dir, files) in files {
                     for (n, bytes) in files.iter().enumerate() {
-                        put(format!("{dir}/{n}.json"), bytes.clone());
+                        put(format!("{dir}/{n}.json"), Arc::clone(bytes));
                     }
                 }
-                put("index.json".to_string(), parts.manifest.clone());
+                put("index.json".to_string(), Arc::clone(&parts.manifest));
             }
         }
     }
@@ -214,7 +217,7 @@ fn form(index: &Index, split_over: u64) -> Result<(Vec<usize>, Form), serde_json
     let size = json::whole_len(index, &pages)?;
     if u64::try_from(size).unwrap_or(u64::MAX) <= split_over {
         let whole = super::encoding::deliver(json::whole(index, &pages)?);
-        return Ok((lens, Form::Whole(whole)));
+        return Ok((lens, Form::Whole(Arc::new(whole))));
     }
     let chunk = split::pages_per_chunk(index.pages.len(), size);
     let chunks = chunks(index, &pages, chunk)?;
@@ -225,7 +228,7 @@ fn form(index: &Index, split_over: u64) -> Result<(Vec<usize>, Form), serde_json
         .sum();
     let shard_files = shards
         .par_iter()
-        .map(split::shard_json)
+        .map(shard_file)
         .collect::<Result<_, _>>()?;
     let mut parts = Parts {
         chunk,
@@ -234,11 +237,16 @@ fn form(index: &Index, split_over: u64) -> Result<(Vec<usize>, Form), serde_json
         total,
         shard_files,
         starts: Vec::new(),
-        manifest: Vec::new(),
+        manifest: Shared::default(),
     };
     parts.starts = parts.starts()?;
     parts.manifest = parts.manifest(index)?;
     Ok((lens, Form::Split(Box::new(parts))))
+}
+
+/// A term shard's file, as `split::shard_json` writes it.
+fn shard_file(shard: &BTreeMap<String, PostingsList>) -> Result<Shared, serde_json::Error> {
+    split::shard_json(shard).map(Arc::new)
 }
 
 /// Every page chunk of `index`, whose pages' JSON is `pages`, `chunk` pages each.
@@ -246,10 +254,10 @@ fn chunks(
     index: &Index,
     pages: &[Vec<u8>],
     chunk: usize,
-) -> Result<Vec<Vec<u8>>, serde_json::Error> {
+) -> Result<Vec<Shared>, serde_json::Error> {
     (index.pages.par_chunks(chunk))
         .zip(pages.par_chunks(chunk))
-        .map(|(run, json)| json::chunk(index, run, json))
+        .map(|(run, json)| json::chunk(index, run, json).map(Arc::new))
         .collect()
 }
 
@@ -287,7 +295,7 @@ impl Parts {
         }
         if split::shard_count(self.total) == count {
             for shard in touched {
-                self.shard_files[shard] = split::shard_json(&self.shards[shard])?;
+                self.shard_files[shard] = shard_file(&self.shards[shard])?;
             }
         } else {
             let terms = std::mem::take(&mut self.shards).into_iter().flatten();
@@ -295,7 +303,7 @@ impl Parts {
                 terms: terms.collect(),
             });
             self.shard_files = (self.shards.par_iter())
-                .map(split::shard_json)
+                .map(shard_file)
                 .collect::<Result<_, _>>()?;
         }
         if new_terms {
@@ -333,7 +341,7 @@ impl Parts {
                 .iter()
                 .map(serde_json::to_vec)
                 .collect::<Result<Vec<_>, _>>()?;
-            self.chunks[c] = json::chunk(index, run, &json)?;
+            self.chunks[c] = Arc::new(json::chunk(index, run, &json)?);
         }
         Ok(())
     }
@@ -367,21 +375,23 @@ impl Parts {
     }
 
     /// The word-start files of the terms of every shard.
-    fn starts(&self) -> Result<Vec<Vec<u8>>, serde_json::Error> {
+    fn starts(&self) -> Result<Vec<Shared>, serde_json::Error> {
         let mut terms: Vec<&str> = (self.shards.iter().flatten())
             .map(|(term, _)| term.as_str())
             .collect();
         terms.par_sort_unstable();
-        split::start_files(terms.into_iter()).into_iter().collect()
+        (split::start_files(terms.into_iter()).into_iter())
+            .map(|file| file.map(Arc::new))
+            .collect()
     }
 
-    fn manifest(&self, index: &Index) -> Result<Vec<u8>, serde_json::Error> {
+    fn manifest(&self, index: &Index) -> Result<Shared, serde_json::Error> {
         let split = Split {
             terms: self.shards.len(),
             pages: index.pages.len(),
             chunk: self.chunk,
             starts: self.starts.len(),
         };
-        split::manifest(index.lang.clone(), index.synonyms.clone(), split)
+        split::manifest(index.lang.clone(), index.synonyms.clone(), split).map(Arc::new)
     }
 }
