@@ -464,7 +464,14 @@ pub(crate) struct MarkdownMemo {
     /// What every page's Markdown reads besides its own file: see [`MarkdownMemo::start`].
     site_key: u64,
     pages: HashMap<(String, String), (u64, Made)>,
+    /// The hash of each page's body as last hashed, by its address, with the body held so
+    /// that no other can take that address: the load stage shares an unchanged page's body
+    /// from the last build, and it is not hashed again.
+    bodies: HashMap<usize, (Arc<str>, u64)>,
 }
+
+/// A body's address, with the body and its hash, for [`MarkdownMemo::keep`].
+pub(crate) type Body = (usize, (Arc<str>, u64));
 
 /// A page's Markdown output and the problems found making it.
 pub(crate) type Made = Arc<(Rendered, Vec<Diagnostic>)>;
@@ -493,8 +500,12 @@ impl MarkdownMemo {
         self.site_key = key.finish();
     }
 
-    /// A page's key: the site's and what the page itself gives (its `body`, language, place).
-    pub(crate) fn page_key(&self, page: &Page, body: &str) -> u64 {
+    /// A page's key: the site's and what the page itself gives (its `body`, language, place);
+    /// with the body's address and hash, to keep for the next build.
+    pub(crate) fn page_key(&self, page: &Page, body: &Arc<str>) -> (u64, Body) {
+        let at = Arc::as_ptr(body) as *const u8 as usize;
+        let kept = (self.bodies.get(&at)).filter(|(kept, _)| Arc::ptr_eq(kept, body));
+        let hash = kept.map_or_else(|| Key::new().bytes(body.as_bytes()).finish(), |k| k.1);
         let mut key = Key::new();
         key.0.write_u64(self.site_key);
         key.debug(&page.source)
@@ -502,8 +513,8 @@ impl MarkdownMemo {
             .bytes(page.lang.as_bytes());
         key.bytes(page.dir.as_bytes())
             .bytes(page.url_path.as_bytes());
-        key.debug(&page.body_line).bytes(body.as_bytes());
-        key.finish()
+        key.debug(&page.body_line).0.write_u64(hash);
+        (key.finish(), (at, (Arc::clone(body), hash)))
     }
 
     /// The page's output from the last build, if made from the same `key`.
@@ -522,12 +533,15 @@ impl MarkdownMemo {
         pages.par_iter().map(key).collect()
     }
 
-    /// Keeps this build's output, and only that (a deleted page's goes).
-    pub(crate) fn keep<'a>(&mut self, made: impl IntoIterator<Item = (&'a Page, u64, Made)>) {
-        self.pages = made
-            .into_iter()
-            .map(|(page, key, made)| ((page.key.clone(), page.lang.clone()), (key, made)))
-            .collect();
+    /// Keeps this build's output and bodies' hashes, and only those (a deleted page's go).
+    pub(crate) fn keep<'a>(&mut self, made: Vec<(&'a Page, u64, Made, Body)>) {
+        let mut bodies = HashMap::with_capacity(made.len());
+        let mut pages = HashMap::with_capacity(made.len());
+        for (page, key, made, body) in made {
+            pages.insert((page.key.clone(), page.lang.clone()), (key, made));
+            bodies.insert(body.0, body.1);
+        }
+        (self.pages, self.bodies) = (pages, bodies);
     }
 }
 

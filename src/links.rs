@@ -2,8 +2,9 @@
 //! in the built site.
 
 use crate::diagnostic::Diagnostic;
+use crate::hash::FnvMap;
 use crate::model::{Rendered, Site};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Link stage: every local link of every page (`pages[i]` is the Markdown stage's output for
@@ -122,7 +123,7 @@ pub(crate) fn absolute_urls(html: &[u8]) -> Vec<String> {
 /// holds, for built HTML files (by path below the output folder), their [`absolute_urls`].
 pub(crate) fn orphans(site: &Site, urls: &[(String, Arc<Vec<String>>)]) -> Vec<Diagnostic> {
     let base = site.config.base_path();
-    let mut key_of: HashMap<String, &str> = site
+    let mut key_of: FnvMap<String, &str> = site
         .pages
         .iter()
         .map(|p| (format!("{}index.html", p.url_path), p.key.as_str()))
@@ -135,7 +136,7 @@ pub(crate) fn orphans(site: &Site, urls: &[(String, Arc<Vec<String>>)]) -> Vec<D
         }
     }
     // URL → the first key that links to it, and whether another key does too.
-    let mut linked_from: HashMap<&str, (&str, bool)> = HashMap::new();
+    let mut linked_from: FnvMap<&str, (&str, bool)> = FnvMap::default();
     for (path, links) in urls {
         let Some(&from) = key_of.get(path) else {
             continue;

@@ -70,15 +70,15 @@ pub(crate) fn render<'a>(
     let results: Vec<_> = (site.pages.par_iter())
         .zip(bodies.into_par_iter())
         .map(|(p, body)| {
-            let key = memo.page_key(p, &body);
+            let (key, hashed) = memo.page_key(p, &body);
             let made = memo.get(p, key);
             let made = made.unwrap_or_else(|| Arc::new(render_page(p, &body, &ctx)));
-            (p, key, made)
+            (p, key, made, hashed)
         })
         .collect();
     let pages = results
         .iter()
-        .map(|(_, _, made)| Source::Made(Arc::clone(made)))
+        .map(|(_, _, made, _)| Source::Made(Arc::clone(made)))
         .collect();
     memo.keep(results);
     Markdown { pages, ctx }

@@ -261,12 +261,17 @@ impl Shared {
         state.version += 1;
         state.good += 1;
         state.problems = None;
-        state.site = Arc::new(Site {
+        let site = Arc::new(Site {
             generation: format!("{}-{}", self.run, state.good),
             files: files.into_iter().collect(),
             headers,
         });
+        let last = std::mem::replace(&mut state.site, site);
         self.built.notify_all();
+        drop(state);
+        // The last build's map of files (a string and a pointer for each of the site's files)
+        // is freed beside the next steps, not before the browser hears of the new build.
+        std::thread::spawn(move || drop(last));
     }
 
     fn fail(&self, problems: &[Diagnostic]) {
