@@ -21,19 +21,49 @@ pub fn implied_id(heading: &str) -> String {
         .join("-")
 }
 
+/// Whether `id` is [`implied_id`] of `heading`, without making it: the lowercased heading's
+/// characters compared with the id's as they come (each heading's, on every page written).
+fn is_implied_id(id: &str, heading: &str) -> bool {
+    if heading.contains('Σ') {
+        // `str::to_lowercase` lowers a capital sigma by what surrounds it.
+        return id == implied_id(heading);
+    }
+    let mut id = id.chars();
+    let mut gap = false;
+    let mut started = false;
+    for c in heading.chars().flat_map(char::to_lowercase) {
+        if !(c.is_alphabetic() || c.is_numeric()) {
+            gap = true;
+            continue;
+        }
+        if gap && started && id.next() != Some('-') {
+            return false;
+        }
+        if id.next() != Some(c) {
+            return false;
+        }
+        (gap, started) = (false, true);
+    }
+    id.next().is_none()
+}
+
+/// One section in its short form (see the module's documentation).
+struct Short<'a>(&'a Section);
+
+impl Serialize for Short<'_> {
+    fn serialize<S: Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+        let (id, heading, text) = self.0;
+        if is_implied_id(id, heading) {
+            [heading, text].serialize(out)
+        } else {
+            [id, heading, text].serialize(out)
+        }
+    }
+}
+
 /// Writes `sections` in their short form where it keeps their ids.
 pub(crate) fn serialize<S: Serializer>(sections: &[Section], out: S) -> Result<S::Ok, S::Error> {
-    let short: Vec<Vec<&str>> = sections
-        .iter()
-        .map(|(id, heading, text)| {
-            if *id == implied_id(heading) {
-                vec![heading.as_str(), text.as_str()]
-            } else {
-                vec![id.as_str(), heading.as_str(), text.as_str()]
-            }
-        })
-        .collect();
-    short.serialize(out)
+    out.collect_seq(sections.iter().map(Short))
 }
 
 /// Reads sections written by [`serialize`], each with its id.
@@ -69,6 +99,40 @@ mod tests {
             ("!!!", ""),
         ] {
             assert_eq!(implied_id(heading), id, "{heading:?}");
+        }
+    }
+
+    // Guards the id check without allocation against the id it stands for.
+    #[test]
+    fn an_id_is_implied_exactly_when_it_is_the_implied_one() {
+        let alphabet: Vec<char> = "aZ9 -_.ЖжΣσςΟİI\u{130}ß保税é\u{301}Ⅻ٣!".chars().collect();
+        let mut next = crate::search::normalise::test_numbers(0x2545_f491_4f6c_dd1d);
+        for _ in 0..20_000 {
+            let len = next(8);
+            let heading: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            let implied = implied_id(&heading);
+            assert!(is_implied_id(&implied, &heading), "{heading:?}");
+            // A near miss: the id with one character less, or one more.
+            let mut shorter = implied.clone();
+            if shorter.pop().is_some() {
+                assert!(!is_implied_id(&shorter, &heading), "{heading:?}");
+            }
+            assert!(
+                !is_implied_id(&format!("{implied}a"), &heading),
+                "{heading:?}"
+            );
+            assert!(
+                !is_implied_id(&format!("{implied}-"), &heading),
+                "{heading:?}"
+            );
+            let other: String = (0..next(4))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            assert_eq!(
+                is_implied_id(&other, &heading),
+                other == implied,
+                "{heading:?} {other:?}"
+            );
         }
     }
 

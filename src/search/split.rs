@@ -134,7 +134,7 @@ fn decode(flat: &[usize]) -> Result<PostingsList, String> {
 /// `whole_bytes`, the size of the whole form, sizes the chunks; `page_json` is the JSON of each
 /// page (`json::pages`), each dropped once in its chunk. The pages' text is dropped once the
 /// postings are made, and each shard's postings once the shard is written. Chunks and shards
-/// are written in parallel.
+/// are written in parallel, the chunks while the postings are made.
 pub(super) fn split(
     index: Index,
     whole_bytes: usize,
@@ -143,19 +143,24 @@ pub(super) fn split(
 ) -> Result<(), serde_json::Error> {
     let pages = index.pages.len();
     let chunk = pages_per_chunk(pages, whole_bytes);
-    index
-        .pages
-        .par_chunks(chunk)
-        .zip(page_json.par_chunks_mut(chunk))
-        .enumerate()
-        .try_for_each(|(n, (run, json))| {
-            let bytes = json::chunk(&index, run, json)?;
-            json.iter_mut().for_each(|page| *page = Vec::new());
-            put(format!("pages/{n}.json"), bytes);
-            Ok::<_, serde_json::Error>(())
-        })?;
+    // The chunks are written while the postings are made: a chunk is a file of its own (at
+    // 30,000 pages about one a page), and files made in one folder are made one at a time.
+    let (written, postings) = rayon::join(
+        || {
+            (index.pages.par_chunks(chunk))
+                .zip(page_json.par_chunks_mut(chunk))
+                .enumerate()
+                .try_for_each(|(n, (run, json))| {
+                    let bytes = json::chunk(&index, run, json)?;
+                    json.iter_mut().for_each(|page| *page = Vec::new());
+                    put(format!("pages/{n}.json"), bytes);
+                    Ok::<_, serde_json::Error>(())
+                })
+        },
+        || Postings::new(&index),
+    );
+    written?;
     drop(page_json);
-    let postings = Postings::new(&index);
     let Index {
         lang,
         synonyms,

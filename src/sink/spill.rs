@@ -131,10 +131,12 @@ fn read_all(path: &Path) -> io::Result<Vec<PageText>> {
     let mut reader = BufReader::with_capacity(1 << 16, file);
     let mut records = Vec::new();
     let mut read = 0;
+    let mut buffer = Vec::new();
     while read < size {
         let mut record = Record {
             reader: &mut reader,
             read: &mut read,
+            buffer: &mut buffer,
         };
         let url = record.string()?;
         let title = record.string()?;
@@ -147,10 +149,12 @@ fn read_all(path: &Path) -> io::Result<Vec<PageText>> {
     Ok(records)
 }
 
-/// The reader of one record, counting the bytes it took.
+/// The reader of one record, counting the bytes it took; `buffer` is where each string is
+/// read before it is checked.
 struct Record<'a> {
     reader: &'a mut BufReader<File>,
     read: &'a mut u64,
+    buffer: &'a mut Vec<u8>,
 }
 
 impl Record<'_> {
@@ -161,16 +165,20 @@ impl Record<'_> {
         Ok(u64::from_le_bytes(bytes))
     }
 
+    /// A string: read into the buffer, checked as UTF-8 ([`crate::search::utf8`]: std's check
+    /// was most of the time of reading back the Russian pages), then copied out at its size.
     fn string(&mut self) -> io::Result<String> {
         let len = self.number()?;
-        let mut bytes = Vec::new();
+        self.buffer.clear();
         // `take` rather than a buffer of `len` bytes: a damaged length fails at the file's end.
-        (&mut *self.reader).take(len).read_to_end(&mut bytes)?;
-        if bytes.len() as u64 != len {
+        (&mut *self.reader).take(len).read_to_end(self.buffer)?;
+        if self.buffer.len() as u64 != len {
             return Err(io::ErrorKind::UnexpectedEof.into());
         }
         *self.read += len;
-        String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+        let text = crate::search::utf8(self.buffer);
+        text.map(str::to_string)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
     }
 }
 
