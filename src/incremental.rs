@@ -534,7 +534,7 @@ impl MarkdownMemo {
     }
 
     /// Keeps this build's output and bodies' hashes, and only those (a deleted page's go).
-    pub(crate) fn keep<'a>(&mut self, made: Vec<(&'a Page, u64, Made, Body)>) {
+    pub(crate) fn keep(&mut self, made: Vec<(&Page, u64, Made, Body)>) {
         let mut bodies = HashMap::with_capacity(made.len());
         let mut pages = HashMap::with_capacity(made.len());
         for (page, key, made, body) in made {
