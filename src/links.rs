@@ -2,9 +2,9 @@
 //! in the built site.
 
 use crate::diagnostic::Diagnostic;
-use crate::hash::FnvMap;
+use crate::hash::{FnvBuild, FnvMap};
 use crate::model::{Rendered, Site};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
 /// Link stage: every local link of every page (`pages[i]` is the Markdown stage's output for
@@ -12,16 +12,19 @@ use std::sync::Arc;
 /// with `#anchor`, a heading of it.
 pub(crate) fn check(site: &Site, pages: &[Rendered], paths: &[String]) -> Vec<Diagnostic> {
     let base = site.config.base_path();
-    let outputs: BTreeSet<String> = paths.iter().map(|p| format!("{base}{p}")).collect();
-    let anchors: BTreeMap<String, BTreeSet<&str>> = site
+    // Files and pages by their path below the base path, borrowed: a URL is looked up by what
+    // follows the base path in it (a URL outside it names nothing of the site).
+    let outputs: HashSet<&str, FnvBuild> = paths.iter().map(String::as_str).collect();
+    let anchors: FnvMap<&str, BTreeSet<&str>> = site
         .pages
         .iter()
         .zip(pages)
         .map(|(p, rendered)| {
             let ids = rendered.toc.iter().map(|h| h.id.as_str()).collect();
-            (format!("{base}{}", p.url_path), ids)
+            (p.url_path.as_str(), ids)
         })
         .collect();
+    let published = |url: &str| (url.strip_prefix(base)).is_some_and(|p| outputs.contains(p));
     let mut problems = Vec::new();
     for (page, rendered) in site.pages.iter().zip(pages) {
         let here = format!("{base}{}", page.url_path);
@@ -41,8 +44,7 @@ pub(crate) fn check(site: &Site, pages: &[Rendered], paths: &[String]) -> Vec<Di
             } else {
                 format!("{target}/")
             };
-            let found =
-                outputs.contains(&target) || outputs.contains(&format!("{page_url}index.html"));
+            let found = published(&target) || published(&format!("{page_url}index.html"));
             if !found {
                 problems.push(
                     Diagnostic::error(&page.source, format!("broken link `{dest}`: nothing is published at {target}"))
@@ -51,7 +53,8 @@ pub(crate) fn check(site: &Site, pages: &[Rendered], paths: &[String]) -> Vec<Di
                 );
                 continue;
             }
-            if let (Some(fragment), Some(ids)) = (fragment, anchors.get(&page_url))
+            let ids = (page_url.strip_prefix(base)).and_then(|path| anchors.get(path));
+            if let (Some(fragment), Some(ids)) = (fragment, ids)
                 && !fragment.is_empty()
                 && !ids.contains(fragment)
             {
