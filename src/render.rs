@@ -131,32 +131,19 @@ pub(crate) fn render(
     if let (Some(memo), Some(key), Some((values, _))) = (memo.as_deref_mut(), site_key, &made) {
         memo.keep_site_values(key, values.clone());
     }
-    let (values, ancestry) = match made {
-        Some((values, ancestry)) => (Some(values), Some(ancestry)),
-        None => (None, None),
-    };
-    let shared = match (&values, ancestry) {
-        (
-            Some(SiteValues {
-                listings,
-                bound,
-                translations,
-            }),
-            Some(ancestry),
-        ) => Some(Shared {
-            site,
-            theme: inputs.theme,
-            bound,
-            listings,
-            translations: Arc::clone(translations),
-            ancestry,
-            by_key: by_key(site),
-            paging: paging_by_key(site),
-            splice,
-            print: &print,
-        }),
-        _ => None,
-    };
+    let (values, ancestry) = made.unzip();
+    let shared = (values.as_ref().zip(ancestry)).map(|(values, ancestry)| Shared {
+        site,
+        theme: inputs.theme,
+        bound: &values.bound,
+        listings: &values.listings,
+        translations: Arc::clone(&values.translations),
+        ancestry,
+        by_key: by_key(site),
+        paging: paging_by_key(site),
+        splice,
+        print: &print,
+    });
     let common = tera::Context::from_value(Json::Object(common_context(site))).unwrap_or_default();
     // One context per worker and language, holding the data every page shares and what the
     // language's pages share; each page replaces its own entries, so the shared data is made

@@ -48,6 +48,10 @@ fn byte_of(c: char) -> Option<u8> {
     if ('\u{0410}'..='\u{044F}').contains(&c) {
         return Some((c as u32 - 0x0410 + 0xC0) as u8);
     }
+    // The table's highest character is U+2122: Han and the rest are not looked for.
+    if c > '\u{2122}' {
+        return None;
+    }
     HIGH.iter().position(|&h| h == c).map(|n| 0x80 + n as u8)
 }
 
