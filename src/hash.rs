@@ -37,6 +37,9 @@ pub(crate) type FnvBuild = BuildHasherDefault<Fnv64>;
 /// A `HashMap` keyed by FNV-1a.
 pub(crate) type FnvMap<K, V> = std::collections::HashMap<K, V, FnvBuild>;
 
+/// A `HashSet` keyed by FNV-1a.
+pub(crate) type FnvSet<T> = std::collections::HashSet<T, FnvBuild>;
+
 /// FNV-1a, 64-bit, of `bytes`.
 pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
     let mut hash = Fnv64::default();

@@ -35,6 +35,78 @@ pub(crate) struct Memo {
     pub(crate) search: SearchMemo,
     /// Each language's search index.
     pub(crate) index: crate::search::IndexMemo,
+    /// The link check's problems.
+    pub(crate) links: LinksMemo,
+    /// The orphans check's warnings.
+    pub(crate) orphans: OrphansMemo,
+}
+
+/// The link check's problems, with the key of what they were made from: the site's key
+/// (every page's URL and source), every built path, and each page's local links and headings.
+#[derive(Default)]
+pub(crate) struct LinksMemo(Option<(u64, Vec<Diagnostic>)>);
+
+impl LinksMemo {
+    /// The problems made from the same inputs as the last build's, or made now by `check`.
+    pub(crate) fn check(
+        &mut self,
+        site_key: u64,
+        paths: &[Arc<str>],
+        pages: &[Rendered],
+        check: impl FnOnce() -> Vec<Diagnostic>,
+    ) -> Vec<Diagnostic> {
+        let mut key = Key::new();
+        key.0.write_u64(site_key);
+        key.0.write_usize(paths.len());
+        paths.iter().for_each(|path| _ = key.bytes(path.as_bytes()));
+        for page in pages {
+            key.0.write_usize(page.local_links.len());
+            for (link, line) in &page.local_links {
+                key.bytes(link.as_bytes()).0.write_usize(*line);
+            }
+            key.0.write_usize(page.toc.len());
+            page.toc.iter().for_each(|h| _ = key.bytes(h.id.as_bytes()));
+        }
+        let key = key.finish();
+        match &self.0 {
+            Some((kept, problems)) if *kept == key => problems.clone(),
+            _ => {
+                let problems = check();
+                self.0 = Some((key, problems.clone()));
+                problems
+            }
+        }
+    }
+}
+
+/// The orphans check's warnings, with what they were made from: the site's key and the
+/// absolute URLs of each built page (by path; shared with the search memo, so an unchanged
+/// page's are the same allocation and are not compared).
+#[derive(Default)]
+pub(crate) struct OrphansMemo(Option<(u64, HashMap<String, Urls>, Vec<Diagnostic>)>);
+
+impl OrphansMemo {
+    /// The warnings made from the same inputs as the last build's, or made now by `check`.
+    pub(crate) fn check(
+        &mut self,
+        site_key: u64,
+        urls: Vec<(String, Urls)>,
+        check: impl FnOnce(&[(String, Urls)]) -> Vec<Diagnostic>,
+    ) -> Vec<Diagnostic> {
+        if let Some((kept, last, warnings)) = &self.0
+            && *kept == site_key
+            && last.len() == urls.len()
+            && urls.iter().all(|(path, urls)| {
+                last.get(path)
+                    .is_some_and(|last| Arc::ptr_eq(last, urls) || last == urls)
+            })
+        {
+            return warnings.clone();
+        }
+        let warnings = check(&urls);
+        self.0 = Some((site_key, urls.into_iter().collect(), warnings.clone()));
+        warnings
+    }
 }
 
 /// A key: a hash (SipHash, fixed keys) of every input fed to it, in order.
@@ -95,16 +167,59 @@ pub(crate) struct RenderMemo {
     /// The values every page reads over the whole site, with the site's key they were made
     /// with: an edit to a page's body leaves them as they were.
     site_values: Option<(u64, crate::render::SiteValues)>,
+    /// This build's site key, once [`RenderMemo::start`] made it.
+    this_key: Option<u64>,
+    /// The extras stage's files (sitemap, `robots.txt`, `_headers`), which read the site but
+    /// no page's body, with the site's key they were made with.
+    extras: Option<(u64, crate::model::SharedFiles)>,
 }
 
 /// A page's front matter and the hash of its `{:?}`.
 type Front = (Arc<FrontMatter>, u64);
 
 impl RenderMemo {
+    /// Makes this build's site key ([`RenderMemo::site_key`]), which the render stage and the
+    /// extras stage then read with [`RenderMemo::this_key`].
+    pub(crate) fn start(
+        &mut self,
+        site: &Site,
+        theme: &Theme,
+        assets: &Assets,
+        plan: Option<&Plan>,
+    ) {
+        let splice = crate::render::content_is_only_inserted(theme);
+        self.this_key = Some(self.site_key(site, theme, assets, plan, splice));
+    }
+
+    /// This build's site key, if [`RenderMemo::start`] made it.
+    pub(crate) fn this_key(&self) -> Option<u64> {
+        self.this_key
+    }
+
+    /// The extras stage's files made with this build's site key, or made now by `make` and
+    /// kept with it: the sitemap, `robots.txt` and `_headers` read the whole site but no
+    /// page's body, all of which the site key holds.
+    pub(crate) fn extras(
+        &mut self,
+        make: impl FnOnce() -> crate::model::Files,
+    ) -> crate::model::SharedFiles {
+        let key = self.this_key;
+        if let (Some(key), Some((kept, files))) = (key, &self.extras)
+            && key == *kept
+        {
+            return files.clone();
+        }
+        let files: crate::model::SharedFiles = (make().into_iter())
+            .map(|(path, bytes)| (path, Arc::new(bytes)))
+            .collect();
+        self.extras = key.map(|key| (key, files.clone()));
+        files
+    }
+
     /// What every page's render reads but its own Markdown output: the whole site but the
     /// pages' bodies, the theme's templates and strings, the assets' URLs, the plan (the
     /// templates' `plan()`), and whether the HTML is put in after rendering.
-    pub(crate) fn site_key(
+    fn site_key(
         &mut self,
         site: &Site,
         theme: &Theme,
@@ -553,6 +668,8 @@ impl MarkdownMemo {
 pub(crate) struct SearchMemo {
     pages: HashMap<String, (u64, Extracted)>,
     urls: HashMap<String, Urls>,
+    /// How many files the last build handed to the sink: room made for as many in the next.
+    pub(crate) files: usize,
 }
 
 /// The absolute URLs a page links to (`links::absolute_urls`).
@@ -582,6 +699,11 @@ impl SearchMemo {
     /// The absolute URLs of the page at `path` last time.
     pub(crate) fn urls(&self, path: &str) -> Option<Urls> {
         self.urls.get(path).cloned()
+    }
+
+    /// How many pages' readings it holds.
+    pub(crate) fn pages(&self) -> usize {
+        self.pages.len()
     }
 
     /// Keeps what this build read, and only that.

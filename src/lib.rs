@@ -67,6 +67,7 @@ mod yaml;
 
 use diagnostic::Diagnostic;
 pub use model::Files;
+use model::Put as _;
 use sink::{Dest, Sink};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -282,7 +283,18 @@ fn pipeline(
         .on
         .then(|| std::mem::take(&mut cache.memo.search));
     let mut sink = Sink::new(dest, search::languages(&site), orphans, reused);
-    sink.put_all(run.timed("extras", || output::extras(&site)));
+    // `serve` makes the site's key here, for the render stage too, and reuses the extras
+    // (which read no page's body) when it is the last build's.
+    run.timed("extras", || match cache.memo.on {
+        true => {
+            let memo = &mut cache.memo.render;
+            memo.start(&site, &theme, &assets, plan.as_ref());
+            for (path, bytes) in memo.extras(|| output::extras(&site)) {
+                sink.put_shared(path, bytes, false);
+            }
+        }
+        false => sink.put_all(output::extras(&site)),
+    });
     // What the stages before freed (the files' text as read, the sitemap just written) goes
     // back to the system before the render stage makes its values over the whole site, when
     // the build's memory peaks (with every page's source still held).
@@ -333,10 +345,24 @@ fn pipeline(
         cache.memo.search = memo;
     }
     let paths = sink.paths();
-    run.check("links", || links::check(&site, &pages, &paths));
+    // `serve` reuses the last build's findings when what they were made from is the same.
+    let site_key = cache.memo.render.this_key().filter(|_| cache.memo.on);
+    run.check("links", || {
+        let check = || links::check(&site, &pages, &paths);
+        match site_key {
+            Some(key) => cache.memo.links.check(key, &paths, &pages, check),
+            None => check(),
+        }
+    });
     if orphans {
         let urls = sink.take_urls();
-        run.check("orphans", || links::orphans(&site, &urls));
+        run.check("orphans", || match site_key {
+            Some(key) => cache
+                .memo
+                .orphans
+                .check(key, urls, |urls| links::orphans(&site, urls)),
+            None => links::orphans(&site, &urls),
+        });
     }
     run.problems
         .extend(sink.written().err().into_iter().flatten());

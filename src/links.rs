@@ -3,30 +3,29 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::hash::{FnvBuild, FnvMap};
-use crate::model::{Rendered, Site};
+use crate::model::{Heading, Rendered, Site};
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
 /// Link stage: every local link of every page (`pages[i]` is the Markdown stage's output for
 /// `site.pages[i]`) must name a file of the built site (`paths`, below the output folder) and,
 /// with `#anchor`, a heading of it.
-pub(crate) fn check(site: &Site, pages: &[Rendered], paths: &[String]) -> Vec<Diagnostic> {
+pub(crate) fn check(site: &Site, pages: &[Rendered], paths: &[Arc<str>]) -> Vec<Diagnostic> {
     let base = site.config.base_path();
     // Files and pages by their path below the base path, borrowed: a URL is looked up by what
     // follows the base path in it (a URL outside it names nothing of the site).
-    let outputs: HashSet<&str, FnvBuild> = paths.iter().map(String::as_str).collect();
-    let anchors: FnvMap<&str, BTreeSet<&str>> = site
+    let outputs: HashSet<&str, FnvBuild> = paths.iter().map(|path| &**path).collect();
+    // Each page's headings, by its URL path: looked up only for a link with a `#fragment`.
+    let anchors: FnvMap<&str, &[Heading]> = site
         .pages
         .iter()
         .zip(pages)
-        .map(|(p, rendered)| {
-            let ids = rendered.toc.iter().map(|h| h.id.as_str()).collect();
-            (p.url_path.as_str(), ids)
-        })
+        .map(|(p, rendered)| (p.url_path.as_str(), rendered.toc.as_slice()))
         .collect();
     let published = |url: &str| (url.strip_prefix(base)).is_some_and(|p| outputs.contains(p));
     let mut problems = Vec::new();
-    for (page, rendered) in site.pages.iter().zip(pages) {
+    let linking = site.pages.iter().zip(pages);
+    for (page, rendered) in linking.filter(|(_, r)| !r.local_links.is_empty()) {
         let here = format!("{base}{}", page.url_path);
         for (dest, line) in &rendered.local_links {
             let (path, fragment) = match dest.split_once('#') {
@@ -53,11 +52,12 @@ pub(crate) fn check(site: &Site, pages: &[Rendered], paths: &[String]) -> Vec<Di
                 );
                 continue;
             }
-            let ids = (page_url.strip_prefix(base)).and_then(|path| anchors.get(path));
-            if let (Some(fragment), Some(ids)) = (fragment, ids)
+            let headings = (page_url.strip_prefix(base)).and_then(|path| anchors.get(path));
+            if let (Some(fragment), Some(headings)) = (fragment, headings)
                 && !fragment.is_empty()
-                && !ids.contains(fragment)
+                && !headings.iter().any(|h| h.id == fragment)
             {
+                let ids: BTreeSet<&str> = headings.iter().map(|h| h.id.as_str()).collect();
                 problems.push(
                     Diagnostic::error(
                         &page.source,
@@ -126,22 +126,30 @@ pub(crate) fn absolute_urls(html: &[u8]) -> Vec<String> {
 /// holds, for built HTML files (by path below the output folder), their [`absolute_urls`].
 pub(crate) fn orphans(site: &Site, urls: &[(String, Arc<Vec<String>>)]) -> Vec<Diagnostic> {
     let base = site.config.base_path();
-    let mut key_of: FnvMap<String, &str> = site
+    // By the folder of a page's `index.html`: its URL path.
+    let mut key_of: FnvMap<&str, &str> = site
         .pages
         .iter()
-        .map(|p| (format!("{}index.html", p.url_path), p.key.as_str()))
+        .map(|p| (p.url_path.as_str(), p.key.as_str()))
         .collect();
     // A list's later pages link to the pages they list, as its first page does.
-    for (page, paging) in site.pages.iter().zip(&site.paging) {
-        for n in 2..=paging.map_or(1, |p| p.pages) {
-            let path = crate::listing::pager_path(&page.url_path, n);
-            key_of.insert(format!("{path}index.html"), &page.key);
-        }
-    }
+    let later: Vec<(String, &str)> = (site.pages.iter().zip(&site.paging))
+        .flat_map(|(page, paging)| {
+            let later = 2..=paging.map_or(1, |p| p.pages);
+            later.map(|n| {
+                (
+                    crate::listing::pager_path(&page.url_path, n),
+                    page.key.as_str(),
+                )
+            })
+        })
+        .collect();
+    key_of.extend(later.iter().map(|(path, key)| (path.as_str(), *key)));
     // URL → the first key that links to it, and whether another key does too.
     let mut linked_from: FnvMap<&str, (&str, bool)> = FnvMap::default();
     for (path, links) in urls {
-        let Some(&from) = key_of.get(path) else {
+        let folder = path.strip_suffix("index.html");
+        let Some(&from) = folder.and_then(|folder| key_of.get(folder)) else {
             continue;
         };
         for url in links.iter() {
@@ -153,7 +161,7 @@ pub(crate) fn orphans(site: &Site, urls: &[(String, Arc<Vec<String>>)]) -> Vec<D
         .iter()
         .filter(|p| !p.is_index && !p.fallback)
         .filter(|p| {
-            let url = format!("{base}{}", p.url_path);
+            let url = [base, &p.url_path].concat();
             !linked_from
                 .get(url.as_str())
                 .is_some_and(|(first, others)| *others || *first != p.key)

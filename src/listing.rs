@@ -8,10 +8,12 @@
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::hash::FnvMap;
 use crate::i18n::Bundles;
 use crate::model::{FrontMatter, Page, Paging, Site, Tag, url_path};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::collections::hash_map::Entry;
+use std::path::{Path, PathBuf};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// The folder under each language where tag pages are made.
@@ -56,21 +58,36 @@ pub(crate) fn pager_path(url_path: &str, n: usize) -> String {
 pub(crate) fn add_tag_pages(
     pages: &mut Vec<Page>,
 ) -> (BTreeMap<(String, String), Tag>, Vec<Diagnostic>) {
-    let mut tags: BTreeMap<(String, String), Tag> = BTreeMap::new();
-    let mut first: BTreeMap<(String, String), (PathBuf, usize)> = BTreeMap::new();
+    /// A tag as the pages that carry it are read: its first spelling and where, its pages' keys.
+    struct Found<'a> {
+        name: &'a str,
+        first: (&'a Path, usize),
+        pages: Vec<&'a str>,
+    }
     let mut problems = Vec::new();
     let mut tagged: Vec<&Page> = pages.iter().filter(|p| !p.front.tags.is_empty()).collect();
     tagged.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    // Borrowed while the pages are read: a tag's slug made once per spelling, its pages'
+    // keys owned only once every page is seen.
+    let mut slugs: FnvMap<&str, String> = FnvMap::default();
+    for name in tagged.iter().flat_map(|p| &p.front.tags) {
+        slugs.entry(name).or_insert_with(|| tag_slug(name));
+    }
+    let mut found: FnvMap<(&str, &str), Found> = FnvMap::default();
     for page in tagged {
         let line = page.front.lines.get("tags").copied().unwrap_or(1);
         for name in &page.front.tags {
-            let id = (page.lang.clone(), tag_slug(name));
-            let tag = tags.entry(id.clone()).or_default();
-            if tag.name.is_empty() {
-                tag.name = name.clone();
-                first.insert(id.clone(), (page.source.clone(), line));
-            } else if tag.name != *name {
-                let (source, at) = &first[&id];
+            let slug = slugs[name.as_str()].as_str();
+            let tag = match found.entry((page.lang.as_str(), slug)) {
+                Entry::Vacant(vacant) => vacant.insert(Found {
+                    name,
+                    first: (&page.source, line),
+                    pages: Vec::new(),
+                }),
+                Entry::Occupied(occupied) => occupied.into_mut(),
+            };
+            if tag.name != name {
+                let (source, at) = tag.first;
                 problems.push(
                     Diagnostic::error(
                         &page.source,
@@ -78,18 +95,26 @@ pub(crate) fn add_tag_pages(
                             "tags `{name}` and `{}` ({}:{at}) both make /{}",
                             tag.name,
                             source.display(),
-                            url_path(&format!("{TAGS_DIR}/{}", id.1), &id.0)
+                            url_path(&format!("{TAGS_DIR}/{slug}"), &page.lang)
                         ),
                     )
                     .at(line, 1)
                     .hint("write the tag the same way on every page of a language"),
                 );
             }
-            if tag.pages.last() != Some(&page.key) {
-                tag.pages.push(page.key.clone());
+            if tag.pages.last() != Some(&page.key.as_str()) {
+                tag.pages.push(&page.key);
             }
         }
     }
+    let tags: BTreeMap<(String, String), Tag> = found
+        .into_iter()
+        .map(|((lang, slug), tag)| {
+            let pages = tag.pages.into_iter().map(str::to_string).collect();
+            let name = tag.name.to_string();
+            ((lang.to_string(), slug.to_string()), Tag { name, pages })
+        })
+        .collect();
     if tags.is_empty() {
         return (tags, problems);
     }
@@ -164,7 +189,7 @@ pub(crate) fn paging(
     config: &Config,
     tags: &BTreeMap<(String, String), Tag>,
 ) -> (Vec<Option<Paging>>, Vec<Diagnostic>) {
-    let mut members: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut members: FnvMap<(&str, &str), usize> = FnvMap::default();
     for page in pages.iter().filter(|p| !p.is_index && !in_tags_dir(p)) {
         *members.entry((&page.lang, &page.dir)).or_default() += 1;
     }

@@ -5,6 +5,7 @@ use crate::config::{BaseType, Config};
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter;
 use crate::fsx;
+use crate::hash::{FnvMap, FnvSet};
 use crate::incremental::{Listing, LoadMemo, Read, Stamp};
 use crate::model::{FrontMatter, Page, Site, page_url_path, url_path};
 use rayon::prelude::*;
@@ -112,13 +113,11 @@ pub(crate) fn assemble(
     let (tags, mut problems) = crate::listing::add_tag_pages(&mut pages);
     check_unique_urls(&pages, &mut problems);
     check_site_keys(&pages, &config, &mut problems);
-    let order: BTreeMap<&str, usize> = config
-        .languages
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.code.as_str(), i))
-        .collect();
-    pages.sort_by(|a, b| (&a.key, order[a.lang.as_str()]).cmp(&(&b.key, order[b.lang.as_str()])));
+    let order = |lang: &str| config.languages.iter().position(|l| l.code == lang);
+    pages.sort_by(|a, b| {
+        let by_key = a.key.cmp(&b.key);
+        by_key.then_with(|| order(&a.lang).cmp(&order(&b.lang)))
+    });
     let (paging, found) = crate::listing::paging(&pages, &config, &tags);
     problems.extend(found);
     let site = Site {
@@ -483,26 +482,38 @@ fn data_ids(data: &Json, file: &str) -> BTreeSet<String> {
 /// whose URL a page `NAME.LANG.md` already makes (`policy.en.md` beside `policy/`) gets none:
 /// that page stands for the folder.
 fn add_generated_pages(pages: &mut Vec<Page>, config: &Config) {
-    let existing: BTreeSet<(String, String)> = pages
+    // By (folder, language), borrowed from the pages: a folder has its page when a section
+    // page `FOLDER/_index` or a page whose key is the folder's path exists.
+    let existing: FnvSet<(&str, &str)> = pages
         .iter()
-        .flat_map(|p| {
-            let own = (p.key.clone(), p.lang.clone());
-            let folder = (!p.is_index).then(|| (format!("{}/_index", p.key), p.lang.clone()));
-            std::iter::once(own).chain(folder)
+        .filter_map(|p| {
+            let folder = match (p.is_index, p.key.as_str()) {
+                (true, "_index") => "",
+                (true, key) => key.strip_suffix("/_index")?,
+                (false, key) => key,
+            };
+            Some((folder, p.lang.as_str()))
         })
         .collect();
-    let mut wanted: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut wanted: FnvSet<(&str, &str)> = FnvSet::default();
     for lang in &config.languages {
-        wanted.insert(("_index".into(), lang.code.clone()));
+        wanted.insert(("", &lang.code));
     }
     for page in pages.iter() {
         let mut dir = page.dir.as_str();
-        while !dir.is_empty() {
-            wanted.insert((format!("{dir}/_index"), page.lang.clone()));
+        while !dir.is_empty() && wanted.insert((dir, &page.lang)) {
             dir = dir.rsplit_once('/').map_or("", |(parent, _)| parent);
         }
     }
-    for (key, lang) in wanted.difference(&existing) {
+    let missing: BTreeSet<(String, String)> = wanted
+        .iter()
+        .filter(|wanted| !existing.contains(wanted))
+        .map(|(dir, lang)| match dir.is_empty() {
+            true => ("_index".to_string(), lang.to_string()),
+            false => (format!("{dir}/_index"), lang.to_string()),
+        })
+        .collect();
+    for (key, lang) in &missing {
         let dir = key
             .trim_end_matches("_index")
             .trim_end_matches('/')
@@ -550,7 +561,8 @@ fn title_case(slug: &str) -> String {
 
 /// Two files may not claim the same URL (e.g. `policy.en.md` and `policy/_index.en.md`).
 fn check_unique_urls(pages: &[Page], problems: &mut Vec<Diagnostic>) {
-    let mut seen: BTreeMap<&str, &Page> = BTreeMap::new();
+    let mut seen: FnvMap<&str, &Page> = FnvMap::default();
+    seen.reserve(pages.len());
     for page in pages {
         if let Some(first) = seen.insert(&page.url_path, page) {
             let (a, b) = if first.source <= page.source {
@@ -588,7 +600,7 @@ fn check_unique_urls(pages: &[Page], problems: &mut Vec<Diagnostic>) {
 
 /// Every page `site.yaml` names (menu entries, feed sections) must exist in every language.
 fn check_site_keys(pages: &[Page], config: &Config, problems: &mut Vec<Diagnostic>) {
-    let keys: BTreeSet<(&str, &str)> = pages
+    let keys: FnvSet<(&str, &str)> = pages
         .iter()
         .map(|p| (p.key.as_str(), p.lang.as_str()))
         .collect();

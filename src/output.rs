@@ -13,6 +13,7 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 mod sitemap;
 mod staging;
@@ -55,7 +56,7 @@ pub(crate) fn in_feed(site: &Site, page: &Page) -> bool {
 /// Cloudflare Pages) listing them all; no `_redirects` when no page has an alias. An alias that
 /// is a page's URL, another alias, or the place of a file the build writes is an error at its
 /// line. `paths` are those of all the files built before.
-pub(crate) fn aliases(site: &Site, paths: &[String]) -> (Files, Vec<Diagnostic>) {
+pub(crate) fn aliases(site: &Site, paths: &[Arc<str>]) -> (Files, Vec<Diagnostic>) {
     let mut taken = Taken::new(site, paths);
     let base_path = site.config.base_path();
     let mut out = Files::new();
@@ -138,10 +139,10 @@ enum Owner {
 struct Taken(BTreeMap<String, Owner>);
 
 impl Taken {
-    fn new(site: &Site, paths: &[String]) -> Taken {
+    fn new(site: &Site, paths: &[Arc<str>]) -> Taken {
         let mut taken = Taken(BTreeMap::new());
         for path in paths {
-            taken.insert(path, Owner::File(path.clone()));
+            taken.insert(path, Owner::File(path.to_string()));
         }
         taken.insert("_redirects", Owner::File("_redirects".into()));
         for page in &site.pages {

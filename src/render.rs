@@ -22,8 +22,9 @@ use crate::listing::{TAGS_INDEX, tag_of};
 use crate::markdown::{Markdown, Source};
 use crate::model::{Files, Page, Put, Rendered, Site};
 use crate::theme::{Assets, Theme};
+pub(crate) use html::content_is_only_inserted;
 pub(crate) use html::escape_html;
-use html::{CONTENT_MARK, content_is_only_inserted, put_content};
+use html::{CONTENT_MARK, put_content};
 use lists::{PagingByKey, cut, list_page, paging_by_key, terms};
 use rayon::iter::Either;
 use rayon::prelude::*;
@@ -74,8 +75,8 @@ pub(crate) fn render(
         .map(|(page, _)| format!("{}index.html", page.url_path))
         .collect();
     let splice = content_is_only_inserted(inputs.theme);
-    let site_key = (memo.as_deref_mut())
-        .map(|memo| memo.site_key(site, inputs.theme, inputs.assets, inputs.plan, splice));
+    // Made by the pipeline before the extras stage (`RenderMemo::start`): none, nothing reused.
+    let site_key = memo.as_deref().and_then(RenderMemo::this_key);
     let mut sources = std::mem::take(&mut markdown.pages);
     // With a memo, each page's Markdown output and what the memo holds for it come first, so
     // that what only making files needs (the lists, each page's translations and ancestors,

@@ -34,7 +34,7 @@ pub(crate) enum Dest {
 #[derive(Default)]
 pub(crate) struct Seen {
     /// Every file's path below the output folder, in no particular order.
-    pub(crate) paths: Vec<String>,
+    pub(crate) paths: Vec<Arc<str>>,
     /// The search records of the pages of `languages`, in no particular order (unless they
     /// are spilled to disk).
     pub(crate) texts: Vec<PageText>,
@@ -86,13 +86,24 @@ impl Sink {
             Dest::Folder(dir) => Some(Spill::new(dir, &languages)),
             Dest::Nowhere | Dest::Memory => None,
         };
+        // `serve`: room for as many files as the last build made, so that the lists do not
+        // grow by copying while the render stage's threads wait on their lock.
+        let mut seen = Seen::default();
+        if let Some(memo) = &memo {
+            seen.paths.reserve(memo.files);
+            if matches!(dest, Dest::Memory) {
+                seen.files.reserve(memo.files);
+            }
+            seen.read.reserve(memo.pages());
+            seen.urls.reserve(memo.pages());
+        }
         Sink {
             dest,
             languages,
             urls,
             memo,
             spill,
-            seen: Mutex::default(),
+            seen: Mutex::new(seen),
             broken: AtomicBool::new(false),
             noted: AtomicU64::new(0),
             extracting: AtomicU64::new(0),
@@ -108,7 +119,7 @@ impl Sink {
 
     /// The paths of the files put so far, sorted (in place too: the next call, after a few
     /// more files, sorts what is nearly sorted).
-    pub(crate) fn paths(&self) -> Vec<String> {
+    pub(crate) fn paths(&self) -> Vec<Arc<str>> {
         let mut seen = self.lock();
         seen.paths.sort();
         seen.paths.clone()
@@ -163,6 +174,7 @@ impl Sink {
         let urls = seen.urls.iter().map(|(p, u)| (p.clone(), Arc::clone(u)));
         let urls: Vec<_> = urls.collect();
         memo.keep(std::mem::take(&mut seen.read), urls);
+        memo.files = seen.paths.len();
         drop(seen);
         Some(memo)
     }
@@ -294,7 +306,7 @@ impl Sink {
         if let Some(bytes) = kept {
             seen.files.push((path.clone(), bytes));
         }
-        seen.paths.push(path);
+        seen.paths.push(Arc::from(path));
     }
 }
 

@@ -174,6 +174,31 @@ const EDITS: &[Edit] = &[
             "\n\n## A printed heading\n\nSee [it](#a-printed-heading).\n",
         );
     }),
+    ("a broken anchor in a body", |root| {
+        let page = "content/updates/2026-11-26-guide-launched.en.md";
+        append(root, page, "\n\nSee [nowhere](#no-such-heading).\n");
+    }),
+    ("the broken anchor taken out", |root| {
+        let page = "content/updates/2026-11-26-guide-launched.en.md";
+        replace(root, page, "\n\nSee [nowhere](#no-such-heading).\n", "");
+    }),
+    ("a page no other page links to", |root| {
+        for lang in ["zh", "en", "ru"] {
+            let page = root.join(format!("content/loose-notes.{lang}.md"));
+            fs::write(page, "---\ntitle: Loose notes\n---\n\nNotes.\n").unwrap();
+        }
+    }),
+    ("a link to it in another page's body", |root| {
+        let page = "content/updates/2026-11-26-guide-launched.en.md";
+        append(root, page, "\n\nSee [the notes](@/loose-notes.md).\n");
+    }),
+    ("the link to it taken out, then the page", |root| {
+        let page = "content/updates/2026-11-26-guide-launched.en.md";
+        replace(root, page, "\n\nSee [the notes](@/loose-notes.md).\n", "");
+        for lang in ["zh", "en", "ru"] {
+            fs::remove_file(root.join(format!("content/loose-notes.{lang}.md"))).unwrap();
+        }
+    }),
     ("a link to a page not yet written", |root| {
         let page = "content/updates/2026-11-26-guide-launched.en.md";
         let link = "\n\nMore in [the next update](@/updates/2026-11-30-more-news.md).\n";

@@ -9,7 +9,7 @@ use crate::theme::Theme;
 pub(super) const CONTENT_MARK: &str = "\u{E000}invest-guide:page.content\u{E000}";
 
 /// Whether every use of a `content` field in the theme is `{{ page.content | safe }}`.
-pub(super) fn content_is_only_inserted(theme: &Theme) -> bool {
+pub(crate) fn content_is_only_inserted(theme: &Theme) -> bool {
     theme.templates.values().all(|file| {
         let text = String::from_utf8_lossy(&file.bytes);
         text.matches(".content").count() == text.matches("{{ page.content | safe }}").count()

@@ -73,16 +73,19 @@ pub(crate) fn languages(site: &Site) -> Vec<String> {
         .iter()
         .filter(|p| !p.fallback)
         .flat_map(|p| p.front.aliases.iter().map(|a| a.file()));
-    let files: BTreeSet<String> = site
-        .pages
-        .iter()
-        .map(|p| format!("{}index.html", p.url_path))
-        .chain(aliases)
-        .collect();
+    let aliases: BTreeSet<String> = aliases.collect();
+    let made = |file: &str| {
+        let folder = file.strip_suffix("index.html");
+        aliases.contains(file)
+            || site
+                .pages
+                .iter()
+                .any(|p| Some(p.url_path.as_str()) == folder)
+    };
     site.config
         .languages
         .iter()
-        .filter(|l| files.contains(&search_page(&l.code)))
+        .filter(|l| made(&search_page(&l.code)))
         .map(|l| l.code.clone())
         .collect()
 }
@@ -177,7 +180,7 @@ fn unreadable(path: &str, e: &str) -> Diagnostic {
 /// changed since the last build is made again (`reuse.rs`).
 pub(crate) fn build(
     site: &Site,
-    paths: &[String],
+    paths: &[Arc<str>],
     texts: &Texts<'_>,
     problems: Vec<Diagnostic>,
     out: &dyn Put,
@@ -196,7 +199,10 @@ pub(crate) fn build(
     for lang in &site.config.languages {
         let code = &lang.code;
         let page = search_page(code);
-        if !paths.contains(&page) {
+        if paths
+            .binary_search_by(|p| (**p).cmp(page.as_str()))
+            .is_err()
+        {
             continue;
         }
         if !expected.contains(code) {
