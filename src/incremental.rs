@@ -552,23 +552,34 @@ impl LoadMemo {
         (*kept == stamp && *key == context).then(|| read.clone())
     }
 
-    /// Keeps this build's readings that have a stamp, and only those (a deleted file's go): a
-    /// reading given as `None` is the one [`LoadMemo::get`] returned, kept without a copy.
+    /// Keeps this build's readings that have a stamp, and only those (an unstamped or deleted
+    /// file's go), given for every file listed: a reading given as `None` is the one
+    /// [`LoadMemo::get`] or [`LoadMemo::unchanged`] returned, left where it is. Updated in
+    /// place: only a file read again is copied in, and the files no longer listed are looked
+    /// for only when some are gone.
     pub(crate) fn keep<'a>(
         &mut self,
-        made: impl IntoIterator<Item = (&'a Path, Stamp, u64, Option<&'a Read>)>,
+        made: impl IntoIterator<Item = (&'a Path, Option<Stamp>, u64, Option<&'a Read>)>,
     ) {
-        let mut last = std::mem::take(&mut self.pages);
-        self.pages = made
-            .into_iter()
-            .filter_map(|(rel, stamp, key, read)| {
-                let read = match read {
-                    Some(read) => read.clone(),
-                    None => last.remove(rel)?.2,
-                };
-                Some((rel.to_path_buf(), (stamp, key, read)))
-            })
-            .collect();
+        let mut listed = Vec::new();
+        for (rel, stamp, key, read) in made {
+            match (stamp, read) {
+                (None, _) => {
+                    self.pages.remove(rel);
+                    continue;
+                }
+                (Some(stamp), Some(read)) => {
+                    self.pages
+                        .insert(rel.to_path_buf(), (stamp, key, read.clone()));
+                }
+                (Some(_), None) => {}
+            }
+            listed.push(rel);
+        }
+        if self.pages.len() > listed.len() {
+            let listed: BTreeSet<&Path> = listed.into_iter().collect();
+            self.pages.retain(|rel, _| listed.contains(rel.as_path()));
+        }
     }
 }
 

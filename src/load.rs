@@ -76,9 +76,9 @@ pub(crate) fn load(
         .collect();
     if let (Some(memo), Some(context)) = (memo, context) {
         let stamped = markdown.iter().zip(&results);
-        memo.keep(stamped.filter_map(|(rel, (stamp, reused, read))| {
+        memo.keep(stamped.map(|(rel, (stamp, reused, read))| {
             let read = (!reused).then_some(read);
-            stamp.map(|stamp| (rel.as_path(), stamp, context, read))
+            (rel.as_path(), *stamp, context, read)
         }));
     }
     let mut pages = Vec::new();

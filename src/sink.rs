@@ -121,7 +121,8 @@ impl Sink {
     /// more files, sorts what is nearly sorted).
     pub(crate) fn paths(&self) -> Vec<Arc<str>> {
         let mut seen = self.lock();
-        seen.paths.sort();
+        // Equal paths are the same text: an unstable sort gives the one order there is.
+        seen.paths.sort_unstable();
         seen.paths.clone()
     }
 
