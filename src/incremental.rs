@@ -41,10 +41,23 @@ pub(crate) struct Memo {
     pub(crate) orphans: OrphansMemo,
 }
 
-/// The link check's problems, with the key of what they were made from: the site's key
-/// (every page's URL and source), every built path, and each page's local links and headings.
+/// The link check's problems, with what they were made from: the site's key (every page's
+/// URL and source), every built path, and each page's local links and heading ids, compared
+/// with this build's rather than hashed (cheaper over every path of a large site).
 #[derive(Default)]
-pub(crate) struct LinksMemo(Option<(u64, Vec<Diagnostic>)>);
+pub(crate) struct LinksMemo(Option<LinksKept>);
+
+/// What the link check read, kept beside its problems.
+struct LinksKept {
+    site_key: u64,
+    paths: Vec<Arc<str>>,
+    /// Each page's local links (target, line) and heading ids.
+    pages: Vec<(Links, Vec<String>)>,
+    problems: Vec<Diagnostic>,
+}
+
+/// A page's local links: (target as written, line).
+type Links = Vec<(String, usize)>;
 
 impl LinksMemo {
     /// The problems made from the same inputs as the last build's, or made now by `check`.
@@ -55,27 +68,30 @@ impl LinksMemo {
         pages: &[Rendered],
         check: impl FnOnce() -> Vec<Diagnostic>,
     ) -> Vec<Diagnostic> {
-        let mut key = Key::new();
-        key.0.write_u64(site_key);
-        key.0.write_usize(paths.len());
-        paths.iter().for_each(|path| _ = key.bytes(path.as_bytes()));
-        for page in pages {
-            key.0.write_usize(page.local_links.len());
-            for (link, line) in &page.local_links {
-                key.bytes(link.as_bytes()).0.write_usize(*line);
-            }
-            key.0.write_usize(page.toc.len());
-            page.toc.iter().for_each(|h| _ = key.bytes(h.id.as_bytes()));
+        if let Some(kept) = &self.0
+            && kept.site_key == site_key
+            && kept.paths.len() == paths.len()
+            && kept.pages.len() == pages.len()
+            && (kept.paths.iter().zip(paths)).all(|(a, b)| Arc::ptr_eq(a, b) || a == b)
+            && (kept.pages.iter().zip(pages)).all(|((links, ids), page)| {
+                *links == page.local_links
+                    && ids.len() == page.toc.len()
+                    && ids.iter().zip(&page.toc).all(|(id, h)| *id == h.id)
+            })
+        {
+            return kept.problems.clone();
         }
-        let key = key.finish();
-        match &self.0 {
-            Some((kept, problems)) if *kept == key => problems.clone(),
-            _ => {
-                let problems = check();
-                self.0 = Some((key, problems.clone()));
-                problems
-            }
-        }
+        let problems = check();
+        let ids = |page: &Rendered| page.toc.iter().map(|h| h.id.clone()).collect();
+        self.0 = Some(LinksKept {
+            site_key,
+            paths: paths.to_vec(),
+            pages: (pages.iter())
+                .map(|page| (page.local_links.clone(), ids(page)))
+                .collect(),
+            problems: problems.clone(),
+        });
+        problems
     }
 }
 
@@ -153,7 +169,7 @@ pub(crate) type Spliced = Arc<crate::model::SharedFiles>;
 /// page's Markdown output they were made with (see [`MarkdownMemo::key`]).
 #[derive(Default)]
 pub(crate) struct RenderMemo {
-    pages: HashMap<(String, String), KeptPage>,
+    pages: ByPage<KeptPage>,
     /// This build's key of each page's Markdown output, in page order, if known.
     markdown: Vec<Option<u64>>,
     /// The print editions' chapters.
@@ -341,7 +357,7 @@ impl RenderMemo {
         key: u64,
         markdown: Option<u64>,
     ) -> Option<(Unspliced, Option<Spliced>)> {
-        let kept = self.pages.get(&(page.key.clone(), page.lang.clone()))?;
+        let kept = self.pages.get(page)?;
         let same = markdown.is_some() && kept.markdown == markdown;
         let spliced = same.then(|| Arc::clone(&kept.spliced));
         (kept.key == key).then(|| (Arc::clone(&kept.files), spliced))
@@ -361,10 +377,7 @@ impl RenderMemo {
     /// Keeps this build's files, and only those (a deleted page's go), with the key of the
     /// Markdown output each page's were made with and the files with it put in.
     pub(crate) fn keep<'a>(&mut self, made: impl IntoIterator<Item = (&'a Page, KeptPage)>) {
-        self.pages = made
-            .into_iter()
-            .map(|(page, kept)| ((page.key.clone(), page.lang.clone()), kept))
-            .collect();
+        self.pages.keep(made);
     }
 }
 
@@ -583,13 +596,80 @@ impl LoadMemo {
     }
 }
 
+/// A map by page (its key and language), read with the page's own strings: looking a page up
+/// copies nothing, and keeping a build's pages copies the strings only of a page not kept
+/// before (a rebuild of a large site keeps nearly every page it kept).
+pub(crate) struct ByPage<V> {
+    /// By the FNV hash of the key and language; each entry with the build that last kept it.
+    map: HashMap<u64, Vec<Kept<V>>, crate::hash::FnvBuild>,
+    len: usize,
+    build: u64,
+}
+
+/// A page's key and language, its value, and the build that kept it.
+type Kept<V> = (String, String, V, u64);
+
+impl<V> Default for ByPage<V> {
+    fn default() -> Self {
+        ByPage {
+            map: HashMap::default(),
+            len: 0,
+            build: 0,
+        }
+    }
+}
+
+impl<V> ByPage<V> {
+    fn id(key: &str, lang: &str) -> u64 {
+        let mut hash = crate::hash::Fnv64::default();
+        hash.write(key.as_bytes());
+        hash.write_u8(0xff);
+        hash.write(lang.as_bytes());
+        hash.finish()
+    }
+
+    pub(crate) fn get(&self, page: &Page) -> Option<&V> {
+        let entries = self.map.get(&Self::id(&page.key, &page.lang))?;
+        let entry = entries.iter().find(|e| e.0 == page.key && e.1 == page.lang);
+        entry.map(|e| &e.2)
+    }
+
+    /// Keeps these pages' values, and only these pages' (a deleted page's go).
+    pub(crate) fn keep<'a>(&mut self, made: impl IntoIterator<Item = (&'a Page, V)>) {
+        self.build += 1;
+        let build = self.build;
+        let mut given = 0;
+        for (page, value) in made {
+            given += 1;
+            let entries = self.map.entry(Self::id(&page.key, &page.lang)).or_default();
+            match entries
+                .iter_mut()
+                .find(|e| e.0 == page.key && e.1 == page.lang)
+            {
+                Some(entry) => (entry.2, entry.3) = (value, build),
+                None => {
+                    entries.push((page.key.clone(), page.lang.clone(), value, build));
+                    self.len += 1;
+                }
+            }
+        }
+        if self.len > given {
+            self.map.retain(|_, entries| {
+                entries.retain(|e| e.3 == build);
+                !entries.is_empty()
+            });
+            self.len = self.map.values().map(Vec::len).sum();
+        }
+    }
+}
+
 /// The Markdown stage's output for each page, by (key, language): a source file may stand for
 /// several pages (a fallback copy, the generated pages of a section or of the tags).
 #[derive(Default)]
 pub(crate) struct MarkdownMemo {
     /// What every page's Markdown reads besides its own file: see [`MarkdownMemo::start`].
     site_key: u64,
-    pages: HashMap<(String, String), (u64, Made)>,
+    pages: ByPage<(u64, Made)>,
     /// The hash of each page's body as last hashed, by its address, with the body held so
     /// that no other can take that address: the load stage shares an unchanged page's body
     /// from the last build, and it is not hashed again.
@@ -645,29 +725,26 @@ impl MarkdownMemo {
 
     /// The page's output from the last build, if made from the same `key`.
     pub(crate) fn get(&self, page: &Page, key: u64) -> Option<Made> {
-        let (kept, made) = self.pages.get(&(page.key.clone(), page.lang.clone()))?;
+        let (kept, made) = self.pages.get(page)?;
         (*kept == key).then(|| Arc::clone(made))
     }
 
     /// The key of each page's output kept by this build (after [`MarkdownMemo::keep`]), in the
     /// order of `pages`: the same key, the same output.
     pub(crate) fn keys(&self, pages: &[Page]) -> Vec<Option<u64>> {
-        let key = |page: &Page| {
-            let at = (page.key.clone(), page.lang.clone());
-            self.pages.get(&at).map(|(key, _)| *key)
-        };
+        let key = |page: &Page| self.pages.get(page).map(|(key, _)| *key);
         pages.par_iter().map(key).collect()
     }
 
     /// Keeps this build's output and bodies' hashes, and only those (a deleted page's go).
     pub(crate) fn keep(&mut self, made: Vec<(&Page, u64, Made, Body)>) {
         let mut bodies = HashMap::with_capacity(made.len());
-        let mut pages = HashMap::with_capacity(made.len());
-        for (page, key, made, body) in made {
-            pages.insert((page.key.clone(), page.lang.clone()), (key, made));
+        let pages = made.into_iter().map(|(page, key, made, body)| {
             bodies.insert(body.0, body.1);
-        }
-        (self.pages, self.bodies) = (pages, bodies);
+            (page, (key, made))
+        });
+        self.pages.keep(pages);
+        self.bodies = bodies;
     }
 }
 
