@@ -35,10 +35,42 @@ pub(crate) struct Memo {
     pub(crate) search: SearchMemo,
     /// Each language's search index.
     pub(crate) index: crate::search::IndexMemo,
+    /// The aliases stage's redirects and problems.
+    pub(crate) aliases: AliasesMemo,
     /// The link check's problems.
     pub(crate) links: LinksMemo,
     /// The orphans check's warnings.
     pub(crate) orphans: OrphansMemo,
+}
+
+/// The aliases stage's redirects and problems, with what they were made from: the site's key
+/// (every page's aliases, URL, title and language, each list's paging, `site.yaml`) and every
+/// path built before them.
+#[derive(Default)]
+pub(crate) struct AliasesMemo(Option<(u64, Vec<Arc<str>>, AliasesMade)>);
+
+/// The aliases stage's files and problems.
+type AliasesMade = (crate::model::Files, Vec<Diagnostic>);
+
+impl AliasesMemo {
+    /// The redirects and problems made from the same inputs as the last build's, or made now.
+    pub(crate) fn get(
+        &mut self,
+        site_key: u64,
+        paths: &[Arc<str>],
+        make: impl FnOnce() -> AliasesMade,
+    ) -> AliasesMade {
+        if let Some((key, kept, made)) = &self.0
+            && *key == site_key
+            && kept.len() == paths.len()
+            && (kept.iter().zip(paths)).all(|(a, b)| Arc::ptr_eq(a, b) || a == b)
+        {
+            return made.clone();
+        }
+        let made = make();
+        self.0 = Some((site_key, paths.to_vec(), made.clone()));
+        made
+    }
 }
 
 /// The link check's problems, with what they were made from: the site's key (every page's
@@ -754,8 +786,12 @@ impl MarkdownMemo {
 /// are the last build's (see [`crate::model::Put::put_shared`]) is not read again.
 #[derive(Default)]
 pub(crate) struct SearchMemo {
-    pages: HashMap<String, (u64, Extracted)>,
-    urls: HashMap<String, Urls>,
+    /// By path: the key of the page's bytes, what was read, and the build that last kept it.
+    pages: HashMap<String, (u64, Extracted, u64)>,
+    /// By path: the page's absolute URLs and the build that last kept them.
+    urls: HashMap<String, (Urls, u64)>,
+    /// How many builds kept what they read.
+    build: u64,
     /// How many files the last build handed to the sink: room made for as many in the next.
     pub(crate) files: usize,
 }
@@ -774,19 +810,19 @@ impl SearchMemo {
 
     /// What was read from the page at `path` last time, if its bytes had the same `key`.
     pub(crate) fn get(&self, path: &str, key: u64) -> Option<Extracted> {
-        let (kept, read) = self.pages.get(path)?;
+        let (kept, read, _) = self.pages.get(path)?;
         (*kept == key).then(|| Arc::clone(read))
     }
 
     /// What was read from the page at `path` last time, with the key of its bytes then.
     pub(crate) fn last(&self, path: &str) -> Option<(u64, Extracted)> {
-        let (key, read) = self.pages.get(path)?;
+        let (key, read, _) = self.pages.get(path)?;
         Some((*key, Arc::clone(read)))
     }
 
     /// The absolute URLs of the page at `path` last time.
     pub(crate) fn urls(&self, path: &str) -> Option<Urls> {
-        self.urls.get(path).cloned()
+        self.urls.get(path).map(|(urls, _)| Arc::clone(urls))
     }
 
     /// How many pages' readings it holds.
@@ -795,16 +831,34 @@ impl SearchMemo {
     }
 
     /// Keeps what this build read, and only that.
-    pub(crate) fn keep(
-        &mut self,
-        made: impl IntoIterator<Item = (String, u64, Extracted)>,
-        urls: impl IntoIterator<Item = (String, Urls)>,
-    ) {
-        self.pages = made
-            .into_iter()
-            .map(|(path, key, read)| (path, (key, read)))
-            .collect();
-        self.urls = urls.into_iter().collect();
+    pub(crate) fn keep(&mut self, made: Vec<(String, u64, Extracted)>, urls: &[(String, Urls)]) {
+        // In place: a page kept before is updated without copying its path; what no page of
+        // this build gave is looked for only when the maps hold more than this build gave.
+        self.build += 1;
+        let build = self.build;
+        let given = made.len();
+        for (path, key, read) in made {
+            match self.pages.get_mut(path.as_str()) {
+                Some(kept) => *kept = (key, read, build),
+                None => _ = self.pages.insert(path, (key, read, build)),
+            }
+        }
+        if self.pages.len() > given {
+            self.pages.retain(|_, kept| kept.2 == build);
+        }
+        for (path, page_urls) in urls {
+            match self.urls.get_mut(path.as_str()) {
+                Some(kept) => *kept = (Arc::clone(page_urls), build),
+                None => {
+                    _ = self
+                        .urls
+                        .insert(path.clone(), (Arc::clone(page_urls), build))
+                }
+            }
+        }
+        if self.urls.len() > urls.len() {
+            self.urls.retain(|_, kept| kept.1 == build);
+        }
     }
 }
 

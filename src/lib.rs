@@ -325,7 +325,14 @@ fn pipeline(
     }
     sink.put_all(rules_file.into_iter().collect());
     sink.put_all(output::statics(&theme, &assets));
-    let redirects = run.collect("aliases", || output::aliases(&site, &sink.paths()));
+    let redirects = run.collect("aliases", || {
+        let paths = sink.paths();
+        let make = || output::aliases(&site, &paths);
+        match cache.memo.render.this_key().filter(|_| cache.memo.on) {
+            Some(key) => cache.memo.aliases.get(key, &paths, make),
+            None => make(),
+        }
+    });
     sink.put_all(redirects);
     // What the render stage held (the sources, the lists, each page's HTML) is free now.
     run.timed("release", release);
@@ -383,6 +390,11 @@ fn pipeline(
         elapsed: run.started.elapsed(),
         timings: run.timings,
     };
+    if serving {
+        // What this build made over every page is freed beside the reload, not before it.
+        let made = (site, pages, theme, strings, templates, assets);
+        std::thread::spawn(move || drop(made));
+    }
     Ok((report, sink))
 }
 

@@ -172,9 +172,8 @@ impl Sink {
     pub(crate) fn take_memo(&mut self) -> Option<SearchMemo> {
         let mut memo = self.memo.take()?;
         let mut seen = self.lock();
-        let urls = seen.urls.iter().map(|(p, u)| (p.clone(), Arc::clone(u)));
-        let urls: Vec<_> = urls.collect();
-        memo.keep(std::mem::take(&mut seen.read), urls);
+        let read = std::mem::take(&mut seen.read);
+        memo.keep(read, &seen.urls);
         memo.files = seen.paths.len();
         drop(seen);
         Some(memo)

@@ -29,7 +29,6 @@ pub use watch::WATCHED;
 use crate::diagnostic::{self, Diagnostic};
 use crate::{BuildOptions, Cache, Report, build_with};
 use site::Site;
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::fmt;
 use std::io;
@@ -232,7 +231,7 @@ impl Shared {
         let run = format!("{started:x}");
         let site = Site {
             generation: format!("{run}-0"),
-            files: HashMap::new(),
+            files: Vec::new(),
             headers: Vec::new(),
         };
         Shared {
@@ -263,7 +262,7 @@ impl Shared {
         state.problems = None;
         let site = Arc::new(Site {
             generation: format!("{}-{}", self.run, state.good),
-            files: files.into_iter().collect(),
+            files,
             headers,
         });
         let last = std::mem::replace(&mut state.site, site);

@@ -6,14 +6,15 @@
 
 use super::RESERVED;
 use super::http::{Request, Response};
-use std::collections::HashMap;
 use std::path::Path;
 
 /// A built site as served.
 pub(crate) struct Site {
     /// Names this build in reload messages and in the script tag of its pages.
     pub(crate) generation: String,
-    pub(crate) files: HashMap<String, crate::model::Shared>,
+    /// Path below the output folder → bytes, sorted by path (as a build hands them over):
+    /// looked up by binary search, so that publishing a build makes no map of its files.
+    pub(crate) files: crate::model::SharedFiles,
     /// Headers a host adds (from the site's `_headers`): path pattern, name, value.
     pub(crate) headers: Vec<(String, String, String)>,
 }
@@ -30,19 +31,25 @@ impl Site {
         } else {
             rel.clone()
         };
-        if let Some(bytes) = self.files.get(&key) {
+        if let Some(bytes) = self.get(&key) {
             return self.file(200, &key, bytes);
         }
-        if self.files.contains_key(&format!("{rel}/index.html")) {
+        if self.get(&format!("{rel}/index.html")).is_some() {
             let mut moved = Response::plain(301);
             let location = format!("{}/{}", request.path, request.query);
             moved.headers.push(("Location".into(), location));
             return moved;
         }
-        match self.files.get("404.html") {
+        match self.get("404.html") {
             Some(bytes) => self.file(404, "404.html", bytes),
             None => self.placeholder(),
         }
+    }
+
+    /// The bytes of the file at `path`, if the build made it.
+    fn get(&self, path: &str) -> Option<&crate::model::Shared> {
+        let at = self.files.binary_search_by(|(p, _)| p.as_str().cmp(path));
+        at.ok().map(|i| &self.files[i].1)
     }
 
     /// A site file, with the host's headers and, in pages, the reload script.
