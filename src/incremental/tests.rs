@@ -485,3 +485,48 @@ fn guide_options(root: &Path) -> BuildOptions {
         node_cases: false,
     }
 }
+
+/// A page with only what [`super::ByPage`] reads of it: its key and language.
+fn page_of(key: &str, lang: &str) -> crate::model::Page {
+    crate::model::Page {
+        source: PathBuf::from(format!("content/{key}.{lang}.md")),
+        key: key.to_string(),
+        lang: lang.to_string(),
+        dir: String::new(),
+        is_index: false,
+        generated: false,
+        fallback: false,
+        source_hash: String::new(),
+        front: std::sync::Arc::default(),
+        body: std::sync::Arc::from(""),
+        body_line: 1,
+        url_path: format!("{lang}/{key}/"),
+    }
+}
+
+#[test]
+fn by_page_keeps_each_builds_pages_and_only_those() {
+    let (a_en, a_zh, b_en) = (page_of("a", "en"), page_of("a", "zh"), page_of("b", "en"));
+    let mut kept = super::ByPage::default();
+    kept.keep([(&a_en, 1), (&a_zh, 2), (&b_en, 3)]);
+    assert_eq!(kept.get(&a_en), Some(&1));
+    assert_eq!(
+        kept.get(&a_zh),
+        Some(&2),
+        "the language tells pages of one key apart"
+    );
+    assert_eq!(kept.get(&b_en), Some(&3));
+    // The next build: `a` in English changed, `b` deleted, `c` new.
+    let c_en = page_of("c", "en");
+    kept.keep([(&a_en, 10), (&a_zh, 2), (&c_en, 4)]);
+    assert_eq!(kept.get(&a_en), Some(&10));
+    assert_eq!(kept.get(&a_zh), Some(&2));
+    assert_eq!(
+        kept.get(&b_en),
+        None,
+        "a page this build did not give is gone"
+    );
+    assert_eq!(kept.get(&c_en), Some(&4));
+    // A key that runs into the language (`a` + `en` against `ae` + `n`) is another page.
+    assert_eq!(kept.get(&page_of("ae", "n")), None);
+}
