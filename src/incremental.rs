@@ -15,13 +15,16 @@ use crate::model::{FrontMatter, Page, Rendered, Site};
 use crate::plan::Plan;
 use crate::search::extract::Section;
 use crate::theme::{Assets, Theme};
+pub(crate) use by_page::ByPage;
+pub(crate) use checks::{AliasesMemo, LinksMemo, OrphansMemo};
+#[cfg(test)]
+use load::SETTLED;
+pub(crate) use load::{Listing, LoadMemo, Read, Stamp};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::fmt::{self, Debug, Write as _};
 use std::hash::{DefaultHasher, Hasher};
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
 
 /// Every stage's reusable results. Off by default: a one-off build (`build`, `check`) keeps
 /// nothing for a next build, so that its memory grows with the largest page, not the site;
@@ -41,120 +44,6 @@ pub(crate) struct Memo {
     pub(crate) links: LinksMemo,
     /// The orphans check's warnings.
     pub(crate) orphans: OrphansMemo,
-}
-
-/// The aliases stage's redirects and problems, with what they were made from: the site's key
-/// (every page's aliases, URL, title and language, each list's paging, `site.yaml`) and every
-/// path built before them.
-#[derive(Default)]
-pub(crate) struct AliasesMemo(Option<(u64, Vec<Arc<str>>, AliasesMade)>);
-
-/// The aliases stage's files and problems.
-type AliasesMade = (crate::model::Files, Vec<Diagnostic>);
-
-impl AliasesMemo {
-    /// The redirects and problems made from the same inputs as the last build's, or made now.
-    pub(crate) fn get(
-        &mut self,
-        site_key: u64,
-        paths: &[Arc<str>],
-        make: impl FnOnce() -> AliasesMade,
-    ) -> AliasesMade {
-        if let Some((key, kept, made)) = &self.0
-            && *key == site_key
-            && kept.len() == paths.len()
-            && (kept.iter().zip(paths)).all(|(a, b)| Arc::ptr_eq(a, b) || a == b)
-        {
-            return made.clone();
-        }
-        let made = make();
-        self.0 = Some((site_key, paths.to_vec(), made.clone()));
-        made
-    }
-}
-
-/// The link check's problems, with what they were made from: the site's key (every page's
-/// URL and source), every built path, and each page's local links and heading ids, compared
-/// with this build's rather than hashed (cheaper over every path of a large site).
-#[derive(Default)]
-pub(crate) struct LinksMemo(Option<LinksKept>);
-
-/// What the link check read, kept beside its problems.
-struct LinksKept {
-    site_key: u64,
-    paths: Vec<Arc<str>>,
-    /// Each page's local links (target, line) and heading ids.
-    pages: Vec<(Links, Vec<String>)>,
-    problems: Vec<Diagnostic>,
-}
-
-/// A page's local links: (target as written, line).
-type Links = Vec<(String, usize)>;
-
-impl LinksMemo {
-    /// The problems made from the same inputs as the last build's, or made now by `check`.
-    pub(crate) fn check(
-        &mut self,
-        site_key: u64,
-        paths: &[Arc<str>],
-        pages: &[Rendered],
-        check: impl FnOnce() -> Vec<Diagnostic>,
-    ) -> Vec<Diagnostic> {
-        if let Some(kept) = &self.0
-            && kept.site_key == site_key
-            && kept.paths.len() == paths.len()
-            && kept.pages.len() == pages.len()
-            && (kept.paths.iter().zip(paths)).all(|(a, b)| Arc::ptr_eq(a, b) || a == b)
-            && (kept.pages.iter().zip(pages)).all(|((links, ids), page)| {
-                *links == page.local_links
-                    && ids.len() == page.toc.len()
-                    && ids.iter().zip(&page.toc).all(|(id, h)| *id == h.id)
-            })
-        {
-            return kept.problems.clone();
-        }
-        let problems = check();
-        let ids = |page: &Rendered| page.toc.iter().map(|h| h.id.clone()).collect();
-        self.0 = Some(LinksKept {
-            site_key,
-            paths: paths.to_vec(),
-            pages: (pages.iter())
-                .map(|page| (page.local_links.clone(), ids(page)))
-                .collect(),
-            problems: problems.clone(),
-        });
-        problems
-    }
-}
-
-/// The orphans check's warnings, with what they were made from: the site's key and the
-/// absolute URLs of each built page (by path; shared with the search memo, so an unchanged
-/// page's are the same allocation and are not compared).
-#[derive(Default)]
-pub(crate) struct OrphansMemo(Option<(u64, HashMap<String, Urls>, Vec<Diagnostic>)>);
-
-impl OrphansMemo {
-    /// The warnings made from the same inputs as the last build's, or made now by `check`.
-    pub(crate) fn check(
-        &mut self,
-        site_key: u64,
-        urls: Vec<(String, Urls)>,
-        check: impl FnOnce(&[(String, Urls)]) -> Vec<Diagnostic>,
-    ) -> Vec<Diagnostic> {
-        if let Some((kept, last, warnings)) = &self.0
-            && *kept == site_key
-            && last.len() == urls.len()
-            && urls.iter().all(|(path, urls)| {
-                last.get(path)
-                    .is_some_and(|last| Arc::ptr_eq(last, urls) || last == urls)
-            })
-        {
-            return warnings.clone();
-        }
-        let warnings = check(&urls);
-        self.0 = Some((site_key, urls.into_iter().collect(), warnings.clone()));
-        warnings
-    }
 }
 
 /// A key: a hash (SipHash, fixed keys) of every input fed to it, in order.
@@ -486,215 +375,6 @@ impl PrintMemo {
     }
 }
 
-/// The load stage's reading of each page file (the page, or why it could not be read), by
-/// path, kept with the file's [`Stamp`] taken before it was read and a key of what else the
-/// reading depends on (`site.yaml`'s settings, whether drafts are shown).
-#[derive(Default)]
-pub(crate) struct LoadMemo {
-    pages: HashMap<PathBuf, (Stamp, u64, Read)>,
-    /// The files below `content/` as last listed, when that listing may be brought up to date
-    /// from the paths that changed since (see `load.rs`).
-    pub(crate) listing: Option<Listing>,
-    /// The sources named as changed since that listing (relative to the root), as `serve`'s
-    /// watcher saw them; `None` when unknown, and every source is listed and looked at.
-    since: Option<BTreeSet<PathBuf>>,
-}
-
-/// The Markdown and YAML files below `content/`, relative to the root, in the walk's order.
-#[derive(Clone, Default)]
-pub(crate) struct Listing {
-    pub(crate) markdown: Vec<PathBuf>,
-    pub(crate) yaml: Vec<PathBuf>,
-}
-
-/// A page file as the load stage read it.
-pub(crate) type Read = Result<Option<Page>, Vec<Diagnostic>>;
-
-/// How long after a file last changed its stamp is trusted to tell it from a later change:
-/// above the coarsest timestamp granularity of common file systems (FAT: 2 s; ext4 and tmpfs
-/// stamp with a clock that ticks every few milliseconds).
-pub(crate) const SETTLED: Duration = Duration::from_millis(2100);
-
-/// What the file system says of a file without reading it: its length, modification and change
-/// times (nanoseconds), inode and device. Any write changes the change time (`ctime`), which,
-/// unlike the modification time, no program can set back (`touch -r`, `rsync -t`); a save that
-/// renames a new file over the old one changes the inode.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Stamp([i64; 7]);
-
-impl Stamp {
-    /// The file's stamp, if it can vouch for the file's bytes: `None` when the file changed
-    /// less than [`SETTLED`] before `reading` (the time its reading starts), since a second
-    /// write within one tick of the file system's clock could keep every field of the stamp.
-    /// A later write stamps the file at `reading` or after, less one tick, so a stamp older
-    /// than that cannot be shared by the bytes read and a later edit.
-    #[cfg(unix)]
-    pub(crate) fn of(path: &Path, reading: SystemTime) -> Option<Stamp> {
-        use std::os::unix::fs::MetadataExt;
-        let meta = std::fs::metadata(path).ok()?;
-        let settled = reading
-            .checked_sub(SETTLED)?
-            .duration_since(SystemTime::UNIX_EPOCH);
-        let settled = i64::try_from(settled.ok()?.as_secs()).ok()?;
-        if meta.mtime().max(meta.ctime()) >= settled {
-            return None;
-        }
-        let len = i64::try_from(meta.len()).ok()?;
-        let (ino, dev) = (meta.ino() as i64, meta.dev() as i64);
-        let (mtime, ctime) = (
-            (meta.mtime(), meta.mtime_nsec()),
-            (meta.ctime(), meta.ctime_nsec()),
-        );
-        Some(Stamp([len, mtime.0, mtime.1, ctime.0, ctime.1, ino, dev]))
-    }
-
-    /// Elsewhere no stamp vouches for a file: every page is read again.
-    #[cfg(not(unix))]
-    pub(crate) fn of(_: &Path, _: SystemTime) -> Option<Stamp> {
-        None
-    }
-}
-
-impl LoadMemo {
-    /// Notes the sources that changed before a build (`None`: unknown). Added to those noted
-    /// before, until a build lists the files: a build that failed before it did leaves them.
-    pub(crate) fn changed(&mut self, paths: Option<&[PathBuf]>) {
-        match (paths, &mut self.since) {
-            (Some(paths), Some(since)) => since.extend(paths.iter().cloned()),
-            _ => self.since = None,
-        }
-    }
-
-    /// The last listing and the sources changed since, if both are known; from then on the
-    /// listing is the caller's to renew ([`LoadMemo::listed`]).
-    pub(crate) fn take_changes(&mut self) -> Option<(Listing, BTreeSet<PathBuf>)> {
-        let since = self.since.take()?;
-        Some((self.listing.take()?, since))
-    }
-
-    /// This build's listing, and whether later builds may bring it up to date from the paths
-    /// that change (`trusted`), rather than list every file again.
-    pub(crate) fn listed(&mut self, listing: Listing, trusted: bool) {
-        self.listing = trusted.then_some(listing);
-        self.since = trusted.then(BTreeSet::new);
-    }
-
-    /// The reading of a file that no event named since the last build, kept with its stamp
-    /// then: the file was not written since it was read.
-    pub(crate) fn unchanged(&self, rel: &Path, context: u64) -> Option<(Stamp, Read)> {
-        let (stamp, key, read) = self.pages.get(rel)?;
-        (*key == context).then(|| (*stamp, read.clone()))
-    }
-
-    /// What every page's reading depends on besides its own file.
-    pub(crate) fn context_key(config: &crate::config::Config, drafts: bool) -> u64 {
-        Key::new().debug(config).debug(&drafts).finish()
-    }
-
-    /// The file's reading from the last build, if its stamp and the context are the same.
-    pub(crate) fn get(&self, rel: &Path, stamp: Stamp, context: u64) -> Option<Read> {
-        let (kept, key, read) = self.pages.get(rel)?;
-        (*kept == stamp && *key == context).then(|| read.clone())
-    }
-
-    /// Keeps this build's readings that have a stamp, and only those (an unstamped or deleted
-    /// file's go), given for every file listed: a reading given as `None` is the one
-    /// [`LoadMemo::get`] or [`LoadMemo::unchanged`] returned, left where it is. Updated in
-    /// place: only a file read again is copied in, and the files no longer listed are looked
-    /// for only when some are gone.
-    pub(crate) fn keep<'a>(
-        &mut self,
-        made: impl IntoIterator<Item = (&'a Path, Option<Stamp>, u64, Option<&'a Read>)>,
-    ) {
-        let mut listed = Vec::new();
-        for (rel, stamp, key, read) in made {
-            match (stamp, read) {
-                (None, _) => {
-                    self.pages.remove(rel);
-                    continue;
-                }
-                (Some(stamp), Some(read)) => {
-                    self.pages
-                        .insert(rel.to_path_buf(), (stamp, key, read.clone()));
-                }
-                (Some(_), None) => {}
-            }
-            listed.push(rel);
-        }
-        if self.pages.len() > listed.len() {
-            let listed: BTreeSet<&Path> = listed.into_iter().collect();
-            self.pages.retain(|rel, _| listed.contains(rel.as_path()));
-        }
-    }
-}
-
-/// A map by page (its key and language), read with the page's own strings: looking a page up
-/// copies nothing, and keeping a build's pages copies the strings only of a page not kept
-/// before (a rebuild of a large site keeps nearly every page it kept).
-pub(crate) struct ByPage<V> {
-    /// By the FNV hash of the key and language; each entry with the build that last kept it.
-    map: HashMap<u64, Vec<Kept<V>>, crate::hash::FnvBuild>,
-    len: usize,
-    build: u64,
-}
-
-/// A page's key and language, its value, and the build that kept it.
-type Kept<V> = (String, String, V, u64);
-
-impl<V> Default for ByPage<V> {
-    fn default() -> Self {
-        ByPage {
-            map: HashMap::default(),
-            len: 0,
-            build: 0,
-        }
-    }
-}
-
-impl<V> ByPage<V> {
-    fn id(key: &str, lang: &str) -> u64 {
-        let mut hash = crate::hash::Fnv64::default();
-        hash.write(key.as_bytes());
-        hash.write_u8(0xff);
-        hash.write(lang.as_bytes());
-        hash.finish()
-    }
-
-    pub(crate) fn get(&self, page: &Page) -> Option<&V> {
-        let entries = self.map.get(&Self::id(&page.key, &page.lang))?;
-        let entry = entries.iter().find(|e| e.0 == page.key && e.1 == page.lang);
-        entry.map(|e| &e.2)
-    }
-
-    /// Keeps these pages' values, and only these pages' (a deleted page's go).
-    pub(crate) fn keep<'a>(&mut self, made: impl IntoIterator<Item = (&'a Page, V)>) {
-        self.build += 1;
-        let build = self.build;
-        let mut given = 0;
-        for (page, value) in made {
-            given += 1;
-            let entries = self.map.entry(Self::id(&page.key, &page.lang)).or_default();
-            match entries
-                .iter_mut()
-                .find(|e| e.0 == page.key && e.1 == page.lang)
-            {
-                Some(entry) => (entry.2, entry.3) = (value, build),
-                None => {
-                    entries.push((page.key.clone(), page.lang.clone(), value, build));
-                    self.len += 1;
-                }
-            }
-        }
-        if self.len > given {
-            self.map.retain(|_, entries| {
-                entries.retain(|e| e.3 == build);
-                !entries.is_empty()
-            });
-            self.len = self.map.values().map(Vec::len).sum();
-        }
-    }
-}
-
 /// The Markdown stage's output for each page, by (key, language): a source file may stand for
 /// several pages (a fallback copy, the generated pages of a section or of the tags).
 #[derive(Default)]
@@ -862,5 +542,8 @@ impl SearchMemo {
     }
 }
 
+mod by_page;
+mod checks;
+mod load;
 #[cfg(test)]
 mod tests;
