@@ -115,17 +115,19 @@ pub(crate) struct RenderMemo {
 type Front = (Arc<FrontMatter>, u64);
 
 impl RenderMemo {
-    /// Makes this build's site key ([`RenderMemo::site_key`]), which the render stage and the
-    /// extras stage then read with [`RenderMemo::this_key`].
+    /// Makes this build's site key ([`RenderMemo::site_key`]) and returns it; the render stage
+    /// reads it with [`RenderMemo::this_key`], the extras stage's memo through `self`.
     pub(crate) fn start(
         &mut self,
         site: &Site,
         theme: &Theme,
         assets: &Assets,
         plan: Option<&Plan>,
-    ) {
+    ) -> u64 {
         let splice = crate::render::content_is_only_inserted(theme);
-        self.this_key = Some(self.site_key(site, theme, assets, plan, splice));
+        let key = self.site_key(site, theme, assets, plan, splice);
+        self.this_key = Some(key);
+        key
     }
 
     /// This build's site key, if [`RenderMemo::start`] made it.

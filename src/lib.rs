@@ -285,10 +285,11 @@ fn pipeline(
     let mut sink = Sink::new(dest, search::languages(&site), orphans, reused);
     // `serve` makes the site's key here, for the render stage too, and reuses the extras
     // (which read no page's body) when it is the last build's.
+    let mut site_key = None;
     run.timed("extras", || match cache.memo.on {
         true => {
             let memo = &mut cache.memo.render;
-            memo.start(&site, &theme, &assets, plan.as_ref());
+            site_key = Some(memo.start(&site, &theme, &assets, plan.as_ref()));
             for (path, bytes) in memo.extras(|| output::extras(&site)) {
                 sink.put_shared(path, bytes, false);
             }
@@ -328,7 +329,7 @@ fn pipeline(
     let redirects = run.collect("aliases", || {
         let paths = sink.paths();
         let make = || output::aliases(&site, &paths);
-        match cache.memo.render.this_key().filter(|_| cache.memo.on) {
+        match site_key {
             Some(key) => cache.memo.aliases.get(key, &paths, make),
             None => make(),
         }
@@ -353,7 +354,6 @@ fn pipeline(
     }
     let paths = sink.paths();
     // `serve` reuses the last build's findings when what they were made from is the same.
-    let site_key = cache.memo.render.this_key().filter(|_| cache.memo.on);
     run.check("links", || {
         let check = || links::check(&site, &pages, &paths);
         match site_key {
