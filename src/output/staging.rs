@@ -78,7 +78,7 @@ impl Staging {
             return Err(fsx::io_error(out, "replace", e));
         }
         self.swapped = true;
-        let _ = fs::remove_dir_all(&old);
+        remove_tree(&old);
         Ok(())
     }
 }
@@ -87,7 +87,7 @@ impl Drop for Staging {
     /// A build that failed (or panicked) leaves no staging folder behind.
     fn drop(&mut self) {
         if !self.swapped {
-            let _ = fs::remove_dir_all(&self.dir);
+            remove_tree(&self.dir);
         }
     }
 }
@@ -109,8 +109,29 @@ fn remove_stale(parent: &Path, name: &str, own: &Path) {
         .filter(|path| path != own && path.join(MARKER).is_file())
         .collect();
     for path in stale {
-        let _ = fs::remove_dir_all(path);
+        remove_tree(&path);
     }
+}
+
+/// Removes `dir` and everything in it, as [`fs::remove_dir_all`] does (a link is removed, not
+/// followed), its folders side by side: removing the last output of a site of 30,000 pages
+/// (over 60,000 files) took a tenth of a large build, one file at a time. Best effort: what
+/// cannot be removed stays.
+fn remove_tree(dir: &Path) {
+    use rayon::prelude::*;
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let entries: Vec<fs::DirEntry> = entries.flatten().collect();
+    entries.par_iter().for_each(|entry| {
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            remove_tree(&path);
+        } else {
+            let _ = fs::remove_file(&path);
+        }
+    });
+    let _ = fs::remove_dir(dir);
 }
 
 #[cfg(test)]
@@ -140,5 +161,41 @@ mod tests {
         assert!(!foreign.join("notes.txt").exists());
         drop(staging);
         assert!(!foreign.exists());
+    }
+
+    // The swap removes the previous output whole, folders side by side, and a link in it is
+    // removed, not followed: what it points to, outside, stays.
+    #[cfg(unix)]
+    #[test]
+    fn the_previous_output_goes_whole_and_links_in_it_are_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside");
+        fs::create_dir_all(outside.join("sub")).unwrap();
+        fs::write(outside.join("sub/keep.txt"), "keep").unwrap();
+        let out = dir.path().join("public");
+        for n in 0..20 {
+            let deep = out.join(format!("en/s{n}/page/{n}"));
+            fs::create_dir_all(&deep).unwrap();
+            fs::write(deep.join("index.html"), "old").unwrap();
+            fs::write(out.join(format!("en/s{n}/index.html")), "old").unwrap();
+        }
+        std::os::unix::fs::symlink(&outside, out.join("en/link")).unwrap();
+        std::os::unix::fs::symlink(outside.join("sub/keep.txt"), out.join("file-link")).unwrap();
+        fs::write(out.join(MARKER), MARKER_TEXT).unwrap();
+        let staging = Staging::create(&out).unwrap();
+        fs::write(staging.dir().join("index.html"), "new").unwrap();
+        staging.swap().unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "new");
+        assert!(!out.join("en").exists());
+        let left: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(left.len(), 2, "only `outside` and `public` stay: {left:?}");
+        assert_eq!(
+            fs::read_to_string(outside.join("sub/keep.txt")).unwrap(),
+            "keep"
+        );
     }
 }
