@@ -190,9 +190,7 @@ fn run(options: &BuildOptions, strict: bool, what: &str) -> ExitCode {
                 println!("{note}");
             }
             if std::env::var_os("INVEST_GUIDE_TIMINGS").is_some() {
-                for (stage, time) in &report.timings {
-                    eprintln!("  {stage:<18} {time:.1?}");
-                }
+                print_timings(&report.timings);
             }
             if !what.starts_with("into") {
                 print_translations(&report.translations);
@@ -340,9 +338,7 @@ fn print_serve_event(event: serve::Event, shown: &mut Vec<Diagnostic>) {
                 report.elapsed,
             );
             if std::env::var_os("INVEST_GUIDE_TIMINGS").is_some() {
-                for (stage, time) in &report.timings {
-                    eprintln!("  {stage:<18} {time:.1?}");
-                }
+                print_timings(&report.timings);
             }
         }
         serve::Event::Failed {
@@ -401,5 +397,12 @@ fn print_external(links: &[(PathBuf, usize, String)]) {
     println!("external links (listed, not fetched):");
     for (path, line, url) in links {
         println!("  {}:{line}: {url}", path.display());
+    }
+}
+
+/// The stages' times (`INVEST_GUIDE_TIMINGS`), in milliseconds: fine enough to compare builds.
+fn print_timings(timings: &[(&'static str, std::time::Duration)]) {
+    for (stage, time) in timings {
+        eprintln!("  {stage:<22} {:>9.1} ms", time.as_secs_f64() * 1000.0);
     }
 }

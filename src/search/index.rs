@@ -150,9 +150,10 @@ impl Postings {
     /// into those lists in page order: no list grows a posting at a time (which reallocated
     /// and copied the long ones), and no run's lists are copied into another's.
     pub(crate) fn new(index: &Index) -> Postings {
-        // Two runs per thread: enough to balance the threads, few enough that numbering the
-        // runs' terms in common (each run's terms looked up again) stays cheap.
-        let runs = rayon::current_num_threads() * 2;
+        // Four runs per thread: enough to balance the threads (one of which writes the page
+        // chunks of the split form at first: `split.rs`), few enough that numbering the runs'
+        // terms in common (each run's terms looked up again) stays cheap.
+        let runs = rayon::current_num_threads() * 4;
         let run = index.pages.len().div_ceil(runs).max(1);
         let built: Vec<Builder> = index
             .pages
