@@ -10,6 +10,7 @@ use crate::incremental::{Listing, LoadMemo, Read, Stamp};
 use crate::model::{FrontMatter, Page, Site, page_url_path, url_path};
 use rayon::prelude::*;
 use serde_json::Value as Json;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -254,11 +255,12 @@ fn read_page(
 ) -> Result<Option<Page>, Vec<Diagnostic>> {
     let (dir, slug, lang) = name_parts(rel, config)?;
     let is_source = lang == config.default_language;
-    let text = fsx::read_text(&root.join(rel), rel).map_err(|d| vec![d])?;
-    let text = if text.contains('\r') {
-        text.replace("\r\n", "\n")
+    let bytes = fsx::read_bytes(&root.join(rel), rel).map_err(|d| vec![d])?;
+    let text = fsx::text_of(&bytes, rel).map_err(|d| vec![d])?;
+    let text: Cow<'_, str> = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n"))
     } else {
-        text
+        Cow::Borrowed(text)
     };
     let split = frontmatter::split(&text, rel).map_err(|d| vec![d])?;
     let is_index = slug == "_index";
