@@ -81,7 +81,7 @@ impl fmt::Write for Key {
 
 /// A page's files as its template made them, before its HTML is put in (see `render.rs`):
 /// (path, text) for each.
-pub(crate) type Unspliced = Arc<Vec<(String, String)>>;
+pub(crate) type Unspliced = Arc<Vec<(String, Vec<u8>)>>;
 
 /// A page's files with its HTML put in, shared with the sink (and through it the server).
 pub(crate) type Spliced = Arc<crate::model::SharedFiles>;
