@@ -460,3 +460,40 @@ fn shortcodes_inside_code_stay_as_written() {
         assert!(page.contains(&expected), "no `{expected}` in:\n{page}");
     }
 }
+
+// `url` and `link` look a key up in the page's own language: `url` gives its URL, `link` its
+// title and URL, and nothing for a key with no page there (a missing page is `url`'s error).
+#[test]
+fn url_and_link_read_the_page_of_the_same_language() {
+    let site = TestSite::minimal();
+    site.write(
+        "themes/default/templates/page.html",
+        br#"{% extends "base.html" %}{% block main %}{% set l = link(key="news/first") %}{% set none = link(key="news/nothing") %}<p class="probe">{{ url(key="news/first") }}|{{ l.title }}|{{ l.url }}|{% if none %}found{% else %}none{% endif %}</p>{% endblock main %}"#,
+    );
+    site.build_ok(&[]);
+    let probe = |rel: &str| {
+        let html = site.read_out(rel);
+        let start = html.find(r#"<p class="probe">"#).expect("the probe") + 17;
+        html[start..start + html[start..].find("</p>").unwrap()].to_string()
+    };
+    assert_eq!(
+        probe("en/news/second/index.html"),
+        "/en/news/first/|First post|/en/news/first/|none"
+    );
+    assert_eq!(
+        probe("zh/news/second/index.html"),
+        "/zh/news/first/|第一篇|/zh/news/first/|none"
+    );
+    site.write(
+        "themes/default/templates/page.html",
+        br#"{% extends "base.html" %}{% block main %}{{ url(key="news/nothing") }}{% endblock main %}"#,
+    );
+    let out = site.build();
+    assert_ne!(out.code, 0, "a missing page is an error");
+    assert!(
+        out.stderr
+            .contains("url(key=\"news/nothing\"): no page `news/nothing` in language"),
+        "{}",
+        out.stderr
+    );
+}
