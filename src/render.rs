@@ -36,8 +36,8 @@ use templates::template_error;
 use tera::Tera;
 use values::{
     Ancestry, ByKey, Listings, Map, Translations, ancestry, ancestry_key, by_key, common_context,
-    insert_navigation, language_navigation, listings, page_navigation, page_value, summary,
-    translations,
+    insert_navigation, language_navigation, listing_of, listings, page_navigation, page_value,
+    summary, templates_read_lists, translations,
 };
 
 /// What rendering needs besides the site and its pages.
@@ -115,7 +115,10 @@ pub(crate) fn render(
         Some(values) => (values, ancestry(site)),
         None => {
             let ((listings, ancestry), (translations, links)) = rayon::join(
-                || rayon::join(|| listings(site), || ancestry(site)),
+                || {
+                    let every = templates_read_lists(inputs.theme);
+                    rayon::join(|| listings(site, every), || ancestry(site))
+                },
                 || rayon::join(|| translations(site), || functions::links(site)),
             );
             let listings = Arc::new(listings);
@@ -494,8 +497,12 @@ impl<'a> Shared<'a> {
             section["subsections"] = json!([]);
             Some(section)
         } else if page.is_index {
-            let section = self.listings[&page.lang].get(&page.dir).cloned();
-            Some(section.unwrap_or_default())
+            let listed = self.listings.get(&page.lang).and_then(|l| l.get(&page.dir));
+            Some(match listed {
+                Some(Some(section)) => section.clone(),
+                Some(None) => listing_of(site, page),
+                None => Json::Null,
+            })
         } else {
             None
         }

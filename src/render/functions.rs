@@ -86,7 +86,7 @@ struct Lookups {
     /// Asset name → URL with the base path.
     assets: Arc<BTreeMap<String, String>>,
     listings: Arc<Listings>,
-    /// (language, key) → title and URL of every page: `url` and `link` look pages up here.
+    /// Language → key → title and URL of every page: `url` and `link` look pages up here.
     links: Arc<Links>,
     entries: Arc<BTreeMap<(String, String), Json>>,
     /// The plan's full text and every language's strings, for `plan_quote`.
@@ -115,8 +115,7 @@ fn register(tera: &mut Tera, lang: &str, lookups: &Lookups, strings: Option<Arc<
         let key = arg(args, "key")?;
         listings
             .get(&l)
-            .and_then(|own| own.get(&key))
-            .cloned()
+            .and_then(|own| own.get(&key)?.clone())
             .ok_or_else(|| tera::Error::msg(format!("section(key=\"{key}\"): no such section")))
     });
     let links = Arc::clone(&lookups.links);

@@ -3,6 +3,7 @@
 
 use super::lists::tag_links;
 use crate::model::{Page, Rendered, Site, page_url_path, url_path};
+use crate::theme::Theme;
 use rayon::prelude::*;
 use serde_json::{Value as Json, json};
 use std::collections::{BTreeMap, HashMap};
@@ -223,21 +224,39 @@ fn lang_index(site: &Site, code: &str) -> usize {
         .unwrap_or(usize::MAX)
 }
 
-/// Language → section dir → {title, url, pages, subsections}, pages in section order.
-pub(super) type Listings = BTreeMap<String, BTreeMap<String, Json>>;
+/// Language → section dir → {title, url, pages, subsections}, pages in section order: made for
+/// every section at the start ([`listings`]) when a template may read lists through
+/// `section(key=…)`; else `None`, each made when its section's own page is ([`listing_of`]).
+/// The summaries of every page of the site were 40 MB of the peak at 30,000 pages.
+pub(super) type Listings = BTreeMap<String, BTreeMap<String, Option<Json>>>;
 
-pub(super) fn listings(site: &Site) -> Listings {
+/// Whether any template may call `section(…)`: the name, then an opening parenthesis after
+/// white space if any (a longer name that ends so, `subsection(`, counts too: in doubt, yes).
+pub(super) fn templates_read_lists(theme: &Theme) -> bool {
+    theme.templates.values().any(|file| {
+        let text = String::from_utf8_lossy(&file.bytes);
+        text.match_indices("section")
+            .any(|(at, name)| text[at + name.len()..].trim_start().starts_with('('))
+    })
+}
+
+/// The sections' lists; each made now when `every`, else when its page is (`None`).
+pub(super) fn listings(site: &Site, every: bool) -> Listings {
+    if !every {
+        let mut out: Listings = BTreeMap::new();
+        for page in site.pages.iter().filter(|p| p.is_index) {
+            let own = out.entry(page.lang.clone()).or_default();
+            own.insert(page.dir.clone(), None);
+        }
+        return out;
+    }
     let mut members: BTreeMap<(&str, &str), Vec<&Page>> = BTreeMap::new();
     let mut subsections: BTreeMap<(&str, String), Vec<&Page>> = BTreeMap::new();
     for page in &site.pages {
         if page.is_index {
             if page.key != "_index" {
-                let parent = page
-                    .dir
-                    .rsplit_once('/')
-                    .map_or(String::new(), |(p, _)| p.to_string());
                 subsections
-                    .entry((page.lang.as_str(), parent))
+                    .entry((page.lang.as_str(), parent_dir(&page.dir).to_string()))
                     .or_default()
                     .push(page);
             }
@@ -268,9 +287,27 @@ pub(super) fn listings(site: &Site) -> Listings {
     for ((page, _, _), value) in lists.iter().zip(values) {
         out.entry(page.lang.clone())
             .or_default()
-            .insert(page.dir.clone(), value);
+            .insert(page.dir.clone(), Some(value));
     }
     out
+}
+
+/// The list of the section whose own page is `page`, as [`listings`] makes it: its pages and
+/// its subsections' own pages, of its language.
+pub(super) fn listing_of(site: &Site, page: &Page) -> Json {
+    let own = |p: &&Page| p.lang == page.lang;
+    let pages: Vec<&Page> = (site.pages.iter().filter(own))
+        .filter(|p| !p.is_index && p.dir == page.dir)
+        .collect();
+    let subs: Vec<&Page> = (site.pages.iter().filter(own))
+        .filter(|p| p.is_index && p.key != "_index" && parent_dir(&p.dir) == page.dir)
+        .collect();
+    listing(site, page, &pages, &subs)
+}
+
+/// The folder a section's folder is in (`""` for a top-level one).
+fn parent_dir(dir: &str) -> &str {
+    dir.rsplit_once('/').map_or("", |(parent, _)| parent)
 }
 
 /// A section's list: its page's summary with those of its pages and subsections, sorted.

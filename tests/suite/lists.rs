@@ -482,3 +482,47 @@ fn list_and_tag_pages_pass_the_browser_checks() {
         "{stdout}"
     );
 }
+
+// A section's list is made when its page is, unless a template may read lists through
+// `section(…)`: then every list is made at the start. Both ways give the same site, a
+// subsection and a tag's page included.
+#[test]
+fn lists_made_when_their_page_is_are_those_made_at_the_start() {
+    let site = news_site(12, Some(5), |i, _| match i % 3 {
+        0 => "tags: [harbour]\n".to_string(),
+        _ => String::new(),
+    });
+    for lang in LANGS {
+        site.write(
+            &format!("content/news/archive/_index.{lang}.md"),
+            format!("---\ntitle: Archive {lang}\nweight: 1\n---\nOlder news.\n").as_bytes(),
+        );
+        site.write(
+            &format!("content/news/archive/old.{lang}.md"),
+            format!("---\ntitle: Old {lang}\n---\nAn old item.\n").as_bytes(),
+        );
+    }
+    site.build_ok(&[]);
+    let lazily = snapshot(&site.out());
+    let news = site.read_out("en/news/index.html");
+    assert!(news.contains("href=\"/en/news/archive/\""), "{news}");
+    assert_eq!(
+        cards(&site.read_out("en/news/archive/index.html")),
+        ["/en/news/archive/old/"]
+    );
+    // The built-in footer, with a comment that names the function: lists are made first.
+    site.write(
+        "themes/default/templates/footer.html",
+        b"{# section(key=\"news\") is not called here #}{%- if language.footer %}<p>{{ language.footer }}</p>{% endif %}",
+    );
+    site.build_ok(&[]);
+    let at_start = snapshot(&site.out());
+    assert_eq!(lazily.len(), at_start.len());
+    for (path, bytes) in &lazily {
+        assert!(
+            at_start.get(path) == Some(bytes),
+            "{} differs",
+            path.display()
+        );
+    }
+}
