@@ -152,11 +152,20 @@ pub(crate) fn render(
     // One context per worker and language, holding the data every page shares and what the
     // language's pages share; each page replaces its own entries, so the shared data is made
     // once per worker rather than once per page.
+    //
+    // A build renders its pages in runs of at most `RUN` that either thread can take: rayon
+    // otherwise leaves a thread a long run of its own to the end, and a site's last pages are
+    // its tags' pages, each listing thousands (at 30,000 pages one thread rendered them alone
+    // while the other waited, a tenth of the stage). `serve` reuses most pages, and keeps
+    // rayon's own split.
+    const RUN: usize = 16;
+    let run = if memo.is_some() { usize::MAX } else { RUN };
     type Made = (Files, Option<KeptPage>);
     let results: Vec<(Rendered, Vec<Diagnostic>, Result<Made, Diagnostic>)> = site
         .pages
         .par_iter()
         .zip(todo)
+        .with_max_len(run)
         .map_init(
             Vec::<(&str, tera::Context)>::new,
             |contexts, (page, todo)| {
