@@ -134,8 +134,9 @@ fn finish(doc: Doc) -> Option<(String, Vec<Section>)> {
 
 /// Entities decoded, white space collapsed: the words of `str::split_whitespace`, joined by
 /// one space. Read a byte at a time: white space is ASCII or starts with one of four lead
-/// bytes ([`space_len`]), which never occur inside another character, so the words between
-/// are copied whole.
+/// bytes ([`space_len`]), which never occur inside another character, so the text between
+/// is copied whole, a run of words at a time (one plain space between two words stays as it
+/// is; only other white space and runs of it are collapsed).
 fn clean(html_text: &str) -> String {
     let decoded = if html_text.contains('&') {
         Cow::Owned(decode_entities(html_text))
@@ -144,25 +145,53 @@ fn clean(html_text: &str) -> String {
     };
     let text: &str = &decoded;
     let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
+    let n = bytes.len();
+    let mut out = String::with_capacity(n);
     let mut i = 0;
-    loop {
+    while let Some(len) = space_len(bytes, i) {
+        i += len;
+    }
+    // The text from `copied` on is not in `out` yet: it goes in whole up to the next white
+    // space that is not one plain space between two words.
+    let mut copied = i;
+    while i < n {
+        if !MAY_START_SPACE[usize::from(bytes[i])] {
+            i += 1;
+            continue;
+        }
+        let Some(len) = space_len(bytes, i) else {
+            // A lead byte such as that of `—` or `。`, which starts no white space.
+            i += 1;
+            continue;
+        };
+        if len == 1 && bytes[i] == b' ' && i + 1 < n && space_len(bytes, i + 1).is_none() {
+            i += 1;
+            continue;
+        }
+        out.push_str(&text[copied..i]);
         while let Some(len) = space_len(bytes, i) {
             i += len;
         }
-        let start = i;
-        while i < bytes.len() && space_len(bytes, i).is_none() {
-            i += 1;
-        }
-        if start == i {
-            return out;
-        }
-        if !out.is_empty() {
+        if i < n {
             out.push(' ');
         }
-        out.push_str(&text[start..i]);
+        copied = i;
     }
+    out.push_str(&text[copied..]);
+    out
 }
+
+/// The bytes [`space_len`] can find white space at: ASCII white space and the lead bytes of
+/// the other white space characters.
+const MAY_START_SPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(b as u8, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3);
+        b += 1;
+    }
+    table
+};
 
 /// The length in bytes of the white space character (`char::is_whitespace`, Unicode's
 /// `White_Space`) that starts at byte `i` of `bytes`, if one does.
@@ -302,6 +331,10 @@ mod tests {
             let text = format!("{c}x");
             let want = c.is_whitespace().then_some(c.len_utf8());
             assert_eq!(space_len(text.as_bytes(), 0), want, "U+{:04X}", c as u32);
+            if want.is_some() {
+                let lead = usize::from(text.as_bytes()[0]);
+                assert!(MAY_START_SPACE[lead], "U+{:04X}", c as u32);
+            }
         }
     }
 

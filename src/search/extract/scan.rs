@@ -4,7 +4,8 @@
 //! to the page's [`Doc`].
 
 use super::tokens::{
-    Tag, causes_foreign_exit, comment_end, find, is_void, past_gt, raw_end, read_tag, script_end,
+    Attrs, Tag, causes_foreign_exit, comment_end, find, is_void, past_gt, raw_end, read_tag,
+    script_end,
 };
 use super::{Doc, Field, Section, is_block, is_ignored};
 use std::borrow::Cow;
@@ -74,6 +75,8 @@ pub(super) struct Scanner<'a> {
     title_depth: usize,
     ns: Vec<Ns>,
     guard: Guard,
+    /// The last tag's attribute list, emptied, for the next tag to fill.
+    spare: Attrs<'a>,
 }
 
 impl<'a> Scanner<'a> {
@@ -85,6 +88,7 @@ impl<'a> Scanner<'a> {
             title_depth: 0,
             ns: vec![Ns::Html],
             guard: Guard::Default,
+            spare: Vec::new(),
         }
     }
 
@@ -139,14 +143,14 @@ impl<'a> Scanner<'a> {
                 }
             }
             // Data state: text up to the next `<` that starts markup.
-            let Some(lt) = b[i..].iter().position(|&c| c == b'<').map(|p| p + i) else {
+            let Some(lt) = memchr::memchr(b'<', &b[i..]).map(|p| p + i) else {
                 break;
             };
             let next = b.get(lt + 1).copied();
             match next {
                 Some(c) if c.is_ascii_alphabetic() => {
                     self.text(&html[text_start..lt]);
-                    let (tag, end) = read_tag(html, lt + 1);
+                    let (tag, end) = read_tag(html, lt + 1, std::mem::take(&mut self.spare));
                     let Some(tag) = tag else {
                         // A tag cut off by the end of the input is no tag.
                         return Ok(());
@@ -160,13 +164,14 @@ impl<'a> Scanner<'a> {
                 Some(b'/') => match b.get(lt + 2).copied() {
                     Some(c) if c.is_ascii_alphabetic() => {
                         self.text(&html[text_start..lt]);
-                        let (tag, end) = read_tag(html, lt + 2);
+                        let (tag, end) = read_tag(html, lt + 2, std::mem::take(&mut self.spare));
                         let Some(tag) = tag else {
                             return Ok(());
                         };
                         i = end;
                         text_start = end;
                         self.end_tag(&tag.name);
+                        self.spare = tag.attrs;
                     }
                     Some(b'>') => {
                         self.text(&html[text_start..lt]);
@@ -301,6 +306,7 @@ impl<'a> Scanner<'a> {
                 }
             }
         }
+        self.spare = tag.attrs;
         if with_content {
             let title = name == "title" && self.stack.last().is_some_and(|o| o.name == "head");
             self.region_depth += usize::from(region);

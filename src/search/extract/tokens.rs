@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 pub(super) struct Tag<'a> {
     pub(super) name: Cow<'a, str>,
-    pub(super) attrs: Vec<(Cow<'a, str>, &'a str)>,
+    pub(super) attrs: Attrs<'a>,
     pub(super) self_closing: bool,
 }
 
@@ -244,16 +244,25 @@ fn script_word(b: &[u8], at: usize) -> Option<usize> {
         .then_some(at + 6)
 }
 
+/// The attributes of a tag as read: each name in lower case, with its value.
+pub(super) type Attrs<'a> = Vec<(Cow<'a, str>, &'a str)>;
+
 /// Reads a tag whose name starts at `from` (just past `<` or `</`): the tag and the index just
-/// past its `>`, or no tag when the input ends inside it.
-pub(super) fn read_tag(html: &str, from: usize) -> (Option<Tag<'_>>, usize) {
+/// past its `>`, or no tag when the input ends inside it. Its attributes go into `attrs` (an
+/// empty list: the scanner hands back the last tag's, so that a page's tags share one).
+pub(super) fn read_tag<'a>(
+    html: &'a str,
+    from: usize,
+    attrs: Attrs<'a>,
+) -> (Option<Tag<'a>>, usize) {
     let b = html.as_bytes();
     let mut j = from;
     while j < b.len() && !is_ws(b[j]) && b[j] != b'/' && b[j] != b'>' {
         j += 1;
     }
     let name = lower(&html[from..j]);
-    let mut attrs: Vec<(Cow<'_, str>, &str)> = Vec::new();
+    let mut attrs = attrs;
+    attrs.clear();
     let mut self_closing = false;
     loop {
         // Before attribute name.
