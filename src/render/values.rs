@@ -293,13 +293,25 @@ pub(super) fn listings(site: &Site, every: bool) -> Listings {
 }
 
 /// The list of the section whose own page is `page`, as [`listings`] makes it: its pages and
-/// its subsections' own pages, of its language.
+/// its subsections' own pages, of its language. They are among the pages below its folder,
+/// whose keys begin with `FOLDER/` (a key is its page's folder, `/`, its name) and so stand
+/// together in the site's order (by key): only those are read, not the whole site for each
+/// section.
 pub(super) fn listing_of(site: &Site, page: &Page) -> Json {
+    let below: &[Page] = match page.dir.as_str() {
+        "" => &site.pages,
+        dir => {
+            let prefix = format!("{dir}/");
+            let start = site.pages.partition_point(|p| p.key < prefix);
+            let len = site.pages[start..].partition_point(|p| p.key.starts_with(&prefix));
+            &site.pages[start..start + len]
+        }
+    };
     let own = |p: &&Page| p.lang == page.lang;
-    let pages: Vec<&Page> = (site.pages.iter().filter(own))
+    let pages: Vec<&Page> = (below.iter().filter(own))
         .filter(|p| !p.is_index && p.dir == page.dir)
         .collect();
-    let subs: Vec<&Page> = (site.pages.iter().filter(own))
+    let subs: Vec<&Page> = (below.iter().filter(own))
         .filter(|p| p.is_index && p.key != "_index" && parent_dir(&p.dir) == page.dir)
         .collect();
     listing(site, page, &pages, &subs)
