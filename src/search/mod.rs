@@ -148,16 +148,8 @@ fn indexed(languages: &[String], path: &str) -> bool {
 
 /// A built page's title and sections, or why they cannot be read.
 fn read(bytes: &[u8]) -> Result<Option<(String, Vec<extract::Section>)>, String> {
-    let html = utf8(bytes).map_err(|e| e.to_string());
+    let html = crate::fsx::utf8(bytes).map_err(|e| e.to_string());
     html.and_then(extract)
-}
-
-/// `bytes` as text, as [`std::str::from_utf8`] reads them (its error included), checked with
-/// `simdutf8` (already built for `lol_html`'s `encoding_rs`), several times faster than std's
-/// check outside ASCII: checking each built page and each search record read back was a tenth
-/// of the search functions' time at 30,000 pages.
-pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, std::str::Utf8Error> {
-    simdutf8::basic::from_utf8(bytes).or_else(|_| std::str::from_utf8(bytes))
 }
 
 /// A page's URL path, from its file's.

@@ -165,7 +165,7 @@ impl Record<'_> {
         Ok(u64::from_le_bytes(bytes))
     }
 
-    /// A string: read into the buffer, checked as UTF-8 ([`crate::search::utf8`]: std's check
+    /// A string: read into the buffer, checked as UTF-8 ([`crate::fsx::utf8`]: std's check
     /// was most of the time of reading back the Russian pages), then copied out at its size.
     fn string(&mut self) -> io::Result<String> {
         let len = self.number()?;
@@ -176,7 +176,7 @@ impl Record<'_> {
             return Err(io::ErrorKind::UnexpectedEof.into());
         }
         *self.read += len;
-        let text = crate::search::utf8(self.buffer);
+        let text = crate::fsx::utf8(self.buffer);
         text.map(str::to_string)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
     }
