@@ -146,9 +146,10 @@ impl Postings {
     /// job folds a run of pages into flat blocks of postings of its own, keyed by the job's own
     /// term numbers ([`Terms`]: a token's text is hashed once per job, not once per
     /// occurrence), with a count per term. The runs' terms are then given common numbers, each
-    /// term's list is made at its final size from the counts, and the runs' postings are put
-    /// into those lists in page order: no list grows a posting at a time (which reallocated
-    /// and copied the long ones), and no run's lists are copied into another's.
+    /// term's list is made at its final size from the counts, and each run puts its postings
+    /// into its own share of those lists, the runs in parallel: no list grows a posting at a
+    /// time (which reallocated and copied the long ones), and no run's lists are copied into
+    /// another's.
     pub(crate) fn new(index: &Index) -> Postings {
         // Four runs per thread: enough to balance the threads (one of which writes the page
         // chunks of the split form at first: `split.rs`), few enough that numbering the runs'
@@ -177,16 +178,42 @@ impl Postings {
                 counts[n as usize] += count as usize;
             }
         }
-        let mut lists: Vec<PostingsList> = counts.into_iter().map(Vec::with_capacity).collect();
-        for (b, numbers) in built.into_iter().zip(&numbers) {
-            // Each block is freed once read, so the runs' postings shrink as the lists grow.
-            let mut postings = b.blocks.into_iter().flatten();
-            for (page, count) in b.pages {
-                for (id, found) in postings.by_ref().take(count as usize) {
-                    lists[numbers[id as usize] as usize].push((page, found));
+        // Each list is made at its final length; each run then fills its share of every list
+        // (the places after the runs before it: the runs are in page order), the runs in
+        // parallel.
+        let mut lists: Vec<PostingsList> = (counts.into_par_iter())
+            .map(|count| vec![(0, Found::default()); count])
+            .collect();
+        let mut rest: Vec<&mut [(u32, Found)]> = lists.iter_mut().map(Vec::as_mut_slice).collect();
+        let shares: Vec<Vec<&mut [(u32, Found)]>> = (built.iter().zip(&numbers))
+            .map(|(b, numbers)| {
+                (b.counts.iter().zip(numbers))
+                    .map(|(&count, &n)| {
+                        let list = std::mem::take(&mut rest[n as usize]);
+                        let (share, after) = list.split_at_mut(count as usize);
+                        rest[n as usize] = after;
+                        share
+                    })
+                    .collect()
+            })
+            .collect();
+        built
+            .into_par_iter()
+            .zip(shares)
+            .for_each(|(b, mut shares)| {
+                // Each block is freed once read, so the runs' postings shrink as the lists fill.
+                let mut postings = b.blocks.into_iter().flatten();
+                for (page, count) in b.pages {
+                    for (id, found) in postings.by_ref().take(count as usize) {
+                        let share = &mut shares[id as usize];
+                        let (first, after) = std::mem::take(share)
+                            .split_first_mut()
+                            .expect("a run's postings of a term are as many as its count");
+                        *first = (page, found);
+                        *share = after;
+                    }
                 }
-            }
-        }
+            });
         let terms = (common.into_names().into_iter())
             .zip(lists)
             .map(|(term, list)| (term.into_string(), list))

@@ -261,7 +261,7 @@ fn push_number(out: &mut Vec<u8>, mut n: u32) {
 /// The postings of every term, in as many shards as make about [`SHARD_BYTES`] each once
 /// encoded: shard N holds the terms whose hash is N modulo the number of shards.
 pub(super) fn term_shards(postings: Postings) -> Vec<BTreeMap<String, PostingsList>> {
-    let total: usize = (postings.terms.iter())
+    let total: usize = (postings.terms.par_iter())
         .map(|(term, list)| shard_part(term, list))
         .sum();
     let shard_count = shard_count(total);
