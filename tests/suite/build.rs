@@ -94,6 +94,29 @@ fn sitemap_has_hreflang_alternates_and_x_default() {
     assert!(page.contains("hreflang=\"x-default\" href=\"https://example.org/en/news/first/\""));
 }
 
+// The sitemap is written in parts in parallel (512 keys each): with several parts, every page
+// is in it once, in the order of the site's keys, in one `urlset`.
+#[test]
+fn a_large_sitemap_lists_every_page_once_in_order() {
+    let site = TestSite::minimal();
+    for n in 0..1200 {
+        let page = format!("---\ntitle: \"Page {n}\"\n---\n\nText.\n");
+        site.write(&format!("content/many/p{n:04}.en.md"), page.as_bytes());
+    }
+    site.build_ok(&[]);
+    let sitemap = site.read_out("sitemap.xml");
+    assert!(sitemap.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset "));
+    assert!(sitemap.ends_with("</urlset>\n"));
+    assert_eq!(sitemap.matches("<urlset").count(), 1);
+    let many: Vec<&str> = sitemap
+        .split("<loc>https://example.org/en/many/")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("/</loc>").map(|(page, _)| page))
+        .collect();
+    let expected: Vec<String> = (0..1200).map(|n| format!("p{n:04}")).collect();
+    assert_eq!(many, expected);
+}
+
 #[test]
 fn assets_are_fingerprinted_and_referenced() {
     let site = TestSite::minimal();
