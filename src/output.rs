@@ -326,16 +326,6 @@ impl Xml {
         xml
     }
 
-    /// A part of a document, without a declaration, for [`Xml::append`].
-    fn fragment() -> Xml {
-        Xml(Writer::new(Vec::new()))
-    }
-
-    /// What `part` (a [`Xml::fragment`]) wrote, at the end of this document.
-    fn append(&mut self, part: Xml) {
-        self.0.get_mut().extend_from_slice(&part.finish());
-    }
-
     /// `<name …>` on a line of its own.
     fn open(&mut self, depth: usize, name: &str, attributes: &[(&str, &str)]) {
         self.indent(depth);

@@ -4,11 +4,7 @@
 use super::{Xml, language_tag};
 use crate::listing::pager_path;
 use crate::model::{Page, Site};
-use rayon::prelude::*;
 use std::collections::BTreeMap;
-
-/// How many keys' entries one job of [`sitemap`] writes.
-const KEYS_PER_PART: usize = 512;
 
 /// `sitemap.xml`: a `<url>` per published page (fallback copies are left out) and per list
 /// page 2, 3 … of a paginated list.
@@ -23,31 +19,19 @@ pub(super) fn sitemap(site: &Site) -> Vec<u8> {
         ],
     );
     let lists = list_pages(site);
-    // The pages' entries are written in parallel, a run of keys at a time, and put together
-    // in order.
-    let keys: Vec<&[Page]> = site.pages.chunk_by(|a, b| a.key == b.key).collect();
-    let parts: Vec<Xml> = (keys.par_chunks(KEYS_PER_PART))
-        .map(|keys| {
-            let mut xml = Xml::fragment();
-            for group in keys {
-                let translations = Translations {
-                    published: group.iter().filter(|p| !p.fallback).collect(),
-                    default: group
-                        .iter()
-                        .find(|p| p.lang == site.config.default_language),
-                };
-                for page in &translations.published {
-                    let pages = lists.get(&(page.key.as_str(), page.lang.as_str()));
-                    for n in 1..=pages.copied().unwrap_or(1) {
-                        entry(&mut xml, site, &lists, &translations, page, n);
-                    }
-                }
+    for group in site.pages.chunk_by(|a, b| a.key == b.key) {
+        let translations = Translations {
+            published: group.iter().filter(|p| !p.fallback).collect(),
+            default: group
+                .iter()
+                .find(|p| p.lang == site.config.default_language),
+        };
+        for page in &translations.published {
+            let pages = lists.get(&(page.key.as_str(), page.lang.as_str()));
+            for n in 1..=pages.copied().unwrap_or(1) {
+                entry(&mut xml, site, &lists, &translations, page, n);
             }
-            xml
-        })
-        .collect();
-    for part in parts {
-        xml.append(part);
+        }
     }
     xml.close(0, "urlset");
     xml.finish()

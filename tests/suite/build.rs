@@ -94,8 +94,8 @@ fn sitemap_has_hreflang_alternates_and_x_default() {
     assert!(page.contains("hreflang=\"x-default\" href=\"https://example.org/en/news/first/\""));
 }
 
-// The sitemap is written in parts in parallel (512 keys each): with several parts, every page
-// is in it once, in the order of the site's keys, in one `urlset`.
+// A sitemap of many pages lists every page once, in the order of the site's keys, in one
+// `urlset`.
 #[test]
 fn a_large_sitemap_lists_every_page_once_in_order() {
     let site = TestSite::minimal();
