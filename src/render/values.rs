@@ -77,29 +77,35 @@ pub(super) fn summary(site: &Site, page: &Page) -> Json {
 
 fn summary_fields(site: &Site, page: &Page) -> Map {
     let front = &page.front;
-    let mut map = Map::new();
-    let mut put = |name: &str, value: Json| map.insert(name.to_string(), value);
-    put("key", Json::from(page.key.as_str()));
-    put("title", Json::from(front.title.as_str()));
-    put("summary", json!(front.summary));
-    put("description", json!(front.description));
-    put("date", json!(front.date));
-    put("updated", json!(front.updated));
-    put("weight", json!(front.weight));
-    put("tags", json!(front.tags));
-    put(
-        "fields",
-        Json::Object(front.fields.clone().into_iter().collect()),
-    );
-    put("extra", front.extra.clone());
     let base_path = site.config.base_path();
-    put("url", Json::String(format!("{base_path}{}", page.url_path)));
     let base_url = &site.config.base_url;
-    put(
-        "permalink",
-        Json::String(format!("{base_url}{}", page.url_path)),
-    );
-    map
+    let text = |text: &Option<String>| text.as_deref().map_or(Json::Null, Json::from);
+    // In the map's own order (by name), so that it is built whole rather than an entry at a
+    // time.
+    let fields: [(&str, Json); 12] = [
+        ("date", json!(front.date)),
+        ("description", text(&front.description)),
+        ("extra", front.extra.clone()),
+        (
+            "fields",
+            Json::Object(front.fields.clone().into_iter().collect()),
+        ),
+        ("key", Json::from(page.key.as_str())),
+        (
+            "permalink",
+            Json::String(format!("{base_url}{}", page.url_path)),
+        ),
+        ("summary", text(&front.summary)),
+        ("tags", front.tags.iter().map(String::as_str).collect()),
+        ("title", Json::from(front.title.as_str())),
+        ("updated", json!(front.updated)),
+        ("url", Json::String(format!("{base_path}{}", page.url_path))),
+        ("weight", json!(front.weight)),
+    ];
+    fields
+        .into_iter()
+        .map(|(name, value)| (name.to_string(), value))
+        .collect()
 }
 
 /// What templates read as `page`: `translations` are the page's (of [`translations`]),

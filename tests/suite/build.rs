@@ -117,6 +117,44 @@ fn a_large_sitemap_lists_every_page_once_in_order() {
     assert_eq!(many, expected);
 }
 
+// What a list shows of each page (`section.pages`), field by field, as the front matter and
+// `site.yaml` give it; a field a page leaves out is nothing.
+#[test]
+fn a_list_entry_has_every_field_of_its_page() {
+    let site = TestSite::minimal();
+    site.write(
+        "themes/default/templates/section.html",
+        b"{% for p in section.pages %}[{{ p.key }}|{{ p.title }}|{{ p.summary }}|\
+{{ p.description }}|{{ p.date }}|{{ p.updated }}|{{ p.weight }}|{{ p.tags | join(sep=',') }}|\
+{{ p.extra | json_encode() | safe }}|{{ p.url }}|{{ p.permalink }}|{{ p.fields | length }}]{% endfor %}",
+    );
+    site.write(
+        "content/news/third.en.md",
+        b"---\ntitle: Third post\ndate: 2024-03-04\nupdated: 2024-05-06\nweight: 7\n\
+tags: [x, y z]\nsummary: Short.\ndescription: For previews.\nextra: { colour: green }\n---\n\nText.\n",
+    );
+    site.build_ok(&[]);
+    let list = site.read_out("en/news/index.html");
+    let third = "[news/third|Third post|Short.|For previews.|2024-03-04|2024-05-06|7|x,y z|{\"colour\":\"green\"}|\
+/en/news/third/|https://example.org/en/news/third/|0]";
+    assert!(list.contains(third), "{list}");
+    // `first.en.md` gives only a summary, which is its description too.
+    assert!(
+        list.contains(
+            "[news/first|First post|The first one.|The first one.|2024-01-02||2|a,b|null|"
+        )
+    );
+    // `second.en.md` has no summary, description, date of update or extra.
+    let second = list
+        .split('[')
+        .find(|e| e.starts_with("news/second|"))
+        .unwrap();
+    let fields: Vec<&str> = second.trim_end_matches(']').split('|').collect();
+    assert_eq!(fields[2..4], ["", ""], "{second}");
+    assert_eq!(fields[5], "", "{second}");
+    assert_eq!(fields[8], "null", "{second}");
+}
+
 #[test]
 fn assets_are_fingerprinted_and_referenced() {
     let site = TestSite::minimal();
