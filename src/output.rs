@@ -369,7 +369,13 @@ impl Xml {
     }
 
     fn indent(&mut self, depth: usize) {
-        self.put(Event::Text(BytesText::from_escaped("  ".repeat(depth))));
+        // Two spaces a level, borrowed rather than made for each line (the sitemap has a few
+        // lines a page).
+        const SPACES: &str = "                ";
+        match SPACES.get(..2 * depth) {
+            Some(spaces) => self.put(Event::Text(BytesText::from_escaped(spaces))),
+            None => self.put(Event::Text(BytesText::from_escaped("  ".repeat(depth)))),
+        }
     }
 
     fn newline(&mut self) {
@@ -566,6 +572,24 @@ fn resolve(path: &Path) -> std::io::Result<PathBuf> {
 mod tests {
     use super::*;
     use quick_xml::Reader;
+
+    // Each line is indented two spaces a level, at any depth.
+    #[test]
+    fn lines_are_indented_two_spaces_a_level() {
+        let mut xml = Xml::new("UTF-8");
+        xml.open(0, "a", &[]);
+        xml.leaf(1, "b", &[], "x");
+        xml.empty(8, "c", &[]);
+        xml.empty(9, "d", &[]);
+        xml.close(0, "a");
+        let text = String::from_utf8(xml.finish()).unwrap();
+        let expected = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>\n  <b>x</b>\n{}<c/>\n{}<d/>\n</a>\n",
+            " ".repeat(16),
+            " ".repeat(18)
+        );
+        assert_eq!(text, expected);
+    }
 
     // Whatever a value holds, it cannot close its attribute or element, nor make the file
     // invalid: the writer escapes markup and drops characters XML 1.0 forbids.
