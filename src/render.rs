@@ -40,6 +40,11 @@ use values::{
     summary, templates_read_lists, translations,
 };
 
+/// The room a template's output starts with: about a page of the built-in theme without its
+/// body (which is spliced in afterwards), so that most pages are written without the buffer
+/// growing.
+const OUTPUT_ROOM: usize = 16 * 1024;
+
 /// What rendering needs besides the site and its pages.
 pub(crate) struct Inputs<'a> {
     pub(crate) theme: &'a Theme,
@@ -526,7 +531,9 @@ impl<'a> Shared<'a> {
         template: &str,
         page: &Page,
     ) -> Result<Vec<u8>, Diagnostic> {
-        let mut out = Vec::new();
+        // Room for a typical page from the start, rather than growing (and copying) from a few
+        // bytes as tera writes.
+        let mut out = Vec::with_capacity(OUTPUT_ROOM);
         self.bound[&page.lang]
             .render_to(template, ctx, &mut out)
             .map_err(|e| template_error(self.theme, template, &e, Some(page)))?;
