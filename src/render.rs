@@ -40,9 +40,9 @@ use values::{
     summary, templates_read_lists, translations,
 };
 
-/// The room a template's output starts with: about a page of the built-in theme without its
-/// body (which is spliced in afterwards), so that most pages are written without the buffer
-/// growing.
+/// The room a template's output starts with: enough for most pages of the built-in theme
+/// without their body (which is spliced in afterwards), so that they are written without the
+/// buffer growing.
 const OUTPUT_ROOM: usize = 16 * 1024;
 
 /// What rendering needs besides the site and its pages.

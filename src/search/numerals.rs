@@ -214,8 +214,6 @@ mod tests {
         }
     }
 
-    // Guards the fast paths of `is_word_char` against its definition (rule 2).
-
     // The quick pass over blocks of bytes finds a unit wherever it is, across a block's end
     // too, and lets text without one through unchanged.
     #[test]
